@@ -1,0 +1,101 @@
+"""Run a lab's suites against a learner and turn every outcome into feedback.
+
+The judge never runs learner code itself: it only talks to a `Learner` (a worker
+process across the plain-data channel, or a LocalLearner in a notebook).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Callable
+
+from .checks import (CheckInfo, Fail, Learner, LearnerCrashed, LearnerProblem, LearnerRaised,
+                     LearnerTimeout, MissingFunction)
+from .labs import Lab
+from .report import TestResult, ToolResult, tool_result
+
+
+@dataclass(frozen=True)
+class Check:
+    fn: Callable
+    info: CheckInfo
+
+    @property
+    def id(self) -> str:
+        return self.fn.__name__.removeprefix("test_")
+
+
+def suite_package(lab: Lab, kind: str) -> str:
+    if kind not in ("public", "hidden"):
+        raise ValueError(f"unknown suite {kind!r}: use 'public' or 'hidden'")
+    return f"autograder.suites.{lab.id}.{kind}"
+
+
+def suite_modules(lab: Lab, kind: str) -> dict[str, ModuleType]:
+    """{tool id: module} for every `test_<tool>.py` of the suite (a missing tool is skipped)."""
+    package = importlib.import_module(suite_package(lab, kind))
+    found = {info.name.removeprefix("test_") for info in pkgutil.iter_modules(package.__path__)}
+    return {tool.id: importlib.import_module(f"{package.__name__}.test_{tool.id}")
+            for tool in lab.tools if tool.id in found}
+
+
+def checks_of(module: ModuleType) -> list[Check]:
+    """The module's checks in the order they are written."""
+    found = [Check(fn, fn.mindlab_check) for fn in vars(module).values()
+             if callable(fn) and hasattr(fn, "mindlab_check")]
+    return sorted(found, key=lambda c: inspect.getsourcelines(c.fn)[1])
+
+
+def explain(problem: LearnerProblem) -> str:
+    """Feedback for a learner-side problem that a check did not handle itself."""
+    f = problem.function
+    if isinstance(problem, MissingFunction):
+        return (f"Your file has no function named {f}: check the spelling of its def line, "
+                "and that it is defined at top level (not inside another function).")
+    if isinstance(problem, LearnerRaised):
+        if problem.raised.is_a(NotImplementedError):
+            return f"{f} is still a stub (it raises NotImplementedError): write its body."
+        return (f"{f} raised {problem.raised} on an input where it should return a result; "
+                "run it yourself on a small example to see where.")
+    if isinstance(problem, LearnerTimeout):
+        return (f"{f} did not finish in time{problem.detail}: look for a loop that never "
+                "ends, such as a while loop whose condition never changes or a missing "
+                "max_len cap.")
+    if isinstance(problem, LearnerCrashed):
+        return (f"{f} stopped the program running it{problem.detail}: it called exit, ran "
+                "out of memory or crashed Python; graded functions should return a result.")
+    return f"{f}: {problem.detail}"
+
+
+def run_check(check: Check, learner: Learner) -> TestResult:
+    """One check, one result: points only when the check returns without raising."""
+    info = check.info
+    try:
+        check.fn(learner)
+        passed, feedback = True, info.claim
+    except Fail as failure:
+        passed, feedback = False, str(failure)
+    except LearnerProblem as problem:
+        passed, feedback = False, explain(problem)
+    return TestResult(name=info.claim, passed=passed, score=info.points if passed else 0.0,
+                      max_score=info.points, feedback=feedback, id=check.id,
+                      function=info.function)
+
+
+def run_lab(lab: Lab, kind: str, learner: Learner,
+            before_tool: Callable[[str], None] | None = None) -> list[ToolResult]:
+    """Every tool of the lab, in order; `before_tool` lets a runner reset its worker."""
+    modules = suite_modules(lab, kind)
+    results = []
+    for tool in lab.tools:
+        if tool.id not in modules:
+            continue
+        if before_tool is not None:
+            before_tool(tool.id)
+        tests = [run_check(c, learner) for c in checks_of(modules[tool.id])]
+        results.append(tool_result(tool.id, tool.title, tests))
+    return results

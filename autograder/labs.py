@@ -1,0 +1,53 @@
+"""Which labs exist, their tools, and the graded functions of each tool (SPEC §2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tool:
+    id: str
+    title: str
+    functions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lab:
+    id: str
+    title: str
+    reference: str  # module holding the reference implementation of every graded function
+    tools: tuple[Tool, ...]
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        return tuple(f for tool in self.tools for f in tool.functions)
+
+    def tool(self, tool_id: str) -> Tool:
+        for tool in self.tools:
+            if tool.id == tool_id:
+                return tool
+        raise KeyError(f"{self.id} has no tool {tool_id!r}")
+
+
+LAB01 = Lab(
+    id="lab01",
+    title="Reverse-engineer a mind",
+    reference="mindlab_core.lab01",
+    tools=(
+        Tool("tool01", "Read its mind", ("softmax", "read_row", "data_row", "belief_gap")),
+        Tool("tool02", "Intervene", ("ablate_column", "sample_word")),
+        Tool("tool03", "Extract the algorithm", ("rank_rules", "greedy_decode")),
+    ),
+)
+
+LABS: dict[str, Lab] = {LAB01.id: LAB01}
+
+
+def get_lab(lab_id: str) -> Lab:
+    """The lab called `lab_id`; a clear ValueError naming the known labs otherwise."""
+    try:
+        return LABS[lab_id]
+    except KeyError:
+        known = ", ".join(sorted(LABS))
+        raise ValueError(f"unknown lab {lab_id!r}: choose one of {known}") from None
