@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -39,17 +38,6 @@ def tour(lab: str, letter: str, out: Path | None) -> None:
     from mindlab_core.tour import run_tour
 
     run_tour(lab=lab, letter=letter, out=out)
-
-
-def run() -> None:
-    """Entry point that maps an unexpected grader fault to exit status 1."""
-    try:
-        main(standalone_mode=True)
-    except SystemExit:
-        raise
-    except Exception as exc:  # a fault of mindlab itself
-        click.echo(f"mindlab: internal error: {exc}", err=True)
-        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,20 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Callable
 
-from .checks import (CheckInfo, Fail, Learner, LearnerCrashed, LearnerProblem, LearnerRaised,
-                     LearnerTimeout, MissingFunction)
+from .checks import (
+    CheckInfo,
+    Fail,
+    Learner,
+    LearnerCrashed,
+    LearnerProblem,
+    LearnerRaised,
+    LearnerTimeout,
+    MissingFunction,
+)
 from .labs import Lab
 from .report import TestResult, ToolResult, tool_result
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mindlab_core import lab01 as ref
-from mindlab_core.bigram import (count_bigrams, count_model_logits, nll, train,
-                                 trained_model)
+from mindlab_core.bigram import count_bigrams, count_model_logits, nll, train, trained_model
 from mindlab_core.names import load_names
 from mindlab_core.tokens import TOKENS, decode, encode, index
 
