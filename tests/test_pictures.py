@@ -1,0 +1,78 @@
+"""The lab's pictures: each returns a Figure that saves as PNG and shows itself in Jupyter."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from mindlab_core import lab01 as ref
+from mindlab_core import pictures
+from mindlab_core.bigram import trained_model
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return trained_model()
+
+
+def _drawn(fig, tmp_path, name):
+    assert isinstance(fig, Figure)
+    path = tmp_path / name
+    fig.savefig(path)
+    assert path.read_bytes().startswith(PNG)
+    assert fig._repr_png_().startswith(PNG)  # what Jupyter displays
+    return fig
+
+
+def test_belief_bars(model, tmp_path):
+    fig = _drawn(pictures.belief_bars(ref.read_row(model.W, "q"),
+                                      ref.data_row(model.counts, "q"), "q"), tmp_path, "b.png")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(".abcdefghijklmnopqrstuvwxyz")
+    assert "'q'" in ax.get_title()
+    _drawn(pictures.belief_bars(np.full(27, 1 / 27), None, "."), tmp_path, "b0.png")
+
+
+def test_heatmap_marks_the_ablated_column(model, tmp_path):
+    fig = _drawn(pictures.matrix_heatmap(ref.ablate_column(model.W, "."), ablated="."),
+                 tmp_path, "h.png")
+    ax = fig.axes[0]
+    assert "ablated" in ax.get_title() and "-inf" in ax.get_title()
+    image = ax.get_images()[0].get_array()
+    assert image.mask[:, 0].all() and not image.mask[:, 1:].any()  # -inf drawn as 'bad'
+    _drawn(pictures.matrix_heatmap(ref.softmax(model.W), label="probability"), tmp_path, "p.png")
+
+
+def test_rulebook_and_greedy_path(model, tmp_path):
+    fig = _drawn(pictures.rulebook(ref.rank_rules(model.W, top=5)), tmp_path, "r.png")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[0] == "q → u" and len(labels) == 5
+    _drawn(pictures.greedy_path(model.W, ref.greedy_decode(model.W)), tmp_path, "g.png")
+    _drawn(pictures.greedy_path(model.W, ""), tmp_path, "g0.png")
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: pictures.belief_bars(np.ones(26), None, "a"),
+    lambda: pictures.belief_bars(np.ones(27), None, "A"),
+    lambda: pictures.matrix_heatmap(np.zeros((27, 26))),
+    lambda: pictures.rulebook([("q", "u")]),
+    lambda: pictures.greedy_path(np.zeros((27, 27)), "Ab"),
+])
+def test_bad_input_is_a_clear_value_error(draw):
+    with pytest.raises(ValueError):
+        draw()
+
+
+def test_pictures_do_not_need_the_reference_answers():
+    # student handouts ship without mindlab_core/lab01.py
+    tree = ast.parse(Path(pictures.__file__).read_text())
+    imported = [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    imported += [a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for a in node.names]
+    assert not [name for name in imported if "lab01" in name]
