@@ -10,6 +10,9 @@ class Tool:
     id: str
     title: str
     functions: tuple[str, ...]
+    # what the tool's hidden suite is worth: its checks' points add up to this, and the
+    # lab notebook's grade cell for the tool carries it as nbgrader points
+    points: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,10 @@ LAB01 = Lab(
     title="Reverse-engineer a mind",
     reference="mindlab_core.lab01",
     tools=(
-        Tool("tool01", "Read its mind", ("softmax", "read_row", "data_row", "belief_gap")),
-        Tool("tool02", "Intervene", ("ablate_column", "sample_word")),
-        Tool("tool03", "Extract the algorithm", ("rank_rules", "greedy_decode")),
+        Tool("tool01", "Read its mind", ("softmax", "read_row", "data_row", "belief_gap"),
+             points=10.0),
+        Tool("tool02", "Intervene", ("ablate_column", "sample_word"), points=10.0),
+        Tool("tool03", "Extract the algorithm", ("rank_rules", "greedy_decode"), points=10.0),
     ),
 )
 
