@@ -40,5 +40,47 @@ def tour(lab: str, letter: str, out: Path | None) -> None:
     run_tour(lab=lab, letter=letter, out=out)
 
 
+@main.command("grade-batch")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for grades.csv, grades.json, feedback/, report.html.")
+@LAB_OPTION
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Submissions graded at once  [default: number of cores]")
+@click.option("--layout", type=click.Choice(["auto", "flat", "nbgrader", "gradescope"]),
+              default="auto", show_default=True, help="How FOLDER is organised.")
+@click.option("--assignment", default=None,
+              help="nbgrader layout: which assignment folder  [default: the lab's id]")
+@click.option("--force", is_flag=True, help="Regrade every submission, even unchanged ones.")
+@click.option("--shard", default=None, metavar="I/N",
+              help="Grade only part I of N (a Slurm array task); join with merge-grades.")
+@click.option("--isolation", default="auto", show_default=True,
+              help="How learner code is isolated (see mindlab grade --help).")
+def grade_batch(folder: Path, out: Path, lab: str, jobs: int | None, layout: str,
+                assignment: str | None, force: bool, shard: str | None,
+                isolation: str) -> None:
+    """Grade every submission in FOLDER with the hidden checks; rerun to continue.
+
+    Each entry of FOLDER (a file, or a folder holding one submission file) is one
+    student; nbgrader's submitted/ folders and Gradescope exports are read too.
+    """
+    from autograder.batch import grade_batch_command
+
+    raise SystemExit(grade_batch_command(folder, out, lab, jobs, layout, assignment, force,
+                                         shard, isolation))
+
+
+@main.command("merge-grades")
+@click.argument("parts", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the joined gradebook and report.")
+def merge_grades(parts: tuple[Path, ...], out: Path) -> None:
+    """Join the --out folders of several grade-batch --shard runs into one gradebook."""
+    from autograder.batch import merge_command
+
+    raise SystemExit(merge_command(parts, out))
+
+
 if __name__ == "__main__":
     main()
