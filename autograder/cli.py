@@ -40,6 +40,17 @@ def tour(lab: str, letter: str, out: Path | None) -> None:
     run_tour(lab=lab, letter=letter, out=out)
 
 
+@main.command()
+@LAB_OPTION
+@click.option("--check", is_flag=True,
+              help="Write nothing; list stale files and exit 1 if there are any.")
+def sync(lab: str, check: bool) -> None:
+    """Regenerate a lab's exercises, solutions and notebooks from its master labs/LAB.py."""
+    from autograder.generate import run_sync
+
+    run_sync(lab, check)
+
+
 @main.command("grade-batch")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
