@@ -1,0 +1,281 @@
+"""TOOL 02 — intervene: hidden checks (the grade), 10 points.
+
+sample_word is checked three ways: exactly, on models with only one possible word;
+statistically, on the trained model and on a one-letter model, with fixed seeds and
+Pearson's test (stats.py explains the 1e-9 threshold); and by the rng it is given
+(the same seed must give the same words, another seed other words).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks import Fail, Rng, check, expect_array, expect_str
+from autograder.suites.lab01 import inputs
+from autograder.suites.lab01.calls import (
+    expect_bad_letters_rejected,
+    expect_value_error,
+    value,
+)
+from autograder.suites.lab01.hints import mistake, same
+from autograder.suites.lab01.stats import consistent
+from mindlab_core import lab01 as ref
+from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
+
+TOOL = "tool02"
+
+W = inputs.trained_W()
+
+# ---------------------------------------------------------------- ablate_column
+
+ABLATE_CASES = [(W, "."), (W, "e"), (W, "z"), (inputs.random_W(201), "a"),
+                (inputs.huge_W(202), "q")]
+ABLATED = [ref.ablate_column(*case) for case in ABLATE_CASES]
+
+
+def _ablate_mistakes(W_: np.ndarray, letter: str) -> dict[str, np.ndarray]:
+    j = index(letter)
+    found = {}
+    for hint, where, fill in (
+            ("it sets the column to 0, which is just another logit: use -np.inf", j, 0.0),
+            ("it sets the row W[i] (what follows the letter) instead of the column W[:, i] "
+             "(the letter as the next token)", ("row", j), -np.inf),
+            ("it blocks the column one before: '.' is token 0, so 'a' is column 1",
+             j - 1, -np.inf),
+            ("it blocks the column one after: 'a' is column 1, 'z' is column 26",
+             j + 1 if j + 1 < VOCAB else None, -np.inf)):
+        if where is None:
+            continue
+        wrong = np.array(W_, dtype=np.float64)
+        if isinstance(where, tuple):
+            wrong[where[1], :] = fill
+        else:
+            wrong[:, where] = fill
+        found[hint] = wrong
+    return found
+
+
+@check(points=1.5, function="ablate_column")
+def test_ablate_column_blocks_the_column(learner):
+    """ablate_column gives W with the letter's column set to -inf"""
+    for (W_, letter), expected in zip(ABLATE_CASES, ABLATED):
+        got = expect_array(value(learner, "ablate_column", W_, letter, keep_inputs=False),
+                           "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
+        if same(got, expected, rtol=0, atol=0):
+            continue
+        j = index(letter)
+        column = np.delete(np.arange(VOCAB), j)
+        if (np.isfinite(got[:, j]).all() and (got[:, j] < -1e3).all()
+                and same(got[:, column], expected[:, column])):
+            raise Fail(f"ablate_column(W, {letter!r}) fills the column with a large negative "
+                       "number: use -np.inf, so that softmax gives that token exactly 0.")
+        hint = mistake(got, _ablate_mistakes(W_, letter))
+        raise Fail(f"ablate_column(W, {letter!r}) is not W with column {letter!r} set to -inf"
+                   + (f": {hint}." if hint else
+                      ": copy W, then set W_copy[:, j] = -np.inf for the letter's index j."))
+
+
+@check(points=1, function="ablate_column")
+def test_ablate_column_leaves_W_unchanged(learner):
+    """ablate_column returns a new array and leaves W unchanged"""
+    got = expect_array(value(learner, "ablate_column", W, "e"), "ablate_column(W, 'e')",
+                       shape=(VOCAB, VOCAB))
+    if not same(got, ref.ablate_column(W, "e"), rtol=0, atol=0):
+        raise Fail("ablate_column left W unchanged, but its result is not right yet: this "
+                   "check pays once ablate_column blocks the right column.")
+
+
+@check(points=0.5, function="ablate_column")
+def test_ablate_column_rejects_bad_letters(learner):
+    """ablate_column raises ValueError for anything that is not one of the 27 tokens"""
+    got = expect_array(value(learner, "ablate_column", W, "e", keep_inputs=False),
+                       "ablate_column(W, 'e')", shape=(VOCAB, VOCAB))
+    if not same(got, ref.ablate_column(W, "e"), rtol=0, atol=0):
+        raise Fail("ablate_column does not block a plain letter's column right yet: this "
+                   "check pays once it does and also rejects bad letters.")
+    expect_bad_letters_rejected(learner, "ablate_column", lambda bad: (W, bad))
+
+
+# ---------------------------------------------------------------- sample_word
+
+N_WORDS = 400  # per statistical check: ~2,800 draws on the trained model
+P = ref.softmax(W)
+
+
+def _length_probs(probs: np.ndarray, max_len: int = 50) -> dict[int, float]:
+    """P(len(word) = L) for the reference sampler: walk the letter rows, stop at `.` or cap."""
+    at = probs[BOUNDARY, 1:].copy()  # P(first letter = each letter)
+    dist = {0: float(probs[BOUNDARY, BOUNDARY])}
+    for length in range(1, max_len):
+        dist[length] = float(at @ probs[1:, BOUNDARY])
+        at = at @ probs[1:, 1:]
+    dist[max_len] = float(at.sum())  # still going after max_len letters: cut there
+    return dist
+
+
+FIRST_LETTER_PROBS = {TOKENS[j]: float(p) for j, p in enumerate(P[BOUNDARY])}  # "." = empty
+LENGTH_PROBS = _length_probs(P)
+ONE_LETTER = inputs.one_letter_W({"a": 0.0, "b": 1.0, "c": 2.0, "d": 3.0, "e": 4.0})
+TEMPERATURES = ((0.5, 31), (4.0, 32))  # (temperature, seed): sharper and flatter than 1
+N_TEMPERATURE_WORDS = 500
+
+
+def _one_letter_probs(temperature: float) -> dict[str, float]:
+    probs = ref.softmax(ONE_LETTER[BOUNDARY] / temperature)
+    return {TOKENS[j]: float(p) for j, p in enumerate(probs) if p > 0}
+
+
+PATH = inputs.path_W("mind")  # the only word this model can write is "mind"
+NEAR_PATH = inputs.path_W("mind", low=-60.0)  # finite, but any other step has p < 1e-12
+END_ABLATED = inputs.end_ablated(W)  # words never end: only max_len stops them
+
+
+def _words(values: list, what: str = "sample_word(W, rng)") -> list[str]:
+    """The learner's words, or Fail if any is not a str of letters a..z."""
+    words = [expect_str(v, what) for v in values]
+    for word in words:
+        if inputs.letters_only(word):
+            continue
+        if word.endswith("."):
+            raise Fail("sample_word returned a word ending in '.': drawing '.' ends the word, "
+                       "but the '.' itself is not part of it, so stop before appending it.")
+        raise Fail("sample_word returned a word with characters other than 'a' to 'z': "
+                   "append TOKENS[j] for each drawn token j, and stop at '.'.")
+    return words
+
+
+def _sample(learner, n: int, W_: np.ndarray, seed: int, **kwargs) -> list[str]:
+    return _words(learner.repeat("sample_word", n, W_.copy(), Rng(seed), **kwargs))
+
+
+@check(points=1, function="sample_word")
+def test_sample_word_follows_the_only_path(learner):
+    """sample_word writes the only word a model allows (whatever the temperature)"""
+    for temperature, seed in ((1.0, 51), (0.5, 52), (3.0, 53)):
+        words = _sample(learner, 2, PATH, seed, temperature=temperature)
+        if words == ["mind", "mind"]:
+            continue
+        if "" in words:
+            raise Fail("sample_word returned an empty word where the model only allows one "
+                       "4-letter word: start from the '.' row (the first letter) and stop "
+                       "only when '.' is drawn.")
+        raise Fail(f"sample_word returned a {len(words[0])}-letter word where the model "
+                   "allows only one 4-letter word: after each draw, the next draw must use "
+                   "the row of the token just drawn, W[token], starting from W[0].")
+
+
+@check(points=1, function="sample_word")
+def test_sample_word_stops_at_max_len(learner):
+    """sample_word stops at max_len letters when a word does not end on its own"""
+    for n, seed, kwargs, cap in ((4, 41, {"max_len": 7}, 7), (2, 42, {}, 50)):
+        words = _sample(learner, n, END_ABLATED, seed, **kwargs)
+        lengths = {len(w) for w in words}
+        if lengths == {cap}:
+            continue
+        told = f"max_len={cap}" if kwargs else "the default max_len=50"
+        if max(lengths) > cap:
+            raise Fail(f"sample_word wrote a {max(lengths)}-letter word with {told} on a "
+                       f"model whose words never end: stop as soon as the word has max_len "
+                       "letters.")
+        raise Fail(f"sample_word wrote a {min(lengths)}-letter word with {told} on a model "
+                   "whose words never end: it should stop at exactly max_len letters "
+                   "(count letters, not draws).")
+
+
+@check(points=1, function="sample_word")
+def test_sample_word_draws_first_letters_like_the_model(learner):
+    """sample_word's first letters follow the model's first-letter belief"""
+    words = _sample(learner, N_WORDS, W, 71)
+    firsts = [w[0] if w else "." for w in words]
+    if consistent(firsts, FIRST_LETTER_PROBS):
+        return
+    if len(set(firsts)) == 1:
+        raise Fail(f"all {N_WORDS} words from sample_word start with the same letter: it "
+                   "must draw each token at random (rng.choice(27, p=probs)), not take the "
+                   "most likely one.")
+    raise Fail(f"the first letters of {N_WORDS} words from sample_word do not follow the "
+               "model's first-letter belief softmax(W[0]) (a chi-square test says this is "
+               "not chance): draw the first token from row 0, the '.' row.")
+
+
+@check(points=1, function="sample_word")
+def test_sample_word_lengths_follow_the_model(learner):
+    """sample_word's word lengths follow the model: each step draws from the last token's row"""
+    words = _sample(learner, N_WORDS, W, 72)
+    lengths = [len(w) for w in words]
+    if consistent(lengths, LENGTH_PROBS):
+        return
+    if len(set(words)) == 1:
+        raise Fail(f"all {N_WORDS} words from sample_word are the same word: it must draw "
+                   "each token at random with rng, not take the most likely one.")
+    mean = sum(lengths) / len(lengths)
+    raise Fail(f"the words from sample_word are {mean:.1f} letters long on average, and "
+               "their lengths do not follow the model (a chi-square test says this is not "
+               "chance): after drawing a token, draw the next from that token's row, and "
+               "stop when '.' is drawn.")
+
+
+@check(points=1.5, function="sample_word")
+def test_sample_word_applies_the_temperature(learner):
+    """sample_word draws from softmax(W[row] / temperature): low sharpens, high flattens"""
+    for temperature, seed in TEMPERATURES:
+        words = _sample(learner, N_TEMPERATURE_WORDS, ONE_LETTER, seed,
+                        temperature=temperature)
+        if consistent(words, _one_letter_probs(temperature)):
+            continue
+        shape = "sharper" if temperature < 1 else "flatter"
+        if consistent(words, _one_letter_probs(1.0)):
+            raise Fail(f"with temperature={temperature} sample_word draws exactly as with "
+                       f"temperature 1, but it should draw from a {shape} distribution: "
+                       "divide the row's logits by temperature before softmax.")
+        if consistent(words, _one_letter_probs(1.0 / temperature)):
+            raise Fail(f"with temperature={temperature} sample_word's draws are the opposite "
+                       f"of {shape}: it seems to multiply the logits by temperature; divide "
+                       "them instead.")
+        raise Fail(f"with temperature={temperature} sample_word's draws do not follow "
+                   "softmax(W[row] / temperature) (a chi-square test says this is not "
+                   "chance).")
+
+
+@check(points=0.5, function="sample_word")
+def test_sample_word_leaves_W_unchanged(learner):
+    """sample_word leaves W unchanged (and still writes the right word)"""
+    got = expect_str(value(learner, "sample_word", NEAR_PATH, Rng(61), temperature=2.0),
+                     "sample_word(W, rng, temperature=2.0)")
+    if got != "mind":
+        raise Fail("sample_word left W unchanged, but did not write the one word this "
+                   "model allows: this check pays once sample_word follows the model.")
+
+
+@check(points=0.5, function="sample_word")
+def test_sample_word_rejects_temperature_zero_or_below(learner):
+    """sample_word raises ValueError when temperature <= 0"""
+    words = _sample(learner, 1, PATH, 62)
+    if words != ["mind"]:
+        raise Fail("sample_word does not write the one word a simple model allows yet: this "
+                   "check pays once it does and also rejects temperature <= 0.")
+    for temperature in (0.0, -1.0):
+        expect_value_error(learner, "sample_word", (W, Rng(63)),
+                           f"temperature={temperature} (it must be > 0; raise before "
+                           "dividing by it)", kwargs={"temperature": temperature})
+
+
+@check(points=0.5, function="sample_word")
+def test_sample_word_draws_with_the_rng_it_is_given(learner):
+    """sample_word draws with the given rng: same seed, same words; other seed, other words"""
+    if _sample(learner, 1, PATH, 64) != ["mind"]:
+        raise Fail("sample_word does not write the one word a simple model allows yet: this "
+                   "check pays once it does and also draws with the rng it is given.")
+    first = _sample(learner, 5, W, 11)
+    again = _sample(learner, 5, W, 11)
+    other = _sample(learner, 5, W, 12)
+    if first != again:
+        raise Fail("sample_word gave different words for two generators made from the same "
+                   "seed: draw with the rng argument (rng.choice, rng.random), not with "
+                   "np.random functions or the random module.")
+    if len(set(first)) == 1:
+        raise Fail("sample_word gave the same word 5 times in a row: it must draw each token "
+                   "at random with rng, not take the most likely one.")
+    if first == other:
+        raise Fail("sample_word gave the same words for generators with different seeds: "
+                   "draw with the rng argument, not with a generator you make yourself.")

@@ -1,0 +1,297 @@
+"""TOOL 03 — extract the algorithm: hidden checks (the grade), 10 points.
+
+Ties are built from logits that are exactly equal, so every correct softmax gives
+exactly equal probabilities and the order SPEC §2 asks for is well defined.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks import Fail, check, describe, expect_str
+from autograder.suites.lab01 import inputs
+from autograder.suites.lab01.calls import value
+from mindlab_core import lab01 as ref
+from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
+
+TOOL = "tool03"
+
+W = inputs.trained_W()
+RANDOM = inputs.random_W(301)
+HUGE = inputs.huge_W(304)
+
+Rule = tuple[str, str, float]
+
+
+def _rules(got: object, what: str) -> list[Rule]:
+    """The learner's rules as (str, str, float) triples, or Fail saying what came back."""
+    if type(got) not in (list, tuple):
+        raise Fail(f"{what} returned {describe(got)}, expected a list of "
+                   "(after, next, probability) tuples.")
+    rules = []
+    for rule in got:
+        if type(rule) not in (list, tuple) or len(rule) != 3:
+            raise Fail(f"{what} returned a list holding {describe(rule)}, expected "
+                       "(after, next, probability) tuples of 3 items.")
+        after, nxt, p = rule
+        if not (isinstance(after, str) and isinstance(nxt, str)):
+            raise Fail(f"{what} gave a rule whose letters are not str: write each rule as "
+                       "(after, next, probability) with after and next one-character str.")
+        if not isinstance(p, (float, int, np.floating, np.integer)):
+            raise Fail(f"{what} gave a rule whose probability is {describe(p)}, expected "
+                       "a float.")
+        rules.append((str(after), str(nxt), float(p)))
+    return rules
+
+
+def _same_rules(got: list[Rule], expected: list[Rule]) -> bool:
+    return len(got) == len(expected) and all(
+        g[:2] == e[:2] and np.isclose(g[2], e[2], rtol=1e-9, atol=1e-12)
+        for g, e in zip(got, expected))
+
+
+def _afters(rules: list[Rule]) -> list[str]:
+    return [rule[0] for rule in rules]
+
+
+def _rank_hint(got: list[Rule], expected: list[Rule]) -> str:
+    """What a wrong rulebook most likely got wrong, for a learner."""
+    probs = [p for _, _, p in got]
+    if len(got) == len(expected) - 1 and "." not in _afters(got):
+        return ("it has no rule for the '.' row: all 27 rows count, and '.' (what starts a "
+                "word) is row 0")
+    if len(got) != len(expected):
+        return f"it has {len(got)} rules, but there is one per row, 27 in all"
+    if any(not 0.0 <= p <= 1.0 for p in probs) or any(p != p for p in probs):
+        return ("some probabilities are outside 0..1: take them from softmax of each row, not "
+                "from the logits")
+    if _same_rules(sorted(got), sorted(expected)):
+        if probs == sorted(probs) and probs != sorted(probs, reverse=True):
+            return "it is sorted lowest probability first: sort highest first"
+        return "each row's rule is right, but the order is not: sort by probability, highest first"
+    return ("some rules are wrong: for each row i, the rule is (TOKENS[i], the token with the "
+            "highest probability in softmax(W[i]), that probability)")
+
+
+def _not_the_rulebook(got: list[Rule], expected: list[Rule]) -> Fail:
+    return Fail(f"rank_rules(W) is not the model's rulebook: {_rank_hint(got, expected)}.")
+
+
+# ---------------------------------------------------------------- rank_rules
+
+RULES = {"trained": ref.rank_rules(W), "random": ref.rank_rules(RANDOM)}
+
+
+@check(points=1.5, function="rank_rules")
+def test_rank_rules_lists_each_rows_top_rule(learner):
+    """rank_rules gives each row's most likely next token, most confident first"""
+    for name, M in (("trained", W), ("random", RANDOM)):
+        got = _rules(value(learner, "rank_rules", M), "rank_rules(W)")
+        if not _same_rules(got, RULES[name]):
+            raise _not_the_rulebook(got, RULES[name])
+
+
+@check(points=0.5, function="rank_rules")
+def test_rank_rules_gives_plain_python_values(learner):
+    """rank_rules gives a list of plain (str, str, float) tuples"""
+    got = value(learner, "rank_rules", W)
+    if not _same_rules(_rules(got, "rank_rules(W)"), RULES["trained"]):
+        raise Fail("rank_rules' rulebook is not right yet: this check pays once it is, and "
+                   "made of plain Python values.")
+    if type(got) is not list or any(type(rule) is not tuple for rule in got):
+        inner = type(got[0]).__name__ if got else "nothing"
+        raise Fail(f"rank_rules returned a {type(got).__name__} of {inner}s: return a list "
+                   "of tuples.")
+    for after, nxt, p in got:
+        for item, kind in ((after, str), (nxt, str), (p, float)):
+            if type(item) is not kind:
+                raise Fail(f"rank_rules gave a rule holding {describe(item)} where a plain "
+                           f"{kind.__name__} belongs: convert with {kind.__name__}(...) (numpy "
+                           "values print and compare differently).")
+
+
+TIED = inputs.random_W(302)
+for _letter in "bekos":  # five rows that are certain: probability exactly 1.0
+    TIED[index(_letter)] = -np.inf
+    TIED[index(_letter), (index(_letter) * 7) % VOCAB] = 0.0
+for _letter in ".cx":  # three rows split evenly between two tokens: exactly 0.5
+    TIED[index(_letter)] = -np.inf
+    TIED[index(_letter), [3, 20]] = 1.0
+TIED_RULES = ref.rank_rules(TIED)
+
+
+@check(points=1, function="rank_rules")
+def test_rank_rules_keeps_row_order_for_equal_probabilities(learner):
+    """rank_rules keeps row order among rules with equal probabilities (a stable sort)"""
+    got = _rules(value(learner, "rank_rules", TIED), "rank_rules(W)")
+    if len(got) != len(TIED_RULES) or sorted(_afters(got)) != sorted(_afters(TIED_RULES)):
+        raise _not_the_rulebook(got, TIED_RULES)
+    probs = [p for _, _, p in got]
+    if any(a < b for a, b in zip(probs, probs[1:])):
+        raise Fail("rank_rules is not sorted by probability, highest first.")
+    if _afters(got) != _afters(TIED_RULES):
+        raise Fail("rank_rules puts rules with equal probabilities out of row order: ties "
+                   "must keep row order ('.' then 'a' to 'z'). Python's sort is stable, and "
+                   "so is sorted(..., reverse=True); sorting lowest first and then reversing "
+                   "the list flips the ties.")
+
+
+IN_ROW_TIES = inputs.random_W(303)
+for _i in range(VOCAB):  # two or three exactly tied favourites in every row
+    _cols = np.random.default_rng(305 + _i).choice(VOCAB, size=2 + _i % 2, replace=False)
+    IN_ROW_TIES[_i, _cols] = IN_ROW_TIES[_i].max() + 1.0
+IN_ROW_RULES = ref.rank_rules(IN_ROW_TIES)
+
+
+@check(points=1, function="rank_rules")
+def test_rank_rules_breaks_ties_in_a_row_by_lowest_index(learner):
+    """rank_rules picks the lowest-index token when a row has tied favourites"""
+    got = _rules(value(learner, "rank_rules", IN_ROW_TIES), "rank_rules(W)")
+    picked = {after: nxt for after, nxt, _ in got}
+    expected = {after: nxt for after, nxt, _ in IN_ROW_RULES}
+    if set(picked) != set(expected):
+        raise _not_the_rulebook(got, IN_ROW_RULES)
+    wrong = [after for after in expected if picked[after] != expected[after]]
+    if not wrong:
+        return
+    if all(index(picked[a]) > index(expected[a]) for a in wrong):
+        raise Fail("when a row has several equally likely next tokens, rank_rules picks a "
+                   "later one: the lowest index must win (np.argmax already returns the "
+                   "first of equal maxima).")
+    raise Fail("when a row has several equally likely next tokens, rank_rules does not pick "
+               "the lowest-index one; np.argmax of the row's probabilities does.")
+
+
+TOPS = (1, 3, 26, 27)
+
+
+@check(points=1, function="rank_rules")
+def test_rank_rules_top_keeps_the_first_k(learner):
+    """rank_rules(W, top=k) returns the first k rules"""
+    full = RULES["random"]
+    for k in TOPS:
+        got = _rules(value(learner, "rank_rules", RANDOM, top=k), f"rank_rules(W, top={k})")
+        if _same_rules(got, full[:k]):
+            continue
+        if len(got) == k + 1 or len(got) == k - 1:
+            raise Fail(f"rank_rules(W, top={k}) gave {len(got)} rules: top=k returns exactly "
+                       "the first k (the slice rules[:k]).")
+        if len(got) != k:
+            raise Fail(f"rank_rules(W, top={k}) gave {len(got)} rules, not {k}: return only "
+                       "the first k rules when top is given.")
+        raise Fail(f"rank_rules(W, top={k}) gave {k} rules, but not the {k} most confident "
+                   "ones: sort all 27 first, then keep the first k.")
+    got = _rules(value(learner, "rank_rules", RANDOM, top=None), "rank_rules(W, top=None)")
+    if not _same_rules(got, full):
+        raise Fail("rank_rules(W, top=None) should give all 27 rules, like rank_rules(W).")
+
+
+HUGE_RULES = ref.rank_rules(HUGE)
+
+
+@check(points=1, function="rank_rules")
+def test_rank_rules_handles_huge_logits_and_leaves_W_unchanged(learner):
+    """rank_rules works for logits of size 1e4 or -inf, and leaves W unchanged"""
+    got = _rules(value(learner, "rank_rules", HUGE), "rank_rules(W)")
+    if _same_rules(got, HUGE_RULES):
+        return
+    if any(p != p or p in (np.inf, -np.inf) for _, _, p in got):
+        raise Fail("rank_rules gave nan or inf probabilities for logits of size 1e4: exp "
+                   "overflows; use a stable softmax (subtract each row's maximum first).")
+    raise Fail(f"rank_rules(W) is not right for logits of size 1e4: {_rank_hint(got, HUGE_RULES)}.")
+
+
+# ---------------------------------------------------------------- greedy_decode
+
+
+def _greedy_from(M: np.ndarray, start: int, max_len: int = 50) -> str:
+    """The greedy walk from any row (the reference starts at `.`; starting at 'a' is a mistake)."""
+    probs = ref.softmax(M)
+    letters, row = [], start
+    while len(letters) < max_len:
+        row = int(probs[row].argmax())
+        if row == BOUNDARY:
+            break
+        letters.append(TOKENS[row])
+    return "".join(letters)
+
+
+def _word(learner, M: np.ndarray, what: str, **kwargs) -> str:
+    got = expect_str(value(learner, "greedy_decode", M, **kwargs), what)
+    if got.endswith(".") and inputs.letters_only(got[:-1]):
+        raise Fail("greedy_decode returned a word ending in '.': reaching '.' ends the word, "
+                   "but the '.' itself is not part of it.")
+    return got
+
+
+GREEDY = {"trained": ref.greedy_decode(W), "random": ref.greedy_decode(RANDOM)}
+
+
+@check(points=1, function="greedy_decode")
+def test_greedy_decode_writes_the_models_favourite_word(learner):
+    """greedy_decode follows the most likely token from '.' on the trained model"""
+    for name, M in (("trained", W), ("random", RANDOM)):
+        got = _word(learner, M, "greedy_decode(W)")
+        if got == GREEDY[name]:
+            continue
+        if got == _greedy_from(M, index("a")):
+            raise Fail("greedy_decode starts its walk at 'a': every word starts after '.', "
+                       "so the first step takes the most likely token of row 0.")
+        raise Fail(f"greedy_decode(W) gave a {len(got)}-letter word that is not the greedy "
+                   "walk: from '.', repeatedly take the most likely next token in the current "
+                   "token's row, W[token], until '.' comes up.")
+
+
+PATH = inputs.path_W("mind")
+NEAR_PATH = inputs.path_W("mind", low=-60.0)
+
+
+@check(points=1, function="greedy_decode")
+def test_greedy_decode_follows_a_path_and_leaves_W_unchanged(learner):
+    """greedy_decode writes the only word a model allows and leaves W unchanged"""
+    for M in (PATH, NEAR_PATH):
+        got = _word(learner, M, "greedy_decode(W)")
+        if got != "mind":
+            raise Fail(f"greedy_decode gave a {len(got)}-letter word where the model allows "
+                       "only one 4-letter word: start at row 0 ('.'), move to the row of the "
+                       "token just taken, and stop when '.' is the most likely.")
+
+
+CYCLE = inputs.cycle_W("ab")
+
+
+@check(points=1, function="greedy_decode")
+def test_greedy_decode_stops_at_max_len_on_a_cycle(learner):
+    """greedy_decode stops at max_len letters when the greedy walk cycles forever"""
+    for kwargs, cap in (({"max_len": 5}, 5), ({"max_len": 1}, 1), ({}, 50)):
+        got = _word(learner, CYCLE, "greedy_decode(W)", **kwargs)
+        if got == ref.greedy_decode(CYCLE, **kwargs):
+            continue
+        told = f"max_len={cap}" if kwargs else "the default max_len=50"
+        if len(got) != cap:
+            raise Fail(f"greedy_decode gave a {len(got)}-letter word with {told} on a model "
+                       "whose greedy walk cycles forever: stop as soon as the word has "
+                       "max_len letters.")
+        raise Fail(f"greedy_decode gave a word of the right length with {told} on a cycling "
+                   "model, but not the greedy walk: take the most likely token at each step.")
+
+
+TIE_PATH = np.zeros((VOCAB, VOCAB))
+TIE_PATH[BOUNDARY, [index("c"), index("f")]] = 2.0  # "." -> c or f, tied: c wins
+TIE_PATH[index("c"), [index("a"), index("o")]] = 2.0  # c -> a or o, tied: a wins
+TIE_PATH[index("a"), [BOUNDARY, index("z")]] = 2.0  # a -> . or z, tied: . wins
+for _letter in "foz":
+    TIE_PATH[index(_letter), BOUNDARY] = 2.0
+
+
+@check(points=1, function="greedy_decode")
+def test_greedy_decode_breaks_ties_by_lowest_index(learner):
+    """greedy_decode takes the lowest-index token when the most likely ones are tied"""
+    got = _word(learner, TIE_PATH, "greedy_decode(W)")
+    if got == ref.greedy_decode(TIE_PATH):
+        return
+    if got == "f":
+        raise Fail("greedy_decode picks the later of two equally likely tokens: the lowest "
+                   "index must win (np.argmax already returns the first of equal maxima).")
+    raise Fail("greedy_decode does not follow the lowest-index token when the most likely "
+               "ones are tied: take np.argmax of the current row's probabilities.")
