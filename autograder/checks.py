@@ -77,6 +77,7 @@ class Raised:
 
     type_names: tuple[str, ...]  # e.g. ("builtins.ValueError", "builtins.Exception", ...)
     message: str
+    traceback: str = ""  # the learner's own frames only (shown with --verbose)
 
     @property
     def type_name(self) -> str:
@@ -124,7 +125,11 @@ class LearnerCrashed(LearnerProblem):
 
 
 class MissingFunction(LearnerProblem):
-    """The learner's file has no callable of that name."""
+    """The learner's file has no callable of that name (detail: why, when known)."""
+
+
+class NotLoaded(LearnerProblem):
+    """The learner's file could not be loaded at all; detail is the sentence saying why."""
 
 
 class Learner(Protocol):
@@ -196,13 +201,15 @@ def same_value(a: Any, b: Any) -> bool:
 
 
 def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
-                  kwargs: dict, rng_cache: dict | None = None) -> Outcome:
+                  kwargs: dict, rng_cache: dict | None = None,
+                  trace: Callable[[BaseException], str] | None = None) -> Outcome:
     """Call namespace[function] with every *other* graded function swapped for the reference.
 
     This is what grades each function on its own: a learner's read_row that calls
     their buggy softmax gets the reference softmax during the call. `reference` maps
     graded names to reference functions ({} means: no swapping). The caller's
     arguments are copied in, and compared afterwards to report mutation.
+    `trace(exc)`, when given, renders what the call raised for Raised.traceback.
     Runs learner code: only ever call it inside the worker (or for local checks).
     """
     fn = namespace.get(function)
@@ -222,6 +229,11 @@ def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
         raised = None
     except Exception as exc:  # SystemExit and KeyboardInterrupt are the worker's business
         value, raised = None, raised_of(exc)
+        if trace is not None:
+            try:
+                raised = Raised(raised.type_names, raised.message, trace(exc))
+            except Exception:
+                pass
     finally:
         for name, old in saved.items():
             if old is _ABSENT:

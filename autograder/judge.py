@@ -22,6 +22,7 @@ from .checks import (
     LearnerRaised,
     LearnerTimeout,
     MissingFunction,
+    NotLoaded,
 )
 from .labs import Lab
 from .report import TestResult, ToolResult, tool_result
@@ -61,12 +62,25 @@ def checks_of(module: ModuleType) -> list[Check]:
 def explain(problem: LearnerProblem) -> str:
     """Feedback for a learner-side problem that a check did not handle itself."""
     f = problem.function
+    if isinstance(problem, NotLoaded):
+        return problem.detail
     if isinstance(problem, MissingFunction):
+        if problem.detail:
+            return f"Your file has no function named {f}: {problem.detail}."
         return (f"Your file has no function named {f}: check the spelling of its def line, "
                 "and that it is defined at top level (not inside another function).")
     if isinstance(problem, LearnerRaised):
         if problem.raised.is_a(NotImplementedError):
             return f"{f} is still a stub (it raises NotImplementedError): write its body."
+        if problem.raised.is_a(SystemExit):
+            return (f"{f} called exit() instead of returning a result: remove the exit "
+                    "call from the function.")
+        if problem.raised.is_a(TypeError) and "argument" in problem.raised.message:
+            return (f"{f} could not be called the way the lab calls it ({problem.raised}): "
+                    "check that its def line has the parameters the lab asks for.")
+        if problem.raised.is_a(MemoryError):
+            return (f"{f} ran out of memory (MemoryError): it tries to build something far "
+                    "larger than a (27, 27) problem needs.")
         return (f"{f} raised {problem.raised} on an input where it should return a result; "
                 "run it yourself on a small example to see where.")
     if isinstance(problem, LearnerTimeout):
@@ -79,8 +93,12 @@ def explain(problem: LearnerProblem) -> str:
     return f"{f}: {problem.detail}"
 
 
-def run_check(check: Check, learner: Learner) -> TestResult:
-    """One check, one result: points only when the check returns without raising."""
+def run_check(check: Check, learner: Learner, verbose: bool = False) -> TestResult:
+    """One check, one result: points only when the check returns without raising.
+
+    `verbose` appends the learner's own traceback (their frames only) when their
+    function raised. Any other error inside the check fails it, never the run.
+    """
     info = check.info
     try:
         check.fn(learner)
@@ -89,13 +107,20 @@ def run_check(check: Check, learner: Learner) -> TestResult:
         passed, feedback = False, str(failure)
     except LearnerProblem as problem:
         passed, feedback = False, explain(problem)
+        if verbose and isinstance(problem, LearnerRaised) and problem.raised.traceback:
+            feedback += "\nYour traceback:\n" + problem.raised.traceback.rstrip()
+    except Exception as exc:  # e.g. the check met a value of an unexpected kind
+        passed, feedback = False, (f"This check could not judge what {info.function} "
+                                   f"returned ({type(exc).__name__}); check that it returns "
+                                   "what the lab asks for.")
     return TestResult(name=info.claim, passed=passed, score=info.points if passed else 0.0,
                       max_score=info.points, feedback=feedback, id=check.id,
                       function=info.function)
 
 
 def run_lab(lab: Lab, kind: str, learner: Learner,
-            before_tool: Callable[[str], None] | None = None) -> list[ToolResult]:
+            before_tool: Callable[[str], None] | None = None,
+            verbose: bool = False) -> list[ToolResult]:
     """Every tool of the lab, in order; `before_tool` lets a runner reset its worker."""
     modules = suite_modules(lab, kind)
     results = []
@@ -104,6 +129,6 @@ def run_lab(lab: Lab, kind: str, learner: Learner,
             continue
         if before_tool is not None:
             before_tool(tool.id)
-        tests = [run_check(c, learner) for c in checks_of(modules[tool.id])]
+        tests = [run_check(c, learner, verbose) for c in checks_of(modules[tool.id])]
         results.append(tool_result(tool.id, tool.title, tests))
     return results

@@ -1,0 +1,638 @@
+"""Grading a submission from outside: the judge's side of the isolated runner.
+
+Learner code never runs in this process. A submission is loaded once in a worker
+process (worker.py) and the suites call its functions across the plain-data channel
+(wire.py). The worker is forked from a *zygote* that has already imported Python,
+numpy and the lab's reference, so a fresh worker costs milliseconds.
+
+API for batch grading (stable; autograder/batch.py builds `mindlab grade-batch` on it):
+
+    from autograder.runner import Grader
+    with Grader(lab="lab01", suite="hidden", isolation="auto",
+                call_timeout=2.0, load_timeout=10.0, memory_mb=2048) as g:
+        report = g.grade(Path("alice.ipynb"), name="alice")   # -> report.Report
+
+- `Grader.grade` never raises for anything the learner's file does: syntax errors,
+  hangs, crashes, exits, floods, hostile values all become a report with status
+  "graded", zero for what they affect and a sentence in `report.notes` and in the
+  affected checks. Status "error" means the grader itself could not grade (a missing
+  file, a broken suite, a worker that cannot start); `report.notes` says why.
+- A Grader pays start-up once (its zygote) and grades submissions one after another.
+  Several Graders may run in separate threads at once (one per job): they share no
+  mutable state. A single Grader is not meant to be shared between threads.
+- `grade_file(path, lab, suite, isolation, **options)` grades one file;
+  `suites_hash(lab, suite=None)` is the sha256 of the suite files (stored in every
+  report's provenance); `open_learner(path, lab)` gives a loaded WorkerLearner (used
+  by `pytest autograder/suites/lab01/hidden --submission FILE`).
+
+Isolation (see docs/threat-model.md): "bwrap" runs the zygote inside bubblewrap (no
+network, own PID namespace, read-only system, no view of suites or solutions);
+"process" applies the process-level limits only; "auto" picks bwrap for the hidden
+suite when it works here, and process for the public suite (`mindlab check`, a
+learner checking their own code, where start-up speed matters more).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from . import worker
+from .checks import (
+    LearnerBase,
+    LearnerCrashed,
+    LearnerProblem,
+    LearnerRaised,
+    LearnerTimeout,
+    MissingFunction,
+    NotLoaded,
+    Outcome,
+    Raised,
+)
+from .judge import run_lab, suite_modules
+from .labs import Lab, get_lab
+from .loader import Submission, read_submission
+from .report import Report, ToolResult
+
+ISOLATIONS = ("auto", "bwrap", "process")
+BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
+STARTUP_TIMEOUT = 60.0  # seconds for a zygote to import numpy and the reference
+MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
+REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
+TMPFS_BYTES = 256 * 2**20  # the bwrap sandbox's /tmp: garbage files stop here
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # holds autograder/ and mindlab_core/
+WORKER_FILES = ("__init__.py", "checks.py", "wire.py", "worker.py")  # all the worker imports
+BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
+        "from autograder.worker import zygote_main; zygote_main(int(sys.argv[1]))")
+
+
+class GraderFault(Exception):
+    """The grader itself cannot grade (not the learner's doing)."""
+
+
+# ---------------------------------------------------------------- isolation
+
+
+@functools.lru_cache(maxsize=1)
+def bwrap_problem() -> str:
+    """'' when bubblewrap works here, else why not (one sentence)."""
+    exe = shutil.which("bwrap")
+    if exe is None:
+        return "bwrap (bubblewrap) is not installed"
+    try:
+        probe = subprocess.run([exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
+                                "true"], capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bwrap could not run ({exc})"
+    if probe.returncode != 0:
+        reason = probe.stderr.decode(errors="replace").strip().splitlines()
+        return f"bwrap cannot create a sandbox here ({reason[-1] if reason else 'no reason'})"
+    return ""
+
+
+def resolve_isolation(isolation: str, suite: str = "hidden") -> str:
+    """'bwrap' or 'process'. auto: bwrap for the hidden suite when it works, else process.
+
+    >>> resolve_isolation("process")
+    'process'
+    """
+    if isolation not in ISOLATIONS:
+        raise ValueError(f"unknown isolation {isolation!r}: choose one of {', '.join(ISOLATIONS)}")
+    if not hasattr(os, "fork"):
+        raise ValueError("the isolated runner needs fork(), which this system lacks: "
+                         "run mindlab on Linux or macOS (on Windows, inside WSL)")
+    if isolation == "process":
+        return "process"
+    problem = bwrap_problem() if sys.platform.startswith("linux") else "bwrap needs Linux"
+    if isolation == "bwrap":
+        if problem:
+            raise ValueError(f"--isolation bwrap is not available: {problem}. Install "
+                             "bubblewrap, or use --isolation process (see docs/threat-model.md).")
+        return "bwrap"
+    return "bwrap" if suite == "hidden" and not problem else "process"
+
+
+def _python_roots() -> list[str]:
+    """Folders the zygote must read: the interpreter's prefixes and its import path."""
+    roots = [sys.base_prefix, sys.prefix, sys.exec_prefix]
+    roots += [p for p in sys.path if p and os.path.isabs(p)]
+    found = []
+    for root in roots:
+        root = os.path.realpath(root)
+        if os.path.isdir(root) and root not in found:
+            found.append(root)
+    return found
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _sensitive_paths(lab: Lab) -> tuple[list[str], list[str]]:
+    """(folders, files) learner code must not see: suites, solutions, tests, the reference."""
+    folders = [PACKAGE_ROOT / "autograder" / "suites"]
+    folders += [PACKAGE_ROOT / name for name in ("solutions", "exercises", "labs", "tests")]
+    with contextlib.suppress(ImportError):
+        import mindlab_labs
+
+        folders.append(Path(mindlab_labs.__file__).resolve().parent)
+    ref_file = Path(_reference_file(lab))
+    files = [ref_file, *ref_file.parent.glob(f"__pycache__/{ref_file.stem}.*.pyc")]
+    return ([str(p) for p in folders if p.is_dir()], [str(p) for p in files if p.is_file()])
+
+
+def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
+    """Wrap `inner` in bubblewrap: no network, own PID namespace, read-only system,
+    a private tmpfs /tmp (the only writable place), no suites / solutions / tests."""
+    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+            "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev",
+            "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
+    for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
+                "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"):
+        args += ["--ro-bind-try", etc, etc]
+    package_root = str(PACKAGE_ROOT)
+    roots = [r for r in _python_roots() if r != package_root and not _under(r, ["/usr"])]
+    for root in roots:
+        args += ["--ro-bind", root, root]
+    bound = ["/usr", *roots]
+    if not _under(package_root, bound):  # a checkout: show only what the worker imports
+        core = str(PACKAGE_ROOT / "mindlab_core")
+        args += ["--ro-bind", core, core]
+        for name in WORKER_FILES:
+            path = str(PACKAGE_ROOT / "autograder" / name)
+            args += ["--ro-bind", path, path]
+        bound += [core]
+    folders, files = _sensitive_paths(lab)
+    for folder in folders:
+        if _under(folder, bound):
+            args += ["--tmpfs", folder]
+    for file in files:
+        if _under(file, bound):
+            args += ["--ro-bind", "/dev/null", file]
+    return args + ["--chdir", "/tmp", "--", *inner]
+
+
+def _reference_file(lab: Lab) -> str:
+    import importlib.util
+
+    spec = importlib.util.find_spec(lab.reference)
+    if spec is None or not spec.origin:
+        raise GraderFault(f"the reference module {lab.reference} cannot be found")
+    return str(Path(spec.origin).resolve())
+
+
+# ---------------------------------------------------------------- the zygote, judge side
+
+
+class Zygote:
+    """Handle on one fork server (worker.zygote_main), started with or without bwrap."""
+
+    def __init__(self, lab: Lab, isolation: str, memory_mb: int | None, file_mb: int) -> None:
+        self.isolation = isolation
+        self.tmp = tempfile.mkdtemp(prefix="mindlab-")
+        self.stderr = tempfile.TemporaryFile()
+        self.ready = False
+        ours, theirs = socket.socketpair()
+        self.control = ours
+        paths = [str(PACKAGE_ROOT)] + [p for p in _python_roots() if p != str(PACKAGE_ROOT)]
+        inner = [sys.executable, "-E", "-s", "-c", BOOT, str(theirs.fileno()), *paths]
+        env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8",
+               "LC_ALL": "C.UTF-8", "HOME": "/tmp" if isolation == "bwrap" else self.tmp,
+               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+        cmd = bwrap_command(inner, lab) if isolation == "bwrap" else inner
+        ref_file = _reference_file(lab)
+        hide = [str(PACKAGE_ROOT)] if (PACKAGE_ROOT / "autograder" / "suites").is_dir() \
+            and not _numpy_under(PACKAGE_ROOT) else []
+        config = {
+            "functions": list(lab.functions), "reference": lab.reference,
+            "reference_source": Path(ref_file).read_text(encoding="utf-8"),
+            "reference_file": ref_file, "blocked": [*BLOCKED, lab.reference],
+            "hide_paths": hide, "tmp_base": "/tmp" if isolation == "bwrap" else self.tmp,
+            "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,
+            "preload": ["mindlab_core.bigram:trained_model"],
+        }
+        try:
+            self.proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], cwd=self.tmp, env=env,
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=self.stderr, start_new_session=True)
+        except OSError as exc:
+            self.close()
+            raise GraderFault(f"could not start the worker process: {exc}") from exc
+        finally:
+            theirs.close()
+        try:
+            worker.send_message(self.control, config)
+        except OSError:
+            pass  # it died at once; _await_ready reports why
+
+    def _await_ready(self) -> None:
+        try:
+            reply = worker.recv_message(self.control, STARTUP_TIMEOUT)
+            if reply.get("kind") != "ready":
+                raise ValueError(reply)
+        except (OSError, EOFError, TimeoutError, ValueError) as exc:
+            self.stderr.seek(0)
+            why = self.stderr.read().decode(errors="replace").strip()[-1500:]
+            self.close()
+            raise GraderFault(f"the worker process did not start ({type(exc).__name__})"
+                              + (f":\n{why}" if why else "")) from exc
+        self.ready = True
+
+    def spawn(self) -> tuple[int, socket.socket]:
+        """A fresh worker: (its pid as the zygote knows it, our end of its channel)."""
+        if not self.ready:
+            self._await_ready()
+        ours, theirs = socket.socketpair()
+        try:
+            worker.send_message(self.control, {"op": "spawn"}, fds=[theirs.fileno()])
+            reply = worker.recv_message(self.control, 30)
+            return int(reply["pid"]), ours
+        except Exception:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+
+    def kill(self, pid: int) -> str:
+        """Kill a worker and whatever it left behind; its exit described (' (exit 3)')."""
+        worker.send_message(self.control, {"op": "kill", "pid": pid})
+        reply = worker.recv_message(self.control, 30)
+        return str(reply.get("status", ""))
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.control.close()
+        proc = getattr(self, "proc", None)
+        if proc is not None:
+            try:
+                proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(OSError):
+                    os.killpg(proc.pid, 9)
+                proc.kill()
+                proc.wait()
+        self.stderr.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _numpy_under(root: Path) -> bool:
+    import numpy
+
+    return str(Path(numpy.__file__).resolve()).startswith(str(root) + os.sep)
+
+
+# ---------------------------------------------------------------- the learner, judge side
+
+
+class WorkerLearner(LearnerBase):
+    """A submission loaded in a worker; `call` and `repeat` cross the channel.
+
+    A hang costs only the function that hung: the worker is killed, the function is
+    remembered (its later checks fail at once), and the next call starts a fresh worker
+    that loads the file again. `zygote` is a callable giving a live Zygote.
+    """
+
+    def __init__(self, zygote, submission: Submission, functions: tuple[str, ...],
+                 call_timeout: float = 2.0, load_timeout: float = 10.0,
+                 hide_messages: bool = False) -> None:
+        self._zygote_of = zygote
+        self.submission = submission
+        self.functions = functions
+        self.call_timeout = call_timeout
+        self.load_timeout = load_timeout
+        self.hide_messages = hide_messages  # hidden suite: echo no learner text (may hold inputs)
+        self.notes: list[str] = list(submission.notes)
+        self.load_failure = submission.problem
+        self.loaded = False
+        self.defined: dict[str, str] = {}
+        self.borrowed: dict[str, str] = {}
+        self.blocked: list[str] = []
+        self.poisoned: dict[str, LearnerProblem] = {}
+        self.spawns = 0
+        self._zygote: Zygote | None = None
+        self._pid: int | None = None
+        self._sock: socket.socket | None = None
+
+    # ------------------------------------------------------------ worker lifecycle
+
+    def load(self) -> None:
+        """Load the submission once (notes, defined names, integrity); never raises for it."""
+        if not self.loaded and not self.load_failure:
+            self._start_worker()
+        self.loaded = True
+
+    def _start_worker(self) -> None:
+        if self.spawns > MAX_RESTARTS:
+            raise LearnerCrashed("", " (the grader gave up restarting your code)")
+        self.spawns += 1
+        self._zygote = self._zygote_of()
+        try:
+            self._pid, self._sock = self._zygote.spawn()
+        except (OSError, EOFError, TimeoutError, ValueError, KeyError) as exc:
+            raise GraderFault(f"could not start a worker: {exc}") from exc
+        sub = self.submission
+        request = {"op": "load", "cells": [list(c) for c in sub.cells], "module": sub.module,
+                   "display": sub.display, "stop_on_error": sub.stop_on_error}
+        try:
+            worker.send_message(self._sock, request)
+            reply = worker.recv_message(self._sock, self.load_timeout)
+            defined = {str(k): str(v) for k, v in dict(reply["defined"]).items()}
+            notes = [str(n) for n in reply["notes"]]
+            borrowed = {str(k): str(v) for k, v in dict(reply["borrowed"]).items()}
+            blocked = [str(m) for m in reply["blocked"]]
+        except TimeoutError:
+            self._stop_worker()
+            self._fail_load(f"Your file did not finish loading within {self.load_timeout:g} s "
+                            "(an endless loop or a long computation outside any function?), so "
+                            "nothing in it could be graded: put such code inside a function.")
+            return
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+            status = self._stop_worker()
+            self._fail_load(f"Your file stopped the program loading it{status} (it called "
+                            "os._exit, crashed Python, ran out of memory or killed the grader's "
+                            "helper), so nothing in it could be graded.")
+            return
+        if not self.loaded:  # the first load speaks for all later reloads
+            self.defined, self.borrowed, self.blocked = defined, borrowed, blocked
+            self.notes += notes
+
+    def _fail_load(self, sentence: str) -> None:
+        if self.loaded:  # a reload after a crash failed: treat it as a crash of that call
+            raise LearnerCrashed("", " (and it could not be restarted)")
+        self.load_failure = sentence
+
+    def _stop_worker(self) -> str:
+        """Kill the current worker (via its zygote); how it ended, for messages."""
+        sock, pid, zygote = self._sock, self._pid, self._zygote
+        self._sock = self._pid = None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.close()
+        if pid is None or zygote is None:
+            return ""
+        try:
+            return zygote.kill(pid)
+        except (OSError, EOFError, TimeoutError, ValueError):
+            zygote.close()  # the learner killed it (or it hung): a fresh one comes next time
+            return " (it also stopped the grader's helper process)"
+
+    def close(self) -> None:
+        self._stop_worker()
+
+    # ------------------------------------------------------------ calls
+
+    def _usable(self, function: str) -> None:
+        """Raise the problem that stops `function` from being called at all, if any."""
+        if self.load_failure:
+            raise NotLoaded(function, self.load_failure)
+        if function in self.poisoned:
+            raise self.poisoned[function]
+        kind = self.defined.get(function)
+        if kind is None:
+            problems = [n for n in self.notes if "while loading" in n or "SyntaxError" in n]
+            detail = ("loading your file stopped before it was defined (" + problems[0] + ")"
+                      if problems else "")
+            raise MissingFunction(function, detail)
+        if kind != "function":
+            raise MissingFunction(function, f"{function} is a {kind}, not a function")
+
+    def _request(self, function: str, message: dict, timeout: float,
+                 total: float | None = None) -> dict:
+        self.load()
+        self._usable(function)
+        if self._sock is None:
+            try:
+                self._start_worker()
+            except LearnerCrashed as exc:
+                exc.function = function
+                raise
+            if self._sock is None:
+                raise LearnerCrashed(function, " (and it could not be restarted)")
+        end = None if total is None else time.monotonic() + total
+        try:
+            worker.send_message(self._sock, worker.rng_to_wire(message))
+            while True:
+                left = timeout if end is None else min(timeout, end - time.monotonic())
+                if left <= 0:
+                    raise TimeoutError
+                reply = worker.recv_message(self._sock, left)
+                if reply.get("kind") != "beat":
+                    return reply
+        except TimeoutError:
+            self._stop_worker()
+            self.poisoned[function] = LearnerTimeout(
+                function, f" (limit {timeout:g} s per call; after that its other checks "
+                          "were not run)")
+            raise LearnerTimeout(function, f" (limit {timeout:g} s per call)") from None
+        except (OSError, EOFError, ValueError, AttributeError):
+            status = self._stop_worker()
+            self.poisoned[function] = LearnerCrashed(function, status + " on an earlier check")
+            raise LearnerCrashed(function, status) from None
+
+    def _raised(self, data: Any) -> Raised:
+        types = tuple(str(t) for t in data["types"])
+        message = "" if self.hide_messages else str(data["message"])[:300]
+        trace = str(data.get("trace", ""))
+        if trace:
+            trace += types[0].removeprefix("builtins.") + (f": {message}" if message else "")
+        return Raised(types, message, trace)
+
+    def _check_reply(self, function: str, reply: dict) -> dict:
+        if reply.get("kind") == "missing":
+            raise MissingFunction(function)
+        if reply.get("kind") != "result":
+            raise LearnerCrashed(function, " (it sent the grader something unreadable)")
+        if reply.get("borrowed"):
+            self.borrowed[function] = (f"{function} called the reference solution's own "
+                                       f"{function}, so it earns no credit.")
+        return reply
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
+        message = {"op": "call", "function": function, "args": list(args), "kwargs": kwargs}
+        reply = self._check_reply(function, self._request(function, message, self.call_timeout))
+        try:
+            raised = None if reply["raised"] is None else self._raised(reply["raised"])
+            mutated = tuple(m for m in reply["mutated"] if type(m) in (int, str))
+            return Outcome(value=reply.get("value"), raised=raised, mutated=mutated)
+        except (KeyError, TypeError, IndexError) as exc:
+            raise LearnerCrashed(function, " (it sent the grader something unreadable)") \
+                from exc
+
+    def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
+        message = {"op": "repeat", "function": function, "times": int(times),
+                   "args": list(args), "kwargs": kwargs}
+        reply = self._check_reply(function, self._request(
+            function, message, self.call_timeout, total=self.call_timeout * REPEAT_BUDGET))
+        try:
+            if reply["raised"] is not None:
+                raise LearnerRaised(function, self._raised(reply["raised"]))
+            values = reply["values"] if "values" in reply else None
+        except (KeyError, TypeError, IndexError) as exc:
+            raise LearnerCrashed(function, " (it sent the grader something unreadable)") \
+                from exc
+        if not isinstance(values, list) or len(values) != times:
+            raise LearnerCrashed(function, " (its results could not be carried back)")
+        return values
+
+
+# ---------------------------------------------------------------- the Grader
+
+
+class Grader:
+    """Grades submissions one after another with one zygote (see the module docstring)."""
+
+    def __init__(self, lab: str = "lab01", suite: str = "hidden", isolation: str = "auto",
+                 call_timeout: float = 2.0, load_timeout: float = 10.0,
+                 memory_mb: int | None = 2048, file_mb: int = 16, verbose: bool = False) -> None:
+        self.lab = get_lab(lab) if isinstance(lab, str) else lab
+        if suite not in ("public", "hidden"):
+            raise ValueError(f"unknown suite {suite!r}: use 'public' or 'hidden'")
+        self.suite = suite
+        self.isolation = resolve_isolation(isolation, suite)
+        self.call_timeout = float(call_timeout)
+        self.load_timeout = float(load_timeout)
+        self.memory_mb = memory_mb
+        self.file_mb = file_mb
+        self.verbose = verbose
+        self._zygote: Zygote | None = None
+
+    def __enter__(self) -> Grader:
+        with contextlib.suppress(GraderFault):
+            self._live_zygote()  # start now: its boot overlaps whatever the caller does next
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None
+
+    def _live_zygote(self) -> Zygote:
+        if self._zygote is None or not self._zygote.alive() or self._zygote.control.fileno() < 0:
+            if self._zygote is not None:
+                self._zygote.close()
+            self._zygote = Zygote(self.lab, self.isolation, self.memory_mb, self.file_mb)
+        return self._zygote
+
+    def learner(self, submission: Submission) -> WorkerLearner:
+        return WorkerLearner(self._live_zygote, submission, self.lab.functions,
+                             self.call_timeout, self.load_timeout,
+                             hide_messages=self.suite == "hidden")
+
+    def grade(self, path: Path | str, name: str | None = None) -> Report:
+        """The report for one submission; never raises for the learner's doing."""
+        start = time.monotonic()
+        report = Report(submission=str(path), lab=self.lab.id, status="graded", score=0.0,
+                        max_score=0.0, suite=self.suite)
+        if name is not None:
+            report.provenance["name"] = name
+        learner = None
+        try:
+            suite_modules(self.lab, self.suite)  # import the checks before any learner code runs
+            submission = read_submission(path)
+            learner = self.learner(submission)
+            learner.load()
+            tools = run_lab(self.lab, self.suite, learner, verbose=self.verbose)
+        except (GraderFault, OSError, ValueError, ImportError, SyntaxError) as exc:
+            report.status = "error"
+            report.notes.append(f"The grader could not grade this file: {exc}")
+            tools = []
+        except Exception as exc:  # a bug of ours: still a report, never a crash
+            report.status = "error"
+            report.notes.append(f"The grader failed ({type(exc).__name__}: {exc}).")
+            tools = []
+        finally:
+            if learner is not None:
+                learner.close()
+        if learner is not None and report.status == "graded":
+            _settle(report, learner, tools)
+        report.provenance.update(self.provenance(time.monotonic() - start))
+        return report
+
+    def provenance(self, seconds: float) -> dict[str, Any]:
+        import numpy
+
+        from mindlab_core import __version__
+
+        return {"mindlab": __version__, "numpy": numpy.__version__,
+                "python": platform.python_version(), "platform": sys.platform,
+                "suites_sha256": suites_hash(self.lab.id, self.suite),
+                "isolation": self.isolation, "call_timeout": self.call_timeout,
+                "load_timeout": self.load_timeout, "memory_mb": self.memory_mb,
+                "seconds": round(seconds, 3)}
+
+
+def _settle(report: Report, learner: WorkerLearner, tools: list[ToolResult]) -> None:
+    """Notes, integrity (no credit for borrowed functions) and the totals."""
+    report.notes += learner.notes
+    if learner.load_failure:
+        report.notes.append(learner.load_failure)
+    for module in learner.blocked:
+        report.integrity.append(f"Your file tried to import {module}, which the grader hides; "
+                                "submissions must not use the solutions or the grader.")
+    for function, sentence in learner.borrowed.items():
+        report.integrity.append(sentence)
+        for tool in tools:
+            for test in tool.tests:
+                if test.function == function:
+                    test.passed, test.score, test.feedback = False, 0.0, sentence
+    for tool in tools:
+        tool.score = sum(t.score for t in tool.tests)
+    report.tools = tools
+    report.score = sum(t.score for t in tools)
+    report.max_score = sum(t.max_score for t in tools)
+
+
+def grade_file(path: Path | str, lab: str = "lab01", suite: str = "hidden",
+               isolation: str = "auto", **options: Any) -> Report:
+    """Grade one file with a Grader of its own (options: call_timeout, load_timeout, ...)."""
+    with Grader(lab=lab, suite=suite, isolation=isolation, **options) as grader:
+        return grader.grade(path)
+
+
+@contextlib.contextmanager
+def open_learner(path: Path | str, lab: str | Lab = "lab01", isolation: str = "process",
+                 **options: Any) -> Iterator[WorkerLearner]:
+    """A loaded WorkerLearner for `path` (for pytest --submission); closed afterwards."""
+    with Grader(lab=lab, suite="public", isolation=isolation, **options) as grader:
+        learner = grader.learner(read_submission(path))
+        try:
+            learner.load()
+            yield learner
+        finally:
+            learner.close()
+
+
+def suites_hash(lab: str, suite: str | None = None) -> str:
+    """sha256 over the lab's suite files (paths and bytes), or one suite's ('public'/'hidden')."""
+    root = PACKAGE_ROOT / "autograder" / "suites" / get_lab(lab).id
+    base = root / suite if suite else root
+    digest = hashlib.sha256()
+    for file in sorted(base.rglob("*.py")):
+        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
