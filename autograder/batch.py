@@ -184,10 +184,27 @@ def runner_factory(lab: str, suite: str, isolation: str) -> Callable[[], Any]:
     return lambda: Grader(lab=lab, suite=suite, isolation=isolation)
 
 
-def runner_suite_hash(lab: str, suite: str) -> str:
+def grading_hash(lab: str, suite: str) -> str:
+    """What a grade depends on besides the file: every suite file of the lab (the hidden
+    checks import shared helpers next to hidden/), the reference, and mindlab's version."""
+    import importlib.util
+
+    from mindlab_core import __version__
+
     from .runner import suites_hash
 
-    return suites_hash(lab, suite)
+    reference = importlib.util.find_spec(get_lab(lab).reference)
+    digest = hashlib.sha256(f"{suites_hash(lab)}\0{suite}\0{__version__}\0".encode())
+    if reference is not None and reference.origin:
+        digest.update(Path(reference.origin).read_bytes())
+    return digest.hexdigest()
+
+
+def resolve_isolation(isolation: str, suite: str) -> str:
+    """The isolation the runner will use ('auto' resolved); ValueError for a bad name."""
+    from . import runner
+
+    return runner.resolve_isolation(isolation, suite)
 
 
 def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hidden",
@@ -207,8 +224,10 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
     layout_used, entries = discover(folder, layout, lab, assignment)
     if shard is not None:
         entries = [e for e in entries if shard_of(e.student, shard[1]) == shard[0]]
-    suite_hash = suite_hash or runner_suite_hash(lab, suite)
-    make_grader = make_grader or runner_factory(lab, suite, isolation)
+    if make_grader is None:
+        isolation = resolve_isolation(isolation, suite)  # a usage error before any grading
+        make_grader = runner_factory(lab, suite, isolation)
+    suite_hash = suite_hash or grading_hash(lab, suite)
     results_dir(out).mkdir(parents=True, exist_ok=True)
 
     summary, todo = Summary(), []
@@ -545,7 +564,7 @@ def grade_batch_command(folder: Path, out: Path, lab: str, jobs: int | None, lay
                               assignment=assignment, force=force, shard=part,
                               isolation=isolation, progress=show,
                               command=" ".join(["mindlab", *sys.argv[1:]]))
-    except LayoutError as exc:
+    except (LayoutError, ValueError) as exc:  # bad folder, layout or isolation
         raise click.UsageError(str(exc)) from None
     finally:
         finish()
