@@ -1,0 +1,219 @@
+"""TOOL 07 — superposition and sparse autoencoders.
+
+The toy model of superposition (Elhage et al. 2022): 5 features squeezed into 2 dimensions
+and read back out through a ReLU,
+
+    h     = W x              # (2,)  W: (2, 5), column i is feature i's direction
+    x_hat = relu(W.T h + b)  # (5,)
+
+trained to rebuild x with each feature's error weighted by its importance 0.9**i. When
+features are dense the model keeps the 2 most important ones, orthogonal, and drops the
+rest; when they are sparse (rarely on at once) it packs all 5 into the plane as a
+pentagon, accepting some interference. A sparse autoencoder trained on the 2-d hidden
+activations then finds those 5 directions again, with no labels.
+
+Every model is a plain dict of arrays: toy {"W": (m, f), "b": (f,)};
+SAE {"W_enc": (m, k), "b_enc": (k,), "W_dec": (k, m), "b_dec": (m,)}.
+
+>>> toy_forward({"W": np.eye(2), "b": np.zeros(2)}, np.array([[0.5, 0.0]])).tolist()
+[[0.5, 0.0]]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+N_FEATURES = 5
+N_HIDDEN = 2
+IMPORTANCE_DECAY = 0.9
+SPARSITIES = (0.0, 0.7, 0.9, 0.97, 0.99)  # probability that a feature is off
+
+
+def importance(n_features: int = N_FEATURES, decay: float = IMPORTANCE_DECAY) -> np.ndarray:
+    """(f,) how much each feature's error counts: decay**i, so feature 0 matters most."""
+    return decay ** np.arange(n_features, dtype=np.float64)
+
+
+# ---------------------------------------------------------------- graded (reference)
+
+
+def sparse_features(rng: np.random.Generator, n: int, n_features: int,
+                    sparsity: float) -> np.ndarray:
+    """(n, n_features) a batch of feature activations, each entry drawn independently.
+
+    An entry is 0 with probability `sparsity` (the feature is off) and otherwise uniform
+    in [0, 1). sparsity 0 gives dense features, 0.99 features on 1% of the time.
+    Draws come from `rng` only. sparsity outside [0, 1] raises ValueError.
+    >>> sparse_features(np.random.default_rng(0), 3, 5, 1.0).tolist()[0]
+    [0.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    if not 0.0 <= sparsity <= 1.0:
+        raise ValueError(f"sparsity is a probability, in [0, 1]; got {sparsity!r}")
+    values = rng.random((n, n_features))
+    on = rng.random((n, n_features)) >= sparsity
+    return values * on
+
+
+def toy_forward(params: dict, X: np.ndarray) -> np.ndarray:
+    """(n, f) the toy model's reconstruction relu(X @ W.T @ W + b) of features X (n, f).
+
+    W is (m, f): X @ W.T is the (n, m) hidden activation h, and h @ W + b reads each
+    feature back along its own direction. params and X are not changed.
+    """
+    W, b = params["W"], params["b"]
+    return np.maximum(0.0, (np.asarray(X) @ W.T) @ W + b)
+
+
+def importance_loss(X: np.ndarray, X_hat: np.ndarray, importance: np.ndarray) -> float:
+    """Mean over the n rows of sum_i importance[i] * (X[:, i] - X_hat[:, i])**2, a float.
+
+    >>> importance_loss(np.ones((2, 2)), np.zeros((2, 2)), np.array([1.0, 0.5]))
+    1.5
+    """
+    err = (np.asarray(X, dtype=np.float64) - np.asarray(X_hat, dtype=np.float64)) ** 2
+    return float((err * np.asarray(importance)).sum(axis=1).mean())
+
+
+def feature_dimensionality(W: np.ndarray) -> np.ndarray:
+    """(f,) how much of a dimension each feature owns: D_i = |W_i|^2 / sum_j (Ŵ_i . W_j)^2.
+
+    W_i is column i of W (m, f), Ŵ_i its unit vector; the sum runs over all f columns,
+    i included. A feature alone on its axis has D = 1, two sharing one axis 1/2 each,
+    five in a pentagon in 2-d 2/5 each; a dropped feature (W_i = 0 exactly) has D = 0.
+    >>> feature_dimensionality(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])).tolist()
+    [1.0, 1.0, 0.0]
+    """
+    W = np.asarray(W, dtype=np.float64)
+    norms = np.linalg.norm(W, axis=0)  # (f,)
+    alive = norms > 0
+    units = np.where(alive, W / np.where(alive, norms, 1.0), 0.0)
+    interference = ((units.T @ W) ** 2).sum(axis=1)  # (f,) sum_j (Ŵ_i . W_j)^2
+    return np.where(alive, norms**2 / np.where(alive, interference, 1.0), 0.0)
+
+
+def sae_encode(sae: dict, H: np.ndarray) -> np.ndarray:
+    """(n, k) the SAE's latent activations relu((H - b_dec) @ W_enc + b_enc) for H (n, m)."""
+    return np.maximum(0.0, (np.asarray(H) - sae["b_dec"]) @ sae["W_enc"] + sae["b_enc"])
+
+
+def sae_decode(sae: dict, F: np.ndarray) -> np.ndarray:
+    """(n, m) the reconstruction F @ W_dec + b_dec from latents F (n, k)."""
+    return np.asarray(F) @ sae["W_dec"] + sae["b_dec"]
+
+
+def sae_loss(sae: dict, H: np.ndarray, l1: float) -> float:
+    """Reconstruction + sparsity: mean_n sum_m (H - decode(encode(H)))**2 + l1 * mean_n sum_k |F|.
+
+    F = sae_encode(sae, H). The first term asks the latents to explain H, the second asks
+    few of them to be on at once. A float; sae and H are not changed.
+    """
+    H = np.asarray(H, dtype=np.float64)
+    F = sae_encode(sae, H)
+    recon = ((H - sae_decode(sae, F)) ** 2).sum(axis=1).mean()
+    return float(recon + l1 * np.abs(F).sum(axis=1).mean())
+
+
+def best_cosines(learned: np.ndarray, true: np.ndarray) -> np.ndarray:
+    """(f,) for each true direction (row of true (f, m)), its best cosine with a learned row.
+
+    learned is (k, m): e.g. an SAE's W_dec. 1 means some learned row points exactly along
+    the true direction. A zero row in either raises ValueError (it has no direction).
+    >>> best_cosines(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[0.0, 1.0]])).tolist()
+    [1.0]
+    """
+    def units(A: np.ndarray, what: str) -> np.ndarray:
+        A = np.asarray(A, dtype=np.float64)
+        norms = np.linalg.norm(A, axis=1, keepdims=True)
+        if A.ndim != 2 or not np.all(norms > 0):
+            raise ValueError(f"every row of {what} must be a non-zero vector")
+        return A / norms
+
+    return (units(true, "true") @ units(learned, "learned").T).max(axis=1)
+
+
+# ---------------------------------------------------------------- training (not graded)
+
+
+def _adam(params: dict, grads: dict, state: dict, step: int, lr: float) -> None:
+    """One Adam step, in place."""
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for name, g in grads.items():
+        m, v = state.setdefault(name, (np.zeros_like(g), np.zeros_like(g)))
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        state[name] = (m, v)
+        m_hat, v_hat = m / (1 - beta1**step), v / (1 - beta2**step)
+        params[name] = params[name] - lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+def train_toy_models(sparsities=SPARSITIES, n_features: int = N_FEATURES,
+                     n_hidden: int = N_HIDDEN, steps: int = 2000, batch: int = 512,
+                     lr: float = 1e-2, seed: int = 0) -> dict:
+    """One toy model per sparsity, trained side by side: {"W": (I, m, f), "b": (I, f)}.
+
+    Adam on fresh sparse batches, with the gradient of the importance loss by hand:
+    pre = h @ W + b, h = x @ W.T, so dW collects one term from each use of W.
+    """
+    rng = np.random.default_rng(seed)
+    sparsities = np.asarray(sparsities, dtype=np.float64)
+    count = len(sparsities)
+    params = {"W": rng.normal(0, 1 / np.sqrt(n_hidden), (count, n_hidden, n_features)),
+              "b": np.zeros((count, n_features))}
+    weight = importance(n_features)
+    state: dict = {}
+    for step in range(1, steps + 1):
+        values = rng.random((count, batch, n_features))
+        X = values * (rng.random((count, batch, n_features)) >= sparsities[:, None, None])
+        W, b = params["W"], params["b"]
+        h = np.einsum("ibf,imf->ibm", X, W)
+        pre = np.einsum("ibm,imf->ibf", h, W) + b[:, None, :]
+        out = np.maximum(0.0, pre)
+        dpre = 2 * weight * (out - X) / batch * (pre > 0)
+        dh = np.einsum("ibf,imf->ibm", dpre, W)
+        dW = np.einsum("ibm,ibf->imf", h, dpre) + np.einsum("ibm,ibf->imf", dh, X)
+        _adam(params, {"W": dW, "b": dpre.sum(axis=1)}, state, step, lr)
+    return params
+
+
+def toy_instance(models: dict, i: int) -> dict:
+    """The i-th toy model of a side-by-side batch, as {"W": (m, f), "b": (f,)}."""
+    return {"W": models["W"][i].copy(), "b": models["b"][i].copy()}
+
+
+def train_sae(H: np.ndarray, n_latents: int = 8, l1: float = 0.3, steps: int = 3000,
+              batch: int = 256, lr: float = 1e-2, seed: int = 0) -> dict:
+    """An SAE on hidden activations H (n, m), by Adam with hand-written gradients.
+
+    Decoder rows are kept at unit length after every step (otherwise the L1 term is
+    dodged by shrinking F and growing W_dec), so each row is a pure direction. The L1
+    weight is large on purpose: in 2-d, two latents can always share a ray between
+    them, and only a firm sparsity penalty makes one latent per ray the clear winner.
+    """
+    rng = np.random.default_rng(seed)
+    H = np.asarray(H, dtype=np.float64)
+    m = H.shape[1]
+    W_dec = rng.normal(0, 1, (n_latents, m))
+    W_dec /= np.linalg.norm(W_dec, axis=1, keepdims=True)
+    sae = {"W_enc": W_dec.T.copy(), "b_enc": np.zeros(n_latents), "W_dec": W_dec,
+           "b_dec": np.zeros(m)}
+    state: dict = {}
+    for step in range(1, steps + 1):
+        x = H[rng.integers(0, len(H), size=batch)]
+        centred = x - sae["b_dec"]
+        pre = centred @ sae["W_enc"] + sae["b_enc"]
+        F = np.maximum(0.0, pre)
+        err = F @ sae["W_dec"] + sae["b_dec"] - x  # (batch, m)
+        derr = 2 * err / batch
+        dF = derr @ sae["W_dec"].T + l1 * np.sign(F) / batch
+        dpre = dF * (pre > 0)
+        grads = {"W_dec": F.T @ derr, "W_enc": centred.T @ dpre, "b_enc": dpre.sum(axis=0),
+                 "b_dec": derr.sum(axis=0) - dpre.sum(axis=0) @ sae["W_enc"].T}
+        _adam(sae, grads, state, step, lr * (1 - (step - 1) / steps))  # decay to 0: settle
+        sae["W_dec"] = sae["W_dec"] / np.linalg.norm(sae["W_dec"], axis=1, keepdims=True)
+    return sae
+
+
+def hidden_activations(params: dict, rng: np.random.Generator, n: int,
+                       sparsity: float) -> np.ndarray:
+    """(n, m) the toy model's hidden vectors h = x @ W.T on fresh sparse features."""
+    return sparse_features(rng, n, params["W"].shape[1], sparsity) @ params["W"].T
