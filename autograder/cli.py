@@ -40,6 +40,59 @@ def tour(lab: str, letter: str, out: Path | None) -> None:
     run_tour(lab=lab, letter=letter, out=out)
 
 
+ISOLATION_OPTION = click.option(
+    "--isolation", type=click.Choice(["auto", "bwrap", "process"]), default="auto",
+    show_default=True,
+    help="How learner code is isolated: bwrap (Linux sandbox), process (limits only); "
+         "auto = process for check, bwrap for grade when available.")
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@LAB_OPTION
+@click.option("--verbose", "-v", is_flag=True, help="Add your own traceback to failed checks.")
+@ISOLATION_OPTION
+def check(file: Path | None, lab: str, verbose: bool, isolation: str) -> None:
+    """Run the public checks on your FILE (default: lab01.py or lab01.ipynb here).
+
+    Prints one line per check and a score per tool; exits 0 only when every check passes.
+    """
+    from autograder.runner import check_command
+
+    raise SystemExit(check_command(file, lab, verbose, isolation))
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@LAB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (SPEC §4).")
+@click.option("--gradescope", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write Gradescope's results.json to this path.")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write JUnit XML to this path.")
+@click.option("--verbose", "-v", is_flag=True, help="Add the learner's traceback to failures.")
+@ISOLATION_OPTION
+@click.option("--call-timeout", type=click.FloatRange(min=0.01), default=2.0, show_default=True,
+              help="Seconds one call of a learner's function may take.")
+@click.option("--load-timeout", type=click.FloatRange(min=0.01), default=10.0,
+              show_default=True, help="Seconds the file's top-level code may take.")
+@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="Address-space limit of the learner's process.")
+def grade(file: Path, lab: str, as_json: bool, gradescope: Path | None, junit: Path | None,
+          verbose: bool, isolation: str, call_timeout: float, load_timeout: float,
+          memory_mb: int) -> None:
+    """Grade one submission FILE with the hidden checks.
+
+    Exit status: 0 when a report was produced (whatever the score), 2 for a usage
+    error, 1 only when the grader itself failed.
+    """
+    from autograder.runner import grade_command
+
+    raise SystemExit(grade_command(file, lab, as_json, gradescope, junit, verbose, isolation,
+                                   call_timeout=call_timeout, load_timeout=load_timeout,
+                                   memory_mb=memory_mb))
+
+
 @main.command()
 @LAB_OPTION
 @click.option("--check", is_flag=True,

@@ -64,10 +64,16 @@ from .checks import (
 from .judge import run_lab, suite_modules
 from .labs import Lab, get_lab
 from .loader import Submission, read_submission
+from .render import render_report
 from .report import Report, ToolResult
 
 ISOLATIONS = ("auto", "bwrap", "process")
 BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
+# modules that do nothing while grading: pictures (no drawing, and no matplotlib start-up
+# in every worker) and the notebook's own check cells (the grading happens out here)
+STUBS = ("mindlab_core.pictures", "autograder.notebook")
+# imported (and called, after ':') once in the zygote, so every forked worker has them
+PRELOAD = ("numpy.random", "numpy.random._pickle", "mindlab_core.bigram:trained_model")
 STARTUP_TIMEOUT = 60.0  # seconds for a zygote to import numpy and the reference
 MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
 REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
@@ -148,8 +154,9 @@ def _sensitive_paths(lab: Lab) -> tuple[list[str], list[str]]:
         import mindlab_labs
 
         folders.append(Path(mindlab_labs.__file__).resolve().parent)
-    ref_file = Path(_reference_file(lab))
-    files = [ref_file, *ref_file.parent.glob(f"__pycache__/{ref_file.stem}.*.pyc")]
+    ref = _reference_file(lab)
+    files = [Path(ref), *Path(ref).parent.glob(f"__pycache__/{Path(ref).stem}.*.pyc")] \
+        if ref else []
     return ([str(p) for p in folders if p.is_dir()], [str(p) for p in files if p.is_file()])
 
 
@@ -190,11 +197,13 @@ def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
 
 
 def _reference_file(lab: Lab) -> str:
+    """The reference module's file, or '' when it is not installed: a student handout
+    (autograder/release.py) ships without it, and checks then run without swapping."""
     import importlib.util
 
     spec = importlib.util.find_spec(lab.reference)
     if spec is None or not spec.origin:
-        raise GraderFault(f"the reference module {lab.reference} cannot be found")
+        return ""
     return str(Path(spec.origin).resolve())
 
 
@@ -216,18 +225,20 @@ class Zygote:
         env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8",
                "LC_ALL": "C.UTF-8", "HOME": "/tmp" if isolation == "bwrap" else self.tmp,
                "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+               "MPLBACKEND": "Agg", "MINDLAB_GRADING": "1"}
         cmd = bwrap_command(inner, lab) if isolation == "bwrap" else inner
         ref_file = _reference_file(lab)
         hide = [str(PACKAGE_ROOT)] if (PACKAGE_ROOT / "autograder" / "suites").is_dir() \
             and not _numpy_under(PACKAGE_ROOT) else []
         config = {
             "functions": list(lab.functions), "reference": lab.reference,
-            "reference_source": Path(ref_file).read_text(encoding="utf-8"),
+            "reference_source": Path(ref_file).read_text(encoding="utf-8") if ref_file else "",
             "reference_file": ref_file, "blocked": [*BLOCKED, lab.reference],
             "hide_paths": hide, "tmp_base": "/tmp" if isolation == "bwrap" else self.tmp,
             "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,
-            "preload": ["mindlab_core.bigram:trained_model"],
+            "preload": list(PRELOAD),
+            "stubs": list(STUBS),
         }
         try:
             self.proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], cwd=self.tmp, env=env,
@@ -636,3 +647,90 @@ def suites_hash(lab: str, suite: str | None = None) -> str:
         digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
 
+# ---------------------------------------------------------------- the command line
+
+
+def find_submission(lab: str, folder: Path | None = None) -> Path:
+    """The learner's file in `folder` (default: cwd): LAB.py or LAB.ipynb, exactly one."""
+    folder = Path.cwd() if folder is None else folder
+    found = [folder / f"{lab}{suffix}" for suffix in (".py", ".ipynb")]
+    found = [p for p in found if p.is_file()]
+    if not found:
+        raise ValueError(f"no {lab}.py or {lab}.ipynb in {folder}: pass your file, "
+                         f"e.g. mindlab check path/to/{lab}.ipynb")
+    if len(found) > 1:
+        raise ValueError(f"both {lab}.py and {lab}.ipynb are here: say which one to check, "
+                         f"e.g. mindlab check {lab}.ipynb")
+    return found[0]
+
+
+def _usage_error(message: str) -> int:
+    import click
+
+    click.echo(f"Error: {message}", err=True)
+    return 2
+
+
+def check_command(file: Path | None, lab: str, verbose: bool, isolation: str) -> int:
+    """`mindlab check`: 0 when every public check passes, 1 otherwise, 2 for usage errors."""
+    import click
+
+    try:
+        get_lab(lab)
+        path = find_submission(lab) if file is None else file
+        if not path.is_file():
+            raise ValueError(f"{path} does not exist")
+        if path.suffix not in (".py", ".ipynb"):
+            raise ValueError(f"{path.name}: mindlab checks a .py file or a .ipynb notebook")
+        grader = Grader(lab=lab, suite="public", isolation=isolation, verbose=verbose)
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    with grader:
+        report = grader.grade(path)
+    out = click.get_text_stream("stdout")
+    ascii_only = not _can_encode(out, "✓✗·")
+    click.echo(f"mindlab check · {lab} · public checks on {path}".replace(
+        "·", "-" if ascii_only else "·"))
+    click.echo(render_report(report, color=out.isatty(), ascii_only=ascii_only), nl=False)
+    tests = [t for tool in report.tools for t in tool.tests]
+    return 0 if report.status == "graded" and all(t.passed for t in tests) else 1
+
+
+def grade_command(file: Path, lab: str, as_json: bool, gradescope: Path | None,
+                  junit: Path | None, verbose: bool, isolation: str, **options: Any) -> int:
+    """`mindlab grade`: 0 when a report was produced, 1 for a grader fault, 2 for usage."""
+    import json
+
+    import click
+
+    from .render import gradescope_results, junit_xml
+
+    try:
+        get_lab(lab)
+        if file.suffix not in (".py", ".ipynb"):
+            raise ValueError(f"{file.name}: mindlab grades a .py file or a .ipynb notebook")
+        grader = Grader(lab=lab, suite="hidden", isolation=isolation, verbose=verbose,
+                        **options)
+    except ValueError as exc:
+        return _usage_error(str(exc))
+    with grader:
+        report = grader.grade(file)
+    if gradescope is not None:
+        gradescope.write_text(json.dumps(gradescope_results(report), indent=1), encoding="utf-8")
+    if junit is not None:
+        junit.write_text(junit_xml(report), encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        out = click.get_text_stream("stdout")
+        click.echo(render_report(report, color=out.isatty(),
+                                 ascii_only=not _can_encode(out, "✓✗·")), nl=False)
+    return 0 if report.status == "graded" else 1
+
+
+def _can_encode(stream: Any, text: str) -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+        return True
+    except (UnicodeEncodeError, LookupError):
+        return False

@@ -181,10 +181,14 @@ class Zygote:
             if attr:
                 getattr(obj, attr)()
         self._hide(config)
+        for name in config.get("stubs", []):
+            _install_stub(name)
 
     def _load_reference(self, config: dict) -> tuple[dict, dict]:
         """Build the reference module from source the judge sent (its file may be hidden)."""
         name = config["reference"]
+        if not config["reference_source"]:  # a student handout has no reference to swap in
+            return {}, {}
         package = name.rpartition(".")[0]
         if package:
             importlib.import_module(package)
@@ -222,6 +226,46 @@ class Zygote:
         if caller.f_globals is not self.ref_globals:  # the reference calling itself is fine
             self.tripped.add(name)
         return self.shadows[name](*args, **kwargs)
+
+
+class Nothing:
+    """What a stubbed picture returns: any attribute or call gives Nothing again."""
+
+    def __getattr__(self, name: str) -> Nothing:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args, **kwargs) -> Nothing:
+        return self
+
+    def __iter__(self):
+        return iter(())
+
+    def __repr__(self) -> str:
+        return "<not drawn while grading>"
+
+
+def _install_stub(name: str) -> None:
+    """Put a do-nothing module at `name` (e.g. pictures, or the in-notebook check cells).
+
+    The grader draws no pictures and runs no in-notebook checks: learner code that
+    calls them keeps running, quickly, and their results are never graded.
+    """
+    module = types.ModuleType(name, "stand-in while grading: every function does nothing")
+    module.__path__ = []  # a package, so `import name.sub` asks the Blocker (and is refused)
+    module.__getattr__ = lambda attr: (Nothing() if not attr.startswith("__")
+                                       else _no_attr(attr))
+    sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
+    if parent:
+        if parent not in sys.modules:
+            _install_stub(parent)
+        setattr(sys.modules[parent], child, module)
+
+
+def _no_attr(attr: str):
+    raise AttributeError(attr)
 
 
 def _copy_function(fn: types.FunctionType) -> types.FunctionType:
