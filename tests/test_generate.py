@@ -136,6 +136,24 @@ def test_exercise_has_no_solution_code_and_no_hidden_tests():
         assert not leaked, f"exercises/lab01{suffix} leaks solution code: {leaked[:3]}"
 
 
+def test_learner_files_never_import_the_grader():
+    # the grader hides `autograder` while it loads a submission and flags any attempt to
+    # import it: check cells go through mindlab_core.checkcell instead
+    for kind in ("exercises", "solutions"):
+        for suffix in (".py", ".ipynb"):
+            text = lab_file(kind, "lab01", suffix).read_text(encoding="utf-8")
+            assert "autograder" not in text and "mindlab_core.lab01" not in text
+
+
+def test_the_grader_gives_the_solutions_full_marks():
+    from autograder.runner import grade_file
+
+    for suffix in (".py", ".ipynb"):
+        report = grade_file(lab_file("solutions", "lab01", suffix), "lab01", "hidden", "process")
+        assert (report.status, report.notes, report.integrity) == ("graded", [], [])
+        assert report.score == report.max_score == sum(t.points for t in LAB01.tools)
+
+
 def test_nbgrader_makes_the_same_exercise_from_the_master():
     preprocessors = pytest.importorskip("nbgrader.preprocessors")
     nb = _notebook("masters")

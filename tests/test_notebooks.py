@@ -72,6 +72,8 @@ def test_solution_notebook_runs_top_to_bottom(kernel_name):
     grade_cells = [c for c in nb.cells if c.metadata["nbgrader"]["grade"]]
     for cell in grade_cells:  # nbgrader scores a grade cell that wrote to stderr as zero
         assert not [o for o in cell.outputs if o.get("name") == "stderr"]
+        printed = "".join(o.get("text", "") for o in cell.outputs)
+        assert "public checks" in printed  # the checks ran, in the kernel
 
 
 def test_exercise_notebook_stops_at_the_first_stub(kernel_name):
@@ -120,7 +122,8 @@ def test_run_tool_reports_what_the_learner_got_wrong():
     assert softmax_checks and not any(t.passed for t in softmax_checks)
     assert "NotImplementedError" in softmax_checks[0].feedback
     text = notebook.format_tool(failing, "hidden checks")
-    assert "✗" in text and softmax_checks[0].feedback in text and text.splitlines()[-1].startswith("tool01")
+    assert "✗" in text and softmax_checks[0].feedback in text
+    assert text.splitlines()[-1].startswith("tool01 Read its mind: ")
 
 
 def test_check_cells_never_raise_and_keep_stderr_clean(capsys, monkeypatch):
@@ -138,6 +141,15 @@ def test_a_missing_suite_is_reported(capsys, monkeypatch):
     assert "No public checks" in capsys.readouterr().out
     with pytest.raises(LookupError, match="hidden/test_tool02.py"):
         notebook.grade_tool("lab01", "tool02", {})
+
+
+def test_check_cells_do_nothing_outside_a_kernel(capsys):
+    from mindlab_core import checkcell
+
+    assert not checkcell.in_kernel()  # pytest is plain Python, like the grader's worker
+    assert checkcell.check_tool("lab01", "tool01", {}) is None
+    assert checkcell.grade_tool("lab01", "tool01", {}) is None
+    assert capsys.readouterr().out == ""
 
 
 def test_check_cells_stay_quiet_while_the_grader_loads_a_file(capsys, monkeypatch):
