@@ -35,7 +35,6 @@ learner checking their own code, where start-up speed matters more).
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import os
 import platform
@@ -66,8 +65,15 @@ from .labs import Lab, get_lab
 from .loader import Submission, read_submission
 from .render import render_report
 from .report import Report, ToolResult
+from .sandbox import (
+    PACKAGE_ROOT,
+    GraderFault,
+    bwrap_command,
+    python_roots,
+    reference_file,
+    resolve_isolation,
+)
 
-ISOLATIONS = ("auto", "bwrap", "process")
 BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
 # modules that do nothing while grading: pictures (no drawing, and no matplotlib start-up
 # in every worker) and the notebook's own check cells (the grading happens out here)
@@ -77,134 +83,8 @@ PRELOAD = ("numpy.random", "numpy.random._pickle", "mindlab_core.bigram:trained_
 STARTUP_TIMEOUT = 60.0  # seconds for a zygote to import numpy and the reference
 MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
 REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
-TMPFS_BYTES = 256 * 2**20  # the bwrap sandbox's /tmp: garbage files stop here
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # holds autograder/ and mindlab_core/
-WORKER_FILES = ("__init__.py", "checks.py", "wire.py", "worker.py")  # all the worker imports
 BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
         "from autograder.worker import zygote_main; zygote_main(int(sys.argv[1]))")
-
-
-class GraderFault(Exception):
-    """The grader itself cannot grade (not the learner's doing)."""
-
-
-# ---------------------------------------------------------------- isolation
-
-
-@functools.lru_cache(maxsize=1)
-def bwrap_problem() -> str:
-    """'' when bubblewrap works here, else why not (one sentence)."""
-    exe = shutil.which("bwrap")
-    if exe is None:
-        return "bwrap (bubblewrap) is not installed"
-    try:
-        probe = subprocess.run([exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
-                                "true"], capture_output=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"bwrap could not run ({exc})"
-    if probe.returncode != 0:
-        reason = probe.stderr.decode(errors="replace").strip().splitlines()
-        return f"bwrap cannot create a sandbox here ({reason[-1] if reason else 'no reason'})"
-    return ""
-
-
-def resolve_isolation(isolation: str, suite: str = "hidden") -> str:
-    """'bwrap' or 'process'. auto: bwrap for the hidden suite when it works, else process.
-
-    >>> resolve_isolation("process")
-    'process'
-    """
-    if isolation not in ISOLATIONS:
-        raise ValueError(f"unknown isolation {isolation!r}: choose one of {', '.join(ISOLATIONS)}")
-    if not hasattr(os, "fork"):
-        raise ValueError("the isolated runner needs fork(), which this system lacks: "
-                         "run mindlab on Linux or macOS (on Windows, inside WSL)")
-    if isolation == "process":
-        return "process"
-    problem = bwrap_problem() if sys.platform.startswith("linux") else "bwrap needs Linux"
-    if isolation == "bwrap":
-        if problem:
-            raise ValueError(f"--isolation bwrap is not available: {problem}. Install "
-                             "bubblewrap, or use --isolation process (see docs/threat-model.md).")
-        return "bwrap"
-    return "bwrap" if suite == "hidden" and not problem else "process"
-
-
-def _python_roots() -> list[str]:
-    """Folders the zygote must read: the interpreter's prefixes and its import path."""
-    roots = [sys.base_prefix, sys.prefix, sys.exec_prefix]
-    roots += [p for p in sys.path if p and os.path.isabs(p)]
-    found = []
-    for root in roots:
-        root = os.path.realpath(root)
-        if os.path.isdir(root) and root not in found:
-            found.append(root)
-    return found
-
-
-def _under(path: str, roots: list[str]) -> bool:
-    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
-
-
-def _sensitive_paths(lab: Lab) -> tuple[list[str], list[str]]:
-    """(folders, files) learner code must not see: suites, solutions, tests, the reference."""
-    folders = [PACKAGE_ROOT / "autograder" / "suites"]
-    folders += [PACKAGE_ROOT / name for name in ("solutions", "exercises", "labs", "tests")]
-    with contextlib.suppress(ImportError):
-        import mindlab_labs
-
-        folders.append(Path(mindlab_labs.__file__).resolve().parent)
-    ref = _reference_file(lab)
-    files = [Path(ref), *Path(ref).parent.glob(f"__pycache__/{Path(ref).stem}.*.pyc")] \
-        if ref else []
-    return ([str(p) for p in folders if p.is_dir()], [str(p) for p in files if p.is_file()])
-
-
-def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
-    """Wrap `inner` in bubblewrap: no network, own PID namespace, read-only system,
-    a private tmpfs /tmp (the only writable place), no suites / solutions / tests."""
-    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-            "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev",
-            "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
-    for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
-        if os.path.islink(top):
-            args += ["--symlink", os.readlink(top), top]
-        elif os.path.isdir(top):
-            args += ["--ro-bind", top, top]
-    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
-                "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"):
-        args += ["--ro-bind-try", etc, etc]
-    package_root = str(PACKAGE_ROOT)
-    roots = [r for r in _python_roots() if r != package_root and not _under(r, ["/usr"])]
-    for root in roots:
-        args += ["--ro-bind", root, root]
-    bound = ["/usr", *roots]
-    if not _under(package_root, bound):  # a checkout: show only what the worker imports
-        core = str(PACKAGE_ROOT / "mindlab_core")
-        args += ["--ro-bind", core, core]
-        for name in WORKER_FILES:
-            path = str(PACKAGE_ROOT / "autograder" / name)
-            args += ["--ro-bind", path, path]
-        bound += [core]
-    folders, files = _sensitive_paths(lab)
-    for folder in folders:
-        if _under(folder, bound):
-            args += ["--tmpfs", folder]
-    for file in files:
-        if _under(file, bound):
-            args += ["--ro-bind", "/dev/null", file]
-    return args + ["--chdir", "/tmp", "--", *inner]
-
-
-def _reference_file(lab: Lab) -> str:
-    """The reference module's file, or '' when it is not installed: a student handout
-    (autograder/release.py) ships without it, and checks then run without swapping."""
-    import importlib.util
-
-    spec = importlib.util.find_spec(lab.reference)
-    if spec is None or not spec.origin:
-        return ""
-    return str(Path(spec.origin).resolve())
 
 
 # ---------------------------------------------------------------- the zygote, judge side
@@ -220,7 +100,7 @@ class Zygote:
         self.ready = False
         ours, theirs = socket.socketpair()
         self.control = ours
-        paths = [str(PACKAGE_ROOT)] + [p for p in _python_roots() if p != str(PACKAGE_ROOT)]
+        paths = [str(PACKAGE_ROOT)] + [p for p in python_roots() if p != str(PACKAGE_ROOT)]
         inner = [sys.executable, "-E", "-s", "-c", BOOT, str(theirs.fileno()), *paths]
         env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8",
                "LC_ALL": "C.UTF-8", "HOME": "/tmp" if isolation == "bwrap" else self.tmp,
@@ -228,7 +108,7 @@ class Zygote:
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
                "MPLBACKEND": "Agg", "MINDLAB_GRADING": "1"}
         cmd = bwrap_command(inner, lab) if isolation == "bwrap" else inner
-        ref_file = _reference_file(lab)
+        ref_file = reference_file(lab)
         hide = [str(PACKAGE_ROOT)] if (PACKAGE_ROOT / "autograder" / "suites").is_dir() \
             and not _numpy_under(PACKAGE_ROOT) else []
         config = {
