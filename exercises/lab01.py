@@ -163,7 +163,7 @@ print(f"belief_gap after {letter!r}: {belief_gap(W, counts, letter):.3f}")
 belief_bars(belief, data, letter)
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool01", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from mindlab_core.checkcell import check_tool
+from autograder.notebook import check_tool
 
 check_tool("lab01", "tool01", globals())
 
@@ -232,7 +232,7 @@ print("cold:  ", [sample_word(W, rng, temperature=0.3) for _ in range(6)])
 matrix_heatmap(no_end, ablated=".")
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool02", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from mindlab_core.checkcell import check_tool
+from autograder.notebook import check_tool
 
 check_tool("lab01", "tool02", globals())
 
@@ -309,7 +309,7 @@ print(f"greedy word: {word!r}")
 greedy_path(W, word)
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool03", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from mindlab_core.checkcell import check_tool
+from autograder.notebook import check_tool
 
 check_tool("lab01", "tool03", globals())
 

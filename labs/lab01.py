@@ -173,11 +173,11 @@ print(f"belief_gap after {letter!r}: {belief_gap(W, counts, letter):.3f}")
 belief_bars(belief, data, letter)
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool01", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from mindlab_core.checkcell import check_tool
+from autograder.notebook import check_tool
 
 check_tool("lab01", "tool01", globals())
 ### BEGIN HIDDEN TESTS
-from mindlab_core.checkcell import grade_tool
+from autograder.notebook import grade_tool
 
 grade_tool("lab01", "tool01", globals())
 ### END HIDDEN TESTS
@@ -260,11 +260,11 @@ print("cold:  ", [sample_word(W, rng, temperature=0.3) for _ in range(6)])
 matrix_heatmap(no_end, ablated=".")
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool02", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from mindlab_core.checkcell import check_tool
+from autograder.notebook import check_tool
 
 check_tool("lab01", "tool02", globals())
 ### BEGIN HIDDEN TESTS
-from mindlab_core.checkcell import grade_tool
+from autograder.notebook import grade_tool
 
 grade_tool("lab01", "tool02", globals())
 ### END HIDDEN TESTS
@@ -355,11 +355,11 @@ print(f"greedy word: {word!r}")
 greedy_path(W, word)
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool03", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from mindlab_core.checkcell import check_tool
+from autograder.notebook import check_tool
 
 check_tool("lab01", "tool03", globals())
 ### BEGIN HIDDEN TESTS
-from mindlab_core.checkcell import grade_tool
+from autograder.notebook import grade_tool
 
 grade_tool("lab01", "tool03", globals())
 ### END HIDDEN TESTS

@@ -6,6 +6,7 @@ import ast
 import copy
 import doctest
 import inspect
+import re
 import shutil
 
 import jupytext
@@ -136,13 +137,14 @@ def test_exercise_has_no_solution_code_and_no_hidden_tests():
         assert not leaked, f"exercises/lab01{suffix} leaks solution code: {leaked[:3]}"
 
 
-def test_learner_files_never_import_the_grader():
-    # the grader hides `autograder` while it loads a submission and flags any attempt to
-    # import it: check cells go through mindlab_core.checkcell instead
+def test_learner_files_import_only_what_the_grader_allows():
+    # the grader hides the autograder while it loads a submission, except for
+    # autograder.notebook, which it replaces by a do-nothing stand-in (runner.STUBS)
     for kind in ("exercises", "solutions"):
         for suffix in (".py", ".ipynb"):
             text = lab_file(kind, "lab01", suffix).read_text(encoding="utf-8")
-            assert "autograder" not in text and "mindlab_core.lab01" not in text
+            assert "mindlab_core.lab01" not in text
+            assert set(re.findall(r"autograder\.\w+", text)) <= {"autograder.notebook"}
 
 
 def test_the_grader_gives_the_solutions_full_marks():

@@ -143,15 +143,6 @@ def test_a_missing_suite_is_reported(capsys, monkeypatch):
         notebook.grade_tool("lab01", "tool02", {})
 
 
-def test_check_cells_do_nothing_outside_a_kernel(capsys):
-    from mindlab_core import checkcell
-
-    assert not checkcell.in_kernel()  # pytest is plain Python, like the grader's worker
-    assert checkcell.check_tool("lab01", "tool01", {}) is None
-    assert checkcell.grade_tool("lab01", "tool01", {}) is None
-    assert capsys.readouterr().out == ""
-
-
 def test_check_cells_stay_quiet_while_the_grader_loads_a_file(capsys, monkeypatch):
     monkeypatch.setenv(notebook.GRADING_ENV, "1")
     assert notebook.check_tool("lab01", "tool01", {}) is None
