@@ -301,3 +301,128 @@ def test_cli_usage_errors_exit_2(tmp_path: Path):
     result = runner.invoke(main, ["merge-grades", str(tmp_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "results/" in result.output
 
+
+
+# ---------------------------------------------------------------- with the real runner
+
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import make_class  # noqa: E402
+
+from autograder.labs import get_lab  # noqa: E402
+
+
+def mindlab_grade(path: Path) -> dict:
+    """What `mindlab grade FILE --json` gives for one file (its own Grader)."""
+    from autograder.cli import main
+
+    if "grade" in main.commands:
+        done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(path),
+                               "--lab", "lab01", "--json"], capture_output=True, text=True,
+                              cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+    from autograder.runner import grade_file
+
+    return grade_file(path, lab="lab01").to_json()
+
+
+@pytest.fixture(scope="module")
+def graded_examples(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("examples") / "grades"
+    summary = batch.grade_batch(ROOT / "examples" / "class", out, jobs=2)
+    assert summary.faults == 0
+    return out
+
+
+def test_example_class_is_up_to_date():
+    assert make_class.stale(make_class.example_files()) == [], \
+        "run: python benchmarks/make_class.py"
+
+
+def test_example_class_grades_as_expected(graded_examples: Path):
+    rows = read_csv(graded_examples)
+    assert rows["README"]["status"] == "error"
+    assert rows["ada"]["score"] == "30.0"  # the solution notebook
+    assert rows["zed"]["status"] == "graded" and rows["zed"]["score"] == "0.0"  # hostile
+    lab = get_lab("lab01")
+    mistaken = 0
+    for path in sorted((ROOT / "examples" / "class").rglob("*.py")):
+        text = path.read_text()
+        if "# ---------------- the mistake: " not in text:
+            continue
+        mistake = text.split("# ---------------- the mistake: ")[1].split()[0]
+        function = make_class.wrong_function(ROOT / "tests" / "mistakes" / "lab01"
+                                             / f"{mistake}.py")
+        student = path.parent.name if path.parent.name != "class" else path.stem
+        row = rows[student]
+        for tool in lab.tools:  # points lost only on the tool holding the wrong function
+            full = float(row[tool.id]) == 10.0
+            assert full == (function not in tool.functions), (student, mistake, tool.id)
+        mistaken += 1
+    assert mistaken == 12
+    report = (graded_examples / "report.html").read_text()
+    assert "What to re-teach" in report and "zed" in report
+
+
+def test_batch_scores_equal_single_grades(graded_examples: Path):
+    book = {s["student"]: s for s in
+            json.loads((graded_examples / "grades.json").read_text())["students"]}
+    for student in ("ada", "bruno", "chloe", "zed"):
+        single = mindlab_grade(Path(book[student]["submission"]))
+        report = book[student]["report"]
+        assert (report["score"], report["status"]) == (single["score"], single["status"])
+        assert [t["score"] for t in report["tools"]] == [t["score"] for t in single["tools"]]
+
+
+HOSTILE = {
+    "hang_at_load": "while True:\n    pass\n",
+    "memory_bomb": "x = bytearray(8 * 2**30)\nx[::4096] = b'1' * len(x[::4096])\n",
+    "flood": "import sys\nfor _ in range(10**6):\n    sys.stdout.write('spam ' * 100)\n",
+    "exits": "import sys\nsys.exit(3)\n",
+    "kills_parent": "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n",
+}
+
+
+def test_hostile_submissions_cost_only_their_own_rows(tmp_path: Path):
+    from tests.mistakes import MISTAKES, submission_source
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "good.py").write_text(submission_source())
+    (folder / "wrong.py").write_text(submission_source(MISTAKES["softmax_wrong_axis"]))
+    for name, code in HOSTILE.items():  # each attack first, then the right functions
+        (folder / f"{name}.py").write_text(code + submission_source())
+    out = tmp_path / "out"
+    summary = batch.grade_batch(folder, out, jobs=2)
+    rows = read_csv(out)
+    assert summary.faults == 0 and len(rows) == 2 + len(HOSTILE)
+    assert all(r["status"] == "graded" for r in rows.values()), rows
+    assert rows["good"]["score"] == "30.0"
+    assert 0 < float(rows["wrong"]["score"]) < 30
+    for name in HOSTILE:
+        single = mindlab_grade(folder / f"{name}.py")
+        assert float(rows[name]["score"]) == single["score"], name
+    assert rows["hang_at_load"]["score"] == "0.0" and rows["hang_at_load"]["reason"]
+
+
+def test_a_killed_cli_run_continues_where_it_stopped(tmp_path: Path):
+    folder, out = tmp_path / "class", tmp_path / "out"
+    folder.mkdir()
+    for path in sorted((ROOT / "examples" / "class").glob("*.py"))[:8]:
+        (folder / path.name).write_text(path.read_text())
+    cmd = [sys.executable, "-m", "autograder.cli", "grade-batch", str(folder), "--out",
+           str(out), "--jobs", "1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "results").glob("*.json"))) < 3:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    kept = len(list((out / "results").glob("*.json")))
+    assert 3 <= kept < 8
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert f"reused {kept}," in done.stdout
+    rows = read_csv(out)
+    assert len(rows) == 8 and all(r["status"] == "graded" for r in rows.values())
