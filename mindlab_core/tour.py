@@ -12,6 +12,7 @@ exit status 2), runs the lab's tour, and lists the pictures it wrote to `out`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +41,7 @@ def tour(lab: str) -> Callable[[TourFunction], TourFunction]:
 
 def run_tour(lab: str = "lab01", letter: str = "q", out: Path | None = None) -> list[Path]:
     """Print the tour of `lab` for `letter`; write its pictures to `out` (if given)."""
+    _discover(lab)
     if lab not in TOURS:
         known = ", ".join(sorted(TOURS))
         raise click.BadParameter(f"there is no tour for {lab!r} yet: choose one of {known}.",
@@ -59,6 +61,17 @@ def run_tour(lab: str = "lab01", letter: str = "q", out: Path | None = None) -> 
         for path in written:
             click.echo(f"  {path}")
     return written
+
+
+def _discover(lab: str) -> None:
+    """Import mindlab_core.<lab>.tour when it exists: where a lab registers its tour."""
+    if lab in TOURS or not lab.isidentifier():
+        return
+    try:
+        importlib.import_module(f"{__package__}.{lab}.tour")
+    except ModuleNotFoundError as missing:
+        if missing.name not in (f"{__package__}.{lab}", f"{__package__}.{lab}.tour"):
+            raise  # the lab's tour exists but needs something that is not installed
 
 
 def _section(title: str, subtitle: str = "") -> None:
