@@ -174,7 +174,9 @@ def materialize(value: Any, rng_cache: dict[int, np.random.Generator] | None = N
     if isinstance(value, Rng):
         if rng_cache is None:
             return np.random.default_rng(value.seed)
-        return rng_cache.setdefault(value.seed, np.random.default_rng(value.seed))
+        if value.seed not in rng_cache:  # (setdefault would build a generator every time)
+            rng_cache[value.seed] = np.random.default_rng(value.seed)
+        return rng_cache[value.seed]
     if type(value) in (list, tuple):
         return type(value)(materialize(v, rng_cache) for v in value)
     if type(value) is dict:
@@ -217,8 +219,8 @@ def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
         raise MissingFunction(function)
     real_args = materialize(args, rng_cache)
     real_kwargs = materialize(kwargs, rng_cache)
-    before_args = copy.deepcopy(real_args)
-    before_kwargs = copy.deepcopy(real_kwargs)
+    before_args = _snapshot(real_args)
+    before_kwargs = _snapshot(real_kwargs)
     saved = {}
     for name, ref in reference.items():
         if name != function:
@@ -247,6 +249,19 @@ def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
 
 
 _ABSENT = object()
+
+
+def _snapshot(value: Any) -> Any:
+    """A copy to compare against after the call (generators are never compared: kept as is)."""
+    if isinstance(value, np.random.Generator):
+        return value
+    if type(value) is np.ndarray:
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(_snapshot(v) for v in value)
+    if type(value) is dict:
+        return {k: _snapshot(v) for k, v in value.items()}
+    return copy.deepcopy(value)
 
 
 @dataclass

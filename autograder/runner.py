@@ -77,7 +77,7 @@ from .sandbox import (
 BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
 # modules that do nothing while grading: pictures (no drawing, and no matplotlib start-up
 # in every worker) and the notebook's own check cells (the grading happens out here)
-STUBS = ("mindlab_core.pictures", "autograder.notebook")
+STUBS = ("mindlab_core.pictures", "mindlab_core.checkcell", "autograder.notebook")
 # imported (and called, after ':') once in the zygote, so every forked worker has them
 PRELOAD = ("numpy.random", "numpy.random._pickle", "mindlab_core.bigram:trained_model")
 STARTUP_TIMEOUT = 60.0  # seconds for a zygote to import numpy and the reference
@@ -266,6 +266,9 @@ class WorkerLearner(LearnerBase):
             return
         if not self.loaded:  # the first load speaks for all later reloads
             self.defined, self.borrowed, self.blocked = defined, borrowed, blocked
+            if notes and not defined:  # e.g. a syntax error: its note says it all
+                self._stop_worker()
+                self.load_failure, notes = notes[0], notes[1:]
             self.notes += notes
 
     def _fail_load(self, sentence: str) -> None:

@@ -571,9 +571,10 @@ class Worker:
                     "exit call (functions defined after it are missing)."), True
         except BaseException as exc:
             raised = checks.raised_of(exc)
+            rest = ("the rest of that cell did not run" if filename.endswith("]") else
+                    "the code after it did not run, so functions defined after it are missing")
             return (f"{filename} line {self._line(exc.__traceback__, filename)} raised {raised} "
-                    "while loading; the code after it did not run, so functions defined after "
-                    "it are missing."), False
+                    f"while loading; {rest}."), False
         return "", False
 
     @staticmethod

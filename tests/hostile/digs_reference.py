@@ -1,0 +1,90 @@
+"""Hostile: digs the reference functions out of the garbage collector and uses them. Expect no credit for softmax and sample_word and an integrity note."""
+
+import numpy as np
+
+from mindlab_core.tokens import TOKENS, index
+
+import gc
+import sys
+
+
+def _dig(value, depth, found):
+    """Look through objects reachable from `value` for the reference's functions."""
+    if depth > 3 or len(found) > 50:
+        return
+    if callable(value) and getattr(value, "__module__", "") == "mindlab_core.lab01":
+        found.setdefault(getattr(value, "__name__", ""), value)
+        return
+    inner = value if isinstance(value, dict) else getattr(value, "__dict__", None)
+    if isinstance(inner, dict):
+        for item in list(inner.values()):
+            _dig(item, depth + 1, found)
+
+
+_found = {}
+for obj in gc.get_objects():  # the garbage collector's view...
+    _dig(obj, 3, _found)
+_frame = sys._getframe()
+while _frame is not None:  # ...and whatever the frames that loaded us can reach
+    for _value in list(_frame.f_locals.values()):
+        _dig(_value, 0, _found)
+    _frame = _frame.f_back
+
+def softmax(logits):
+    x = np.asarray(logits, dtype=np.float64)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+def read_row(W, letter):
+    return softmax(np.asarray(W)[index(letter)])
+
+def data_row(counts, letter):
+    row = np.asarray(counts, dtype=np.float64)[index(letter)]
+    return row / row.sum()
+
+def belief_gap(W, counts, letter):
+    return float(0.5 * np.abs(read_row(W, letter) - data_row(counts, letter)).sum())
+
+def ablate_column(W, letter):
+    j = index(letter)
+    out = np.array(W, dtype=np.float64)
+    out[:, j] = -np.inf
+    return out
+
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    if not temperature > 0:
+        raise ValueError("temperature must be > 0")
+    W = np.asarray(W, dtype=np.float64)
+    letters, row = [], 0
+    while len(letters) < max_len:
+        row = int(rng.choice(27, p=softmax(W[row] / temperature)))
+        if row == 0:
+            break
+        letters.append(TOKENS[row])
+    return "".join(letters)
+
+def rank_rules(W, top=None):
+    probs = softmax(np.asarray(W, dtype=np.float64))
+    best = probs.argmax(axis=1)
+    rules = [(TOKENS[i], TOKENS[int(j)], float(probs[i, j])) for i, j in enumerate(best)]
+    rules.sort(key=lambda rule: -rule[2])
+    return rules if top is None else rules[:top]
+
+def greedy_decode(W, max_len=50):
+    probs = softmax(np.asarray(W, dtype=np.float64))
+    letters, row = [], 0
+    while len(letters) < max_len:
+        row = int(probs[row].argmax())
+        if row == 0:
+            break
+        letters.append(TOKENS[row])
+    return "".join(letters)
+
+
+if "softmax" in _found:
+    softmax = _found["softmax"]  # the reference itself
+if "sample_word" in _found:
+    _ref_sample = _found["sample_word"]
+
+    def sample_word(W, rng, temperature=1.0, max_len=50):
+        return _ref_sample(W, rng, temperature, max_len)  # a wrapper around it
