@@ -53,8 +53,11 @@ def changed(function: str, mutated: tuple) -> str:
 
 def value(learner: Learner, function: str, *args: Any,
           on_raise: Callable[[Outcome], str | None] | None = None,
-          keep_inputs: bool = True, **kwargs: Any) -> Any:
-    """The learner's result; Fail if it changed its inputs (unless keep_inputs=False).
+          keep_inputs: bool = False, **kwargs: Any) -> Any:
+    """The learner's result; with keep_inputs=True, Fail if the call changed its inputs.
+
+    One check per function asks for unchanged inputs, so a function that is right but
+    writes into its arguments loses that check's points, not all of them.
 
     When the call raises, `on_raise(outcome)` may return a specific hint (a Fail);
     otherwise LearnerRaised lets the judge write the general feedback.

@@ -48,7 +48,7 @@ WITH_INF[:, 0] = [3.0, 0.0, -1.0, -np.inf]  # every row keeps a finite entry
 @check(points=1, function="softmax")
 def test_softmax_rows_sum_to_one(learner):
     """softmax turns each row of a 2-D array of logits into probabilities"""
-    got = expect_array(value(learner, "softmax", RANDOM_LOGITS, keep_inputs=False,
+    got = expect_array(value(learner, "softmax", RANDOM_LOGITS,
                              on_raise=_softmax_2d_raised),
                        "softmax(logits)", shape=RANDOM_LOGITS.shape)
     if same(got, ref.softmax(RANDOM_LOGITS)):
@@ -83,7 +83,7 @@ def test_softmax_works_on_a_single_vector(learner):
         return (f"softmax raised {out.raised.type_name} on a 1-D vector of logits: use "
                 "axis=-1 (the last axis), which exists for 1-D and 2-D input alike.")
 
-    got = expect_array(value(learner, "softmax", VECTOR, keep_inputs=False, on_raise=raised),
+    got = expect_array(value(learner, "softmax", VECTOR, on_raise=raised),
                        "softmax(vector)", shape=VECTOR.shape)
     if not same(got, ref.softmax(VECTOR)):
         raise Fail(f"softmax of a 1-D vector gave entries summing to {got.sum():.4g} that "
@@ -93,7 +93,7 @@ def test_softmax_works_on_a_single_vector(learner):
 @check(points=1, function="softmax")
 def test_softmax_is_stable_for_huge_logits(learner):
     """softmax stays exact for logits as large as 1e4 and as small as -1e4"""
-    got = expect_array(value(learner, "softmax", HUGE, keep_inputs=False,
+    got = expect_array(value(learner, "softmax", HUGE,
                              on_raise=_softmax_2d_raised),
                        "softmax(logits)", shape=HUGE.shape)
     if same(got, ref.softmax(HUGE), atol=1e-12):
@@ -114,7 +114,7 @@ def test_softmax_is_stable_for_huge_logits(learner):
 @check(points=1, function="softmax")
 def test_softmax_gives_zero_to_minus_inf(learner):
     """softmax gives probability exactly 0 to logits equal to -inf"""
-    got = expect_array(value(learner, "softmax", WITH_INF, keep_inputs=False,
+    got = expect_array(value(learner, "softmax", WITH_INF,
                              on_raise=_softmax_2d_raised),
                        "softmax(logits)", shape=WITH_INF.shape)
     blocked = np.isneginf(WITH_INF)
@@ -133,7 +133,8 @@ def test_softmax_gives_zero_to_minus_inf(learner):
 @check(points=0.5, function="softmax")
 def test_softmax_leaves_logits_unchanged(learner):
     """softmax leaves its input array unchanged (and still gets it right)"""
-    got = expect_array(value(learner, "softmax", RANDOM_LOGITS, on_raise=_softmax_2d_raised),
+    got = expect_array(value(learner, "softmax", RANDOM_LOGITS, on_raise=_softmax_2d_raised,
+                             keep_inputs=True),
                        "softmax(logits)", shape=RANDOM_LOGITS.shape)
     if not same(got, ref.softmax(RANDOM_LOGITS)):
         raise Fail("softmax left its input unchanged, but its probabilities are not right "
@@ -172,7 +173,8 @@ def test_read_row_matches_the_model(learner):
                 "letter into its row with the token order '.abc...z' ('.' is 0, 'z' is 26).")
 
     for letter in LETTERS:
-        got = expect_array(value(learner, "read_row", W, letter, on_raise=raised),
+        got = expect_array(value(learner, "read_row", W, letter, on_raise=raised,
+                                 keep_inputs=True),
                            "read_row(W, letter)", shape=(27,))
         if not same(got, READ_ROW[letter]):
             hint = mistake(got, READ_ROW_MISTAKES[letter])
@@ -242,7 +244,7 @@ def test_data_row_matches_the_counts(learner):
     """data_row gives the letter's row of counts divided by its sum"""
     for letter in LETTERS:
         got = expect_array(value(learner, "data_row", COUNTS, letter,
-                                 on_raise=_data_row_raised),
+                                 on_raise=_data_row_raised, keep_inputs=True),
                            "data_row(counts, letter)", shape=(27,))
         if not same(got, DATA_ROW[letter]):
             hint = mistake(got, DATA_ROW_MISTAKES[letter])
@@ -298,7 +300,8 @@ def _gap_mistakes(W_: np.ndarray, counts: np.ndarray, letter: str) -> dict[str, 
 def test_belief_gap_is_the_total_variation_distance(learner):
     """belief_gap gives 0.5 * sum(|belief - data|) for the letter"""
     for case, expected in zip(GAP_CASES, GAPS):
-        got = expect_float(value(learner, "belief_gap", *case), "belief_gap(W, counts, letter)")
+        got = expect_float(value(learner, "belief_gap", *case, keep_inputs=True),
+                           "belief_gap(W, counts, letter)")
         if not np.isclose(got, expected, rtol=1e-7, atol=1e-10):
             hint = mistake(got, _gap_mistakes(*case))
             raise Fail(f"belief_gap gave {got:.4g} for one letter, which is not the total "

@@ -59,7 +59,7 @@ def _ablate_mistakes(W_: np.ndarray, letter: str) -> dict[str, np.ndarray]:
 def test_ablate_column_blocks_the_column(learner):
     """ablate_column gives W with the letter's column set to -inf"""
     for (W_, letter), expected in zip(ABLATE_CASES, ABLATED):
-        got = expect_array(value(learner, "ablate_column", W_, letter, keep_inputs=False),
+        got = expect_array(value(learner, "ablate_column", W_, letter),
                            "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
         if same(got, expected, rtol=0, atol=0):
             continue
@@ -78,8 +78,8 @@ def test_ablate_column_blocks_the_column(learner):
 @check(points=1, function="ablate_column")
 def test_ablate_column_leaves_W_unchanged(learner):
     """ablate_column returns a new array and leaves W unchanged"""
-    got = expect_array(value(learner, "ablate_column", W, "e"), "ablate_column(W, 'e')",
-                       shape=(VOCAB, VOCAB))
+    got = expect_array(value(learner, "ablate_column", W, "e", keep_inputs=True),
+                       "ablate_column(W, 'e')", shape=(VOCAB, VOCAB))
     if not same(got, ref.ablate_column(W, "e"), rtol=0, atol=0):
         raise Fail("ablate_column left W unchanged, but its result is not right yet: this "
                    "check pays once ablate_column blocks the right column.")
@@ -88,7 +88,7 @@ def test_ablate_column_leaves_W_unchanged(learner):
 @check(points=0.5, function="ablate_column")
 def test_ablate_column_rejects_bad_letters(learner):
     """ablate_column raises ValueError for anything that is not one of the 27 tokens"""
-    got = expect_array(value(learner, "ablate_column", W, "e", keep_inputs=False),
+    got = expect_array(value(learner, "ablate_column", W, "e"),
                        "ablate_column(W, 'e')", shape=(VOCAB, VOCAB))
     if not same(got, ref.ablate_column(W, "e"), rtol=0, atol=0):
         raise Fail("ablate_column does not block a plain letter's column right yet: this "
@@ -240,7 +240,8 @@ def test_sample_word_applies_the_temperature(learner):
 @check(points=0.5, function="sample_word")
 def test_sample_word_leaves_W_unchanged(learner):
     """sample_word leaves W unchanged (and still writes the right word)"""
-    got = expect_str(value(learner, "sample_word", NEAR_PATH, Rng(61), temperature=2.0),
+    got = expect_str(value(learner, "sample_word", NEAR_PATH, Rng(61), temperature=2.0,
+                           keep_inputs=True),
                      "sample_word(W, rng, temperature=2.0)")
     if got != "mind":
         raise Fail("sample_word left W unchanged, but did not write the one word this "

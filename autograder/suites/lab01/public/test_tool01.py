@@ -111,6 +111,8 @@ def test_belief_gap_of_agreeing_and_disagreeing_models(learner):
 
 
 @check(points=1.5, function="read_row")
-def test_read_row_rejects_a_capital_letter(learner):
-    """read_row raises ValueError for 'A' (letters are '.' and 'a' to 'z')"""
+def test_read_row_rejects_bad_letters(learner):
+    """read_row raises ValueError for 'A' and '' (letters are '.' and 'a' to 'z')"""
     expect_value_error(learner, "read_row", (np.zeros((27, 27)), "A"), "the letter 'A'")
+    expect_value_error(learner, "read_row", (np.zeros((27, 27)), ""), "the letter ''",
+                       hint="Careful: '' in TOKENS is True and TOKENS.index('') is 0.")

@@ -70,7 +70,9 @@ def test_sample_word_stops_at_max_len(learner):
 
 
 @check(points=1.5, function="sample_word")
-def test_sample_word_rejects_temperature_zero(learner):
-    """sample_word raises ValueError for temperature=0"""
-    expect_value_error(learner, "sample_word", (inputs.trained_W(), Rng(3)),
-                       "temperature=0 (it must be > 0)", kwargs={"temperature": 0.0})
+def test_sample_word_rejects_temperature_zero_or_below(learner):
+    """sample_word raises ValueError for temperature=0 and temperature=-1"""
+    for temperature in (0.0, -1.0):
+        expect_value_error(learner, "sample_word", (inputs.trained_W(), Rng(3)),
+                           f"temperature={temperature:g} (it must be > 0)",
+                           kwargs={"temperature": temperature})

@@ -1,0 +1,15 @@
+"""belief_gap forgetting the 0.5: sum(|belief - data|) is twice the distance."""
+
+import numpy as np
+
+from mindlab_core.tokens import index
+
+
+def belief_gap(W, counts, letter):
+    i = index(letter)
+    row = np.asarray(W, dtype=float)[i]
+    belief = np.exp(row - row.max())
+    belief = belief / belief.sum()
+    data = np.asarray(counts, dtype=float)[i]
+    data = data / data.sum()
+    return float(np.abs(belief - data).sum())

@@ -1,0 +1,17 @@
+"""greedy_decode stopping one letter early: max_len - 1 letters at most."""
+
+import numpy as np
+
+TOKENS = ".abcdefghijklmnopqrstuvwxyz"
+
+
+def greedy_decode(W, max_len=50):
+    W = np.asarray(W, dtype=float)
+    letters = []
+    row = 0
+    while len(letters) < max_len - 1:
+        row = int(np.argmax(W[row]))
+        if row == 0:
+            break
+        letters.append(TOKENS[row])
+    return "".join(letters)

@@ -1,0 +1,23 @@
+"""sample_word drawing with np.random.choice (the global generator), not rng."""
+
+import numpy as np
+
+TOKENS = ".abcdefghijklmnopqrstuvwxyz"
+
+
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    if temperature <= 0:
+        raise ValueError("temperature must be > 0")
+    W = np.asarray(W, dtype=float)
+    letters = []
+    row = 0
+    while len(letters) < max_len:
+        z = W[row] / temperature
+        p = np.exp(z - z.max())
+        p = p / p.sum()
+        token = int(np.random.choice(27, p=p))
+        if token == 0:
+            break
+        letters.append(TOKENS[token])
+        row = token
+    return "".join(letters)

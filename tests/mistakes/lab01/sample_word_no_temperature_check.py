@@ -1,0 +1,21 @@
+"""sample_word not rejecting temperature <= 0."""
+
+import numpy as np
+
+TOKENS = ".abcdefghijklmnopqrstuvwxyz"
+
+
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    W = np.asarray(W, dtype=float)
+    letters = []
+    row = 0
+    while len(letters) < max_len:
+        z = W[row] / temperature
+        p = np.exp(z - z.max())
+        p = p / p.sum()
+        token = int(rng.choice(27, p=p))
+        if token == 0:
+            break
+        letters.append(TOKENS[token])
+        row = token
+    return "".join(letters)
