@@ -1,0 +1,177 @@
+"""The grader survives every file in tests/hostile/ and gives each the score it deserves.
+
+Every hostile file is a full lab01 submission plus one attack (see its docstring). All
+of them are graded once per isolation (process always; bwrap when it works here) by
+two Graders in two threads, with short time limits, on the public suite (quick, and it
+covers every graded function); a few are also graded with the hidden suite.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from autograder.labs import LAB01
+from autograder.report import Report
+from autograder.runner import Grader
+from autograder.sandbox import bwrap_problem
+
+HOSTILE = Path(__file__).parent / "hostile"
+FILES = sorted(p for p in HOSTILE.iterdir() if p.suffix in (".py", ".ipynb"))
+ISOLATIONS = ["process", pytest.param("bwrap", marks=pytest.mark.skipif(
+    bool(bwrap_problem()), reason=f"bubblewrap unusable here: {bwrap_problem()}"))]
+LIMITS = {"call_timeout": 1.0, "load_timeout": 2.5, "memory_mb": 1024}
+ALL = set(LAB01.functions)
+
+# file -> (functions whose checks must fail (every other check passes),
+#          a pattern the failed checks' feedback, the notes or the integrity list must show)
+EXPECT: dict[str, tuple[set[str], str]] = {
+    "always_equal.py": ({"softmax", "read_row", "greedy_decode"}, r"returned a .*(Word|Anything|"
+                                                                   r"ndarray subclass)"),
+    "background_child.py": (set(), ""),
+    "bad_encoding.py": (ALL, r"not valid utf-8 text \(byte 0xe9 on line 2\)"),
+    "borrows_solutions.py": (set(), r"tried to import solutions"),
+    "digs_reference.py": ({"softmax", "sample_word"}, r"reference solution"),
+    "exit_at_import.py": ({"ablate_column", "sample_word", "rank_rules", "greedy_decode"},
+                          r"line \d+ called exit\(\) while loading"),
+    "fake_results.py": ({"read_row"}, r"still a stub"),
+    "flood_at_import.py": (set(), ""),
+    "flood_in_function.py": (set(), ""),
+    "garbage_files.py": (set(), ""),
+    "hang_at_import.py": (ALL, r"did not finish loading within 2.5 s"),
+    "hang_in_sample_word.py": ({"sample_word"}, r"sample_word did not finish in time"),
+    "kills_parent.py": ({"greedy_decode"}, r"greedy_decode"),
+    "magics.ipynb": (set(), r"magic or shell line"),
+    "memory_bomb.py": ({"belief_gap"}, r"MemoryError"),
+    "os_exit_in_function.py": ({"rank_rules"}, r"exited with status 3"),
+    "patch_numpy.py": ({"softmax"}, r"softmax"),
+    "patch_pytest_builtins.py": ({"rank_rules"}, r"rank_rules"),
+    "random_bytes.ipynb": (ALL, r"not a readable notebook"),
+    "segfault_in_function.py": ({"greedy_decode"}, r"segmentation fault"),
+    "syntax_error.py": (ALL, r"syntax_error.py line 22: SyntaxError"),
+    "truncated.ipynb": (ALL, r"not a readable notebook \(its JSON is broken at line \d+"),
+    "wrong_signature.py": ({"data_row"}, r"could not be called the way the lab calls it"),
+}
+
+
+def test_every_hostile_file_has_an_expectation():
+    assert len(FILES) >= 15
+    assert {p.name for p in FILES} == set(EXPECT)
+
+
+_REPORTS: dict[str, dict[str, Report]] = {}
+
+
+def grade_all(isolation: str) -> dict[str, Report]:
+    """Every hostile file graded once, split over two Graders in two threads."""
+    if isolation not in _REPORTS:
+        def run(files: list[Path]) -> dict[str, Report]:
+            with Grader(lab="lab01", suite="public", isolation=isolation, **LIMITS) as grader:
+                return {p.name: grader.grade(p) for p in files}
+
+        with ThreadPoolExecutor(2) as pool:
+            halves = pool.map(run, [FILES[0::2], FILES[1::2]])
+        _REPORTS[isolation] = {k: v for half in halves for k, v in half.items()}
+    return _REPORTS[isolation]
+
+
+def assert_spec_shape(data: dict) -> None:
+    """SPEC §4: these keys, these types (extra keys are allowed)."""
+    assert {"submission", "lab", "status", "score", "max_score", "tools"} <= set(data)
+    assert data["status"] in ("graded", "error")
+    assert isinstance(data["score"], float) and isinstance(data["max_score"], float)
+    for tool in data["tools"]:
+        assert {"id", "title", "score", "max_score", "tests"} <= set(tool)
+        for test in tool["tests"]:
+            assert {"name", "passed", "score", "max_score", "feedback"} <= set(test)
+            assert isinstance(test["passed"], bool) and test["feedback"].strip()
+        assert tool["score"] == sum(t["score"] for t in tool["tests"])
+    assert data["score"] == sum(t["score"] for t in data["tools"])
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+@pytest.mark.parametrize("name", sorted(EXPECT))
+def test_hostile_file_gets_the_score_it_deserves(isolation, name):
+    report = grade_all(isolation)[name]
+    assert_spec_shape(report.to_json())
+    assert report.status == "graded", report.notes
+    assert report.provenance["isolation"] == isolation
+    losing, pattern = EXPECT[name]
+    tests = [t for tool in report.tools for t in tool.tests]
+    assert {t.function for t in tests} == ALL  # every function is checked
+    failed = {t.function for t in tests if not t.passed}
+    assert failed == losing, [t.feedback for t in tests if not t.passed]
+    assert report.max_score == 30.0
+    if not losing:
+        assert report.score == report.max_score
+    if losing == ALL:
+        assert report.score == 0.0
+    text = "\n".join([t.feedback for t in tests if not t.passed] + report.notes
+                     + report.integrity)
+    assert re.search(pattern, text), text
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_printed_text_never_reaches_the_report(isolation):
+    report = grade_all(isolation)["fake_results.py"]
+    assert "30/30" not in str(report.to_json())
+    assert report.score < report.max_score
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_borrowing_is_recorded_and_earns_nothing(isolation):
+    reports = grade_all(isolation)
+    blocked = reports["borrows_solutions.py"].integrity
+    for module in ("solutions", "mindlab_core.lab01", "mindlab_labs", "autograder.suites"):
+        assert any(f"import {module}" in line for line in blocked), blocked
+    dug = reports["digs_reference.py"]
+    assert any("softmax" in line for line in dug.integrity)
+    assert all(t.score == 0 for tool in dug.tools for t in tool.tests
+               if t.function in ("softmax", "sample_word"))
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if marker.encode() in cmdline:
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc")
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_nothing_outlives_its_submission(isolation):
+    with Grader(lab="lab01", suite="public", isolation=isolation, **LIMITS) as grader:
+        report = grader.grade(HOSTILE / "background_child.py")
+        assert report.score == report.max_score
+        assert _processes_with("mindlab-hostile-orphan") == []
+
+
+def test_garbage_files_are_deleted_with_the_worker():
+    with Grader(lab="lab01", suite="public", isolation="process", **LIMITS) as grader:
+        grader.grade(HOSTILE / "garbage_files.py")
+        tmp = Path(grader._zygote.tmp)
+        assert tmp.is_dir() and list(tmp.iterdir()) == []
+    assert not tmp.exists()
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_hidden_suite_a_hang_costs_only_its_function(isolation):
+    with Grader(lab="lab01", suite="hidden", isolation=isolation, **LIMITS) as grader:
+        report = grader.grade(HOSTILE / "hang_in_sample_word.py")
+        after = grader.grade(HOSTILE / "kills_parent.py")  # then the grader goes on
+    tests = [t for tool in report.tools for t in tool.tests]
+    assert {t.function for t in tests if not t.passed} == {"sample_word"}
+    assert report.score == report.max_score - sum(t.max_score for t in tests
+                                                  if t.function == "sample_word")
+    assert {t.function for tool in after.tools for t in tool.tests
+            if not t.passed} == {"greedy_decode"}
