@@ -76,16 +76,30 @@ def make_course(course: Path, env: dict) -> Path:
 
 
 def student_notebook(release, source: str):
-    """The release notebook with the student's functions in its solution cells."""
+    """The release notebook with the student's functions in its solution cells.
+
+    The student's other top-level lines (imports, constants) go in a cell of their own
+    after the setup cell, so the notebook holds everything the .py file does.
+    """
     import copy
 
+    import nbformat
+
     nb = copy.deepcopy(release)
+    tree = ast.parse(source)
     functions = {name: ast.get_source_segment(source, fn)
-                 for name, fn in top_functions(ast.parse(source)).items()}
+                 for name, fn in top_functions(tree).items()}
+    rest = [ast.get_source_segment(source, node) for node in tree.body
+            if not isinstance(node, ast.FunctionDef)
+            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+            and not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("solution") and meta.get("grade_id") in functions:
             cell.source = functions[meta["grade_id"]]
+    setup = next(i for i, c in enumerate(nb.cells)
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    nb.cells.insert(setup + 1, nbformat.v4.new_code_cell("\n".join(rest)))
     return nb
 
 

@@ -11,11 +11,12 @@ import time
 
 import numpy as np
 
+from mindlab_core.lab02 import findings as F
 from mindlab_core.lab02 import induction as I
+from mindlab_core.lab02 import reference as ref
 from mindlab_core.lab02 import residual as R
 from mindlab_core.lab02 import superposition as S
 from mindlab_core.lab02.train_residual import train
-from mindlab_core.names import load_names
 
 
 def timed(fn):
@@ -26,32 +27,32 @@ def timed(fn):
 
 def main() -> None:
     rows = []
-    X, Y = R.make_contexts(load_names(), R.CONTEXT)
+    X, Y = F.name_contexts()
     params, seconds = timed(lambda: train(X, Y))
     rows.append(("residual name model (tool05)", seconds,
-                 f"loss {R.cross_entropy(R.forward(params, X), Y):.4f} nats "
-                 f"(shipped: {R.cross_entropy(R.forward(R.residual_model(), X), Y):.4f})"))
+                 f"loss {ref.cross_entropy(F.forward(params, X), Y):.4f} nats "
+                 f"(shipped: {ref.cross_entropy(F.forward(R.residual_model(), X), Y):.4f})"))
     I._built.cache_clear()
     model, seconds = timed(I.induction_model)
-    tokens = I.repeated_tokens(np.random.default_rng(0), I.N_VOCAB, 20)
+    tokens = ref.repeated_tokens(np.random.default_rng(0), I.N_VOCAB, 20)
     rows.append(("induction model, built (tool06)", seconds,
-                 f"repeated-half loss {I.repeated_half_loss(model, tokens, 20):.3f} nats "
+                 f"repeated-half loss {F.repeated_half_loss(model, tokens, 20):.3f} nats "
                  f"(chance {I.chance_loss():.3f})"))
     toys, seconds = timed(S.train_toy_models)
     rng = np.random.default_rng(0)
     losses = []
     for i, s in enumerate(S.SPARSITIES):
-        batch = S.sparse_features(rng, 10000, S.N_FEATURES, s)
+        batch = ref.sparse_features(rng, 10000, S.N_FEATURES, s)
         toy = S.toy_instance(toys, i)
-        losses.append(S.importance_loss(batch, S.toy_forward(toy, batch), S.importance()))
+        losses.append(ref.importance_loss(batch, ref.toy_forward(toy, batch), S.importance()))
     rows.append((f"{len(S.SPARSITIES)} toy models (tool07)", seconds,
                  "loss " + ", ".join(f"{v:.4f}" for v in losses)))
     toy = S.toy_instance(toys, len(S.SPARSITIES) - 1)
     H = S.hidden_activations(toy, np.random.default_rng(1), 20000, S.SPARSITIES[-1])
     sae, seconds = timed(lambda: S.train_sae(H))
-    cos = S.best_cosines(sae["W_dec"], toy["W"].T)
+    cos = ref.best_cosines(sae["W_dec"], toy["W"].T)
     rows.append(("sparse autoencoder (tool07)", seconds,
-                 f"loss {S.sae_loss(sae, H, 0.3):.4f}, worst feature cosine {cos.min():.3f}"))
+                 f"loss {ref.sae_loss(sae, H, 0.3):.4f}, worst feature cosine {cos.min():.3f}"))
     width = max(len(r[0]) for r in rows)
     for name, seconds, note in rows:
         print(f"{name:<{width}}  {seconds:6.2f} s   {note}")

@@ -336,7 +336,8 @@ def graded_examples(tmp_path_factory) -> Path:
 
 
 def test_example_class_is_up_to_date():
-    assert make_class.stale(make_class.example_files()) == [], \
+    # ada.ipynb copies the solution notebook: that it gets 30/30 is checked below
+    assert make_class.stale(make_class.example_files(), copies=("ada.ipynb",)) == [], \
         "run: python benchmarks/make_class.py"
 
 
