@@ -10,7 +10,22 @@ LAB_OPTION = click.option("--lab", default="lab01", show_default=True,
                           help="Which lab: lab01 is 'Reverse-engineer a mind'.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Main(click.Group):
+    """The command group; in a student handout (autograder/release.py) the instructor
+    commands' modules are left out, and calling one says so instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("autograder."):
+                raise
+            raise click.ClickException(
+                f"`mindlab {ctx.invoked_subcommand}` is for instructors: this student install "
+                f"of mindlab does not include it ({exc.name}).") from None
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mindlab")
 def main() -> None:
     """mindlab: reverse-engineer a mind, one small model at a time.
@@ -144,6 +159,21 @@ def merge_grades(parts: tuple[Path, ...], out: Path) -> None:
     from autograder.batch import merge_command
 
     raise SystemExit(merge_command(parts, out))
+
+
+@main.command()
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="Folder for the handout (new or empty).")
+@LAB_OPTION
+@click.option("--force", is_flag=True, help="Replace the handout already in --out.")
+def release(out: Path, lab: str, force: bool) -> None:
+    """Build the student handout: exercise notebook, public checks, data, `mindlab check`.
+
+    No solutions, hidden checks or reference answers go in (audited after writing).
+    """
+    from autograder.release import release_command
+
+    raise SystemExit(release_command(out, lab, force))
 
 
 if __name__ == "__main__":

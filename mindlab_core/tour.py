@@ -90,7 +90,13 @@ def _file_letter(letter: str) -> str:
 @tour("lab01")
 def tour_lab01(letter: str, out: Path | None) -> list[Path]:
     """Read the model's mind after `letter`, cut its '.' column, read its rulebook."""
-    from . import lab01 as ref
+    try:
+        from . import lab01 as ref
+    except ImportError:  # a student handout ships without the reference answers
+        raise click.ClickException(
+            "mindlab tour shows the reference answers, which this student install does not "
+            "include: it needs the full install (pip install mindlab), e.g. your "
+            "instructor's.") from None
     from .bigram import trained_model
 
     model = trained_model()

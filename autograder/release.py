@@ -1,0 +1,289 @@
+"""`mindlab release`: the student handout, with nothing in it that gives answers away.
+
+    mindlab release --out handout/ --lab lab01
+
+writes
+
+    handout/lab01.ipynb, handout/lab01.py   the exercise notebook, both forms (stubs only)
+    handout/README.md                       how a student installs mindlab and checks
+    handout/mindlab-handout/                an installable package: pip install ./mindlab-handout
+        pyproject.toml                      `mindlab` version 0.1.0+lab01.handout
+        autograder/                         the runner, `mindlab check`, the lab's public suite
+        mindlab_core/                       tokens, names, the bigram model, pictures, data
+        mindlab_labs/exercises/             the exercise files (for `mindlab check` defaults)
+
+What stays out: the solutions and the masters (mindlab_labs), every hidden suite, the
+suite helpers only hidden suites import (e.g. hints.py), the instructor tools (sync,
+release, batch grading) and the reference module of every lab (`mindlab_core.lab01`,
+...). Without the reference, `mindlab check` runs each function with the learner's own
+helpers (no reference swapping) and `mindlab tour` says it needs the full install.
+`audit()` re-reads the result and refuses a handout holding solution markers or
+forbidden files, so a packaging slip fails loudly, not silently.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import autograder
+import mindlab_core
+import mindlab_labs
+from mindlab_labs import lab_file
+
+from .labs import LABS, Lab, get_lab
+
+HANDOUT_PACKAGE = "mindlab-handout"
+LAB_MODULE = re.compile(r"^lab\d+")  # mindlab_core/labNN*: some lab's reference answers
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS",
+           "### END HIDDEN TESTS")
+# instructor tools: they read masters and solutions a handout does not have (the handout's
+# `mindlab` answers these commands with "for instructors", see cli.py)
+INSTRUCTOR_ONLY = ("batch.py", "batch_layouts.py", "classreport.py", "generate.py",
+                   "gradescope.py", "release.py")
+
+
+class ReleaseError(ValueError):
+    """The handout cannot be built (or would leak): the message says why and what to do."""
+
+
+# ---------------------------------------------------------------- what goes in
+
+
+def _py_files(folder: Path) -> Iterator[Path]:
+    """The .py files directly in `folder` (no subfolders), sorted."""
+    return iter(sorted(p for p in folder.glob("*.py") if p.is_file()))
+
+
+def _suite_imports(source: str, lab_id: str) -> set[str]:
+    """Helper modules of the lab's suite package that `source` imports.
+
+    >>> sorted(_suite_imports("from autograder.suites.lab01 import inputs\\n"
+    ...                       "from autograder.suites.lab01.calls import value", "lab01"))
+    ['calls', 'inputs']
+    """
+    package = f"autograder.suites.{lab_id}"
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == package:
+                found |= {alias.name for alias in node.names}
+            elif node.module.startswith(package + "."):
+                found.add(node.module[len(package) + 1:].split(".")[0])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(package + "."):
+                    found.add(alias.name[len(package) + 1:].split(".")[0])
+    return found - {"public", "hidden"}
+
+
+def _is_reference(relative: Path, lab: Lab) -> bool:
+    """True for what a `lab` handout must not hold of mindlab_core: the reference module
+    of every lab (mindlab_core/lab01.py, mindlab_core/lab02/reference.py) and everything
+    of the other labs (mindlab_core/lab02/... in a lab01 handout).
+
+    >>> _is_reference(Path("mindlab_core/lab01.py"), get_lab("lab01"))
+    True
+    >>> _is_reference(Path("mindlab_core/bigram.py"), get_lab("lab01"))
+    False
+    """
+    if relative.parts[:1] != ("mindlab_core",) or len(relative.parts) < 2:
+        return False
+    module = ".".join(relative.with_suffix("").parts)
+    if any(module == other.reference for other in LABS.values()):
+        return True
+    head = relative.parts[1].removesuffix(".py")
+    return bool(LAB_MODULE.match(head)) and head != lab.id
+
+
+def handout_files(lab: Lab) -> dict[Path, Path]:
+    """{path inside mindlab-handout/: source file} for the package a student installs."""
+    files: dict[Path, Path] = {}
+    core = Path(mindlab_core.__file__).resolve().parent
+    for source in _py_files(core):
+        files[Path("mindlab_core", source.name)] = source
+    if (core / lab.id).is_dir():  # a lab's own models (minus its reference, dropped below)
+        for source in _py_files(core / lab.id):
+            files[Path("mindlab_core", lab.id, source.name)] = source
+    for source in sorted((core / "data").glob("*")):
+        # data of other labs stays out (e.g. lab02_residual.npz in a lab01 handout)
+        if source.is_file() and (not LAB_MODULE.match(source.name)
+                                 or source.name.startswith(lab.id)):
+            files[Path("mindlab_core", "data", source.name)] = source
+    grader = Path(autograder.__file__).resolve().parent
+    for source in _py_files(grader):
+        if source.name not in INSTRUCTOR_ONLY:
+            files[Path("autograder", source.name)] = source
+    suites = grader / "suites"
+    files[Path("autograder", "suites", "__init__.py")] = suites / "__init__.py"
+    suite = suites / lab.id
+    if not (suite / "public").is_dir():
+        raise ReleaseError(f"{lab.id} has no public suite ({suite / 'public'}): a handout "
+                           "without checks is no use; write the public checks first.")
+    wanted = {"__init__"}
+    for source in _py_files(suite / "public"):
+        files[Path("autograder", "suites", lab.id, "public", source.name)] = source
+        wanted |= _suite_imports(source.read_text(encoding="utf-8"), lab.id)
+    done: set[str] = set()
+    while wanted - done:  # helpers may import other helpers
+        name = sorted(wanted - done)[0]
+        done.add(name)
+        source = suite / f"{name}.py"
+        if not source.is_file():
+            raise ReleaseError(f"the public suite of {lab.id} imports {name}, but {source} "
+                               "is missing.")
+        files[Path("autograder", "suites", lab.id, source.name)] = source
+        wanted |= _suite_imports(source.read_text(encoding="utf-8"), lab.id)
+    files[Path("mindlab_labs", "__init__.py")] = Path(mindlab_labs.__file__).resolve()
+    for suffix in (".py", ".ipynb"):
+        files[Path("mindlab_labs", "exercises", f"{lab.id}{suffix}")] = \
+            lab_file("exercises", lab.id, suffix)
+    return {rel: src for rel, src in files.items() if not _is_reference(rel, lab)}
+
+
+def _packages(files: dict[Path, Path]) -> list[str]:
+    """Dotted packages of the handout: every folder holding a shipped .py or lab file."""
+    found = {".".join(rel.parent.parts) for rel in files if rel.parent.name != "data"}
+    return sorted(found)
+
+
+def _requirements() -> list[str]:
+    """mindlab's own run-time requirements (extras left out)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        return [r for r in requires("mindlab") or [] if "extra ==" not in r]
+    except PackageNotFoundError:
+        return ["numpy>=1.23", "click>=8.1", "jupytext>=1.15", "matplotlib>=3.6"]
+
+
+def pyproject(lab: Lab, packages: list[str]) -> str:
+    """The handout's pyproject.toml: `mindlab` with only the student's side of it."""
+    q = json.dumps  # a JSON string is a valid TOML basic string for this text
+    deps = "".join(f"    {q(r)},\n" for r in _requirements())
+    pkgs = "".join(f"    {q(p)},\n" for p in packages)
+    return (
+        '[build-system]\nrequires = ["setuptools>=61"]\n'
+        'build-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "mindlab"\nversion = "{mindlab_core.__version__}+{lab.id}.handout"\n'
+        f"description = {q(f'mindlab student handout for {lab.id} ({lab.title}): public checks')}\n"
+        f'requires-python = ">=3.10"\ndependencies = [\n{deps}]\n\n'
+        '[project.scripts]\nmindlab = "autograder.cli:main"\n\n'
+        f"[tool.setuptools]\ninclude-package-data = false\npackages = [\n{pkgs}]\n\n"
+        '[tool.setuptools.package-data]\nmindlab_core = ["data/*"]\n'
+        '"mindlab_labs.exercises" = ["*.py", "*.ipynb"]\n')
+
+
+def readme(lab: Lab) -> str:
+    """The handout's README.md: the commands a student types."""
+    return f"""# {lab.id}: {lab.title}
+
+Your files: `{lab.id}.ipynb` (the notebook) and `{lab.id}.py` (the same, as a Python file).
+Work in either one; hand in the one you worked in.
+
+Install the checker once (Python 3.10 or newer):
+
+    python -m pip install ./{HANDOUT_PACKAGE}
+
+Check your work at any time (from this folder):
+
+    mindlab check {lab.id}.ipynb        # or: mindlab check {lab.id}.py
+
+It runs the public checks and says what to fix; your grade comes from other, hidden
+checks of the same functions, so passing these is a good sign, not a promise.
+"""
+
+
+# ---------------------------------------------------------------- building and auditing
+
+
+def audit(out: Path, lab: Lab) -> list[str]:
+    """Why the handout in `out` would give answers away ([] when it would not)."""
+    problems = []
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out)
+        if path.is_dir():
+            if rel.name in ("hidden", "solutions", "masters"):
+                problems.append(f"{rel} is a folder of hidden checks or answers")
+            continue
+        if _is_reference(Path(*rel.parts[1:]), lab) or "solutions" in rel.parts:
+            problems.append(f"{rel} holds reference answers")
+        if path.suffix in (".py", ".ipynb", ".md", ".toml", ".txt"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            problems += [f"{rel} contains {m!r}" for m in MARKERS if m in text]
+    return problems
+
+
+def build(out: Path, lab_id: str = "lab01", force: bool = False) -> list[Path]:
+    """Write the handout of `lab_id` to `out`; return the files written.
+
+    `out` must be new or empty unless `force` (which replaces what a release put there).
+    """
+    lab = get_lab(lab_id)
+    if out.exists() and not out.is_dir():
+        raise ReleaseError(f"{out} is a file: pass a folder for the handout, e.g. --out handout/")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise ReleaseError(f"{out} is not empty: pass a new folder, or --force to replace "
+                           "the handout in it.")
+    _refuse_stale(lab)
+    files = handout_files(lab)
+    package = out / HANDOUT_PACKAGE
+    if package.exists():
+        shutil.rmtree(package)
+    written = []
+    for rel, source in files.items():
+        target = package / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        written.append(target)
+    extras = {package / "pyproject.toml": pyproject(lab, _packages(files)),
+              out / "README.md": readme(lab)}
+    for target, text in extras.items():
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    for suffix in (".ipynb", ".py"):
+        target = out / f"{lab.id}{suffix}"
+        shutil.copyfile(lab_file("exercises", lab.id, suffix), target)
+        written.append(target)
+    problems = audit(out, lab)
+    if problems:
+        raise ReleaseError("the handout would give answers away, so it was not finished: "
+                           + "; ".join(problems))
+    return written
+
+
+def _refuse_stale(lab: Lab) -> None:
+    """A handout built from exercises older than the master would teach the old lab."""
+    from .generate import MasterError, stale_files
+
+    try:
+        stale = stale_files(lab.id)
+    except MasterError:
+        return  # no master here (e.g. an install without labs/): ship the exercises as they are
+    if stale:
+        names = ", ".join(p.name for p in stale)
+        raise ReleaseError(f"{names} differ from the master labs/{lab.id}.py: run "
+                           f"`mindlab sync --lab {lab.id}` first, then release.")
+
+
+def release_command(out: Path, lab_id: str, force: bool) -> int:
+    """`mindlab release`: 0 when the handout was written, 2 for a usage error."""
+    import click
+
+    try:
+        written = build(out, lab_id, force)
+    except ValueError as exc:  # ReleaseError, or an unknown lab
+        click.echo(f"Error: {exc}", err=True)
+        return 2
+    size = sum(p.stat().st_size for p in written)
+    click.echo(f"Wrote the {lab_id} handout to {out}/ ({len(written)} files, "
+               f"{size / 1024:.0f} kB):")
+    click.echo(f"  {lab_id}.ipynb, {lab_id}.py   the exercise notebook (give students the folder)")
+    click.echo(f"  {HANDOUT_PACKAGE}/        students install it: "
+               f"python -m pip install ./{HANDOUT_PACKAGE}")
+    click.echo("  No solutions, hidden checks or reference answers are inside (audited).")
+    return 0

@@ -1,0 +1,220 @@
+"""The student handout (`mindlab release`): what students get, that it installs and checks,
+and that nothing in it gives answers away.
+
+The install test builds a fresh virtual environment and pip-installs the handout package
+into it (pip's normal build, so a broken pyproject fails here). To stay fast and offline
+for the heavy dependencies it installs with --no-deps and lets the venv see the running
+environment's site-packages through a .pth file: numpy, click, jupytext and matplotlib
+come from there. A .pth path entry does not run the .pth files inside that folder, so
+the repository's own editable mindlab stays invisible: only the handout is importable
+as mindlab (the leak tests below prove it).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from autograder.cli import main
+from autograder.release import HANDOUT_PACKAGE, MARKERS, audit, build
+from autograder.suites.lab01 import hidden, public
+from mindlab_labs import lab_file
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = (".py", ".ipynb", ".md", ".toml", ".txt", ".cfg", ".json")
+TOTAL = re.compile(r"Total: (\S+)/(\S+) \((\d+) of (\d+) checks pass\)")
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("release") / "handout"
+    build(out, "lab01")
+    return out
+
+
+def _texts(folder: Path) -> dict[Path, str]:
+    return {p: p.read_text(encoding="utf-8", errors="replace")
+            for p in folder.rglob("*") if p.is_file() and p.suffix in TEXT}
+
+
+def _solution_lines() -> list[str]:
+    """Distinctive lines of every solution region of the master and of the reference."""
+    master = lab_file("masters", "lab01").read_text(encoding="utf-8")
+    regions = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", master, re.S)
+    lines = [line.strip() for region in regions for line in region.splitlines()]
+    reference = (ROOT / "mindlab_core" / "lab01.py").read_text(encoding="utf-8")
+    source = reference.splitlines()
+    for node in ast.parse(reference).body:
+        if isinstance(node, ast.FunctionDef):
+            body = node.body[1:] if isinstance(node.body[0], ast.Expr) else node.body
+            for statement in body:
+                lines += [s.strip() for s in source[statement.lineno - 1:statement.end_lineno]]
+    return sorted({s for s in lines if len(s) >= 20 and not s.startswith("#")})
+
+
+def _check_names(package) -> tuple[set[str], set[str]]:
+    """(function names, first docstring lines) of the checks in a suite package."""
+    names, claims = set(), set()
+    for file in Path(package.__file__).parent.glob("test_*.py"):
+        for node in ast.parse(file.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                names.add(node.name)
+                doc = ast.get_docstring(node)
+                if doc:
+                    claims.add(doc.strip().splitlines()[0])
+    return names, claims
+
+
+# ---------------------------------------------------------------- the files
+
+
+def test_handout_has_the_exercise_both_forms_and_an_installable_package(handout: Path):
+    for suffix in (".ipynb", ".py"):
+        assert (handout / f"lab01{suffix}").read_bytes() == \
+            lab_file("exercises", "lab01", suffix).read_bytes()
+    assert "mindlab check lab01.ipynb" in (handout / "README.md").read_text(encoding="utf-8")
+    package = handout / HANDOUT_PACKAGE
+    assert (package / "pyproject.toml").is_file()
+    assert (package / "autograder" / "suites" / "lab01" / "public" / "test_tool01.py").is_file()
+    assert (package / "mindlab_core" / "data" / "names.txt").is_file()
+
+
+def test_no_solution_marker_hidden_suite_or_reference_in_the_handout(handout: Path):
+    files = [p.relative_to(handout).as_posix() for p in handout.rglob("*")]
+    for forbidden in ("hidden", "solutions", "masters", "hints.py", "stats.py",
+                      "mindlab_core/lab01.py", "mindlab_core/lab02", "generate.py"):
+        assert not [f for f in files if forbidden in f], forbidden
+    for path, text in _texts(handout).items():
+        for marker in MARKERS:
+            assert marker not in text, f"{path} holds {marker}"
+        assert "grade_tool(" not in text or path.name in ("notebook.py", "checkcell.py")
+    assert audit(handout, __import__("autograder.labs").labs.get_lab("lab01")) == []
+
+
+def test_no_solution_body_or_hidden_check_text_in_the_handout(handout: Path):
+    texts = _texts(handout)
+    lines = _solution_lines()
+    assert len(lines) > 20  # the probe itself is meaningful
+    for line in lines:
+        leaks = [p.name for p, text in texts.items() if line in text]
+        assert not leaks, f"solution line {line!r} is in {leaks}"
+    hidden_names, hidden_claims = _check_names(hidden)
+    public_names, public_claims = _check_names(public)
+    secret = (hidden_names - public_names) | (hidden_claims - public_claims)
+    # the check API's own docs (checks.py, shipped to everyone) use one as their example
+    framework = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "autograder").glob("*.py"))
+    secret = {s for s in secret if s not in framework}
+    assert len(secret) > 10
+    for text_id in secret:
+        leaks = [p.name for p, text in texts.items() if text_id in text]
+        assert not leaks, f"hidden check {text_id!r} is in {leaks}"
+
+
+def test_audit_catches_a_leak(handout: Path, tmp_path: Path):
+    copy = tmp_path / "copy"
+    shutil.copytree(handout, copy)
+    (copy / "extra.py").write_text("def f():\n    ### BEGIN SOLUTION\n    return 1\n")
+    (copy / HANDOUT_PACKAGE / "mindlab_core" / "lab01.py").write_text("")
+    problems = audit(copy, __import__("autograder.labs").labs.get_lab("lab01"))
+    assert any("extra.py" in p and "BEGIN SOLUTION" in p for p in problems)
+    assert any("lab01.py" in p and "reference" in p for p in problems)
+
+
+def test_release_command_refuses_a_non_empty_folder_unless_forced(tmp_path: Path):
+    out = tmp_path / "h"
+    runner = CliRunner()
+    first = runner.invoke(main, ["release", "--out", str(out), "--lab", "lab01"])
+    assert first.exit_code == 0, first.output
+    assert "mindlab-handout" in first.output
+    again = runner.invoke(main, ["release", "--out", str(out)])
+    assert again.exit_code == 2 and "not empty" in again.output
+    forced = runner.invoke(main, ["release", "--out", str(out), "--force"])
+    assert forced.exit_code == 0
+    bad = runner.invoke(main, ["release", "--out", str(out), "--lab", "lab99", "--force"])
+    assert bad.exit_code == 2 and "unknown lab" in bad.output
+
+
+# ---------------------------------------------------------------- installed in a fresh venv
+
+
+@pytest.fixture(scope="module")
+def venv(handout: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with only the handout installed as mindlab (see the module docstring)."""
+    env = tmp_path_factory.mktemp("venv") / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    python = env / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path("
+                           "'purelib'))"], capture_output=True, text=True, check=True)
+    parents = [p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)]
+    Path(site.stdout.strip(), "_mindlab_test_deps.pth").write_text("\n".join(parents) + "\n")
+    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                              "--quiet", "--no-deps", str(handout / HANDOUT_PACKAGE)],
+                             capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stdout + install.stderr
+    return env
+
+
+def _run(venv: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_installed_handout_checks_the_exercise_kindly(handout: Path, venv: Path,
+                                                      tmp_path: Path):
+    for suffix in (".py", ".ipynb"):
+        shutil.copy(handout / f"lab01{suffix}", tmp_path)
+    result = _run(venv, ["mindlab", "check", "lab01.py"], tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    score, most, passed, total = TOTAL.search(result.stdout).groups()
+    assert (float(score), float(most), int(passed)) == (0.0, 30.0, 0)
+    assert "NotImplementedError" in result.stdout
+
+
+def test_installed_handout_passes_every_public_check_on_the_solution(venv: Path,
+                                                                   tmp_path: Path):
+    for suffix in (".py", ".ipynb"):
+        shutil.copy(lab_file("solutions", "lab01", suffix), tmp_path / f"mine{suffix}")
+        result = _run(venv, ["mindlab", "check", f"mine{suffix}"], tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        score, most, passed, total = TOTAL.search(result.stdout).groups()
+        assert score == most == "30" and passed == total
+
+
+def test_installed_handout_imports_no_answers(venv: Path, tmp_path: Path):
+    probe = ("import importlib, sys\n"
+             "import mindlab_core, autograder\n"
+             "print('FROM', mindlab_core.__file__)\n"
+             "for name in sys.argv[1:]:\n"
+             "    try:\n"
+             "        importlib.import_module(name)\n"
+             "        print('LEAK', name)\n"
+             "    except ImportError:\n"
+             "        print('absent', name)\n")
+    names = ["mindlab_core.lab01", "mindlab_core.lab02.reference", "mindlab_labs.solutions",
+             "mindlab_labs.masters", "solutions", "labs", "autograder.suites.lab01.hidden",
+             "autograder.suites.lab01.hints", "autograder.generate"]
+    result = _run(venv, [str(venv / "bin" / "python"), "-c", probe, *names], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert str(venv) in result.stdout.splitlines()[0]  # the handout's own mindlab_core
+    assert "LEAK" not in result.stdout, result.stdout
+    assert result.stdout.count("absent") == len(names)
+
+
+def test_installed_handout_says_what_needs_the_full_install(venv: Path, tmp_path: Path):
+    tour = _run(venv, ["mindlab", "tour"], tmp_path)
+    assert tour.returncode == 1 and "full install" in tour.stderr
+    sync = _run(venv, ["mindlab", "sync"], tmp_path)
+    assert sync.returncode == 1 and "for instructors" in sync.stderr
+    assert "Traceback" not in tour.stderr + sync.stderr
+    version = _run(venv, ["mindlab", "--version"], tmp_path)
+    assert "handout" in version.stdout
