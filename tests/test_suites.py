@@ -1,0 +1,213 @@
+"""The lab 01 suites themselves: points, shapes of the checks, what public suites may import,
+the statistics behind the sampling checks, and correct-but-different code passing."""
+
+from __future__ import annotations
+
+import ast
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from mistakes import namespace, reference_functions, submission_source
+
+from autograder.checks import LocalLearner
+from autograder.judge import checks_of, run_lab, suite_modules
+from autograder.labs import LAB01
+from autograder.suites.lab01 import inputs, stats
+from mindlab_core import lab01 as ref
+
+SUITES = Path(__file__).resolve().parents[1] / "autograder" / "suites" / "lab01"
+
+
+@pytest.mark.parametrize("suite", ["public", "hidden"])
+def test_each_tool_is_worth_its_points_and_checks_name_their_function(suite):
+    modules = suite_modules(LAB01, suite)
+    assert set(modules) == {tool.id for tool in LAB01.tools}
+    for tool in LAB01.tools:
+        checks = checks_of(modules[tool.id])
+        assert checks, tool.id
+        assert sum(c.info.points for c in checks) == pytest.approx(tool.points)
+        assert len({c.id for c in checks}) == len(checks)
+        for c in checks:
+            assert c.info.points > 0 and c.info.function in tool.functions, c.id
+            assert c.fn.__doc__ and c.info.claim, c.id
+    assert sum(tool.points for tool in LAB01.tools) == 30
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            found.add(node.module or "")
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_public_suites_and_their_helpers_never_import_the_reference():
+    files = list((SUITES / "public").glob("*.py"))
+    helpers = {f"autograder.suites.lab01.{name}" for f in files for name in ("inputs", "calls",
+               "hints", "stats") if f"autograder.suites.lab01.{name}" in _imports(f)}
+    files += [SUITES / f"{module.rsplit('.', 1)[1]}.py" for module in helpers]
+    for path in files:
+        leaked = {m for m in _imports(path) if m.startswith("mindlab_core.lab01")
+                  or m in ("mindlab_core.lab01",) or m.endswith("suites.lab01.hidden")}
+        assert not leaked, f"{path.name} imports {leaked}"
+
+
+# ---------------------------------------------------------------- statistics
+
+
+@pytest.mark.parametrize("x, df, p", [
+    (3.841458820694124, 1, 0.05), (5.991464547107979, 2, 0.05), (7.814727903251178, 3, 0.05),
+    (11.070497693516351, 5, 0.05), (23.209251158954356, 10, 0.01),
+    (31.264133620239985, 11, 0.001), (0.0, 4, 1.0)])
+def test_chi2_sf_matches_the_table(x, df, p):
+    assert stats.chi2_sf(x, df) == pytest.approx(p, rel=1e-9)
+
+
+def test_p_value_is_zero_for_impossible_outcomes_and_high_for_a_perfect_fit():
+    probs = {"a": 0.5, "b": 0.5}
+    assert stats.p_value(["a", "c"] * 50, probs) == 0.0
+    assert stats.p_value(["a", "b"] * 50, probs) == 1.0
+    assert not stats.consistent(["a"] * 100, probs)
+
+
+def _critical(df: int, p: float) -> float:
+    lo, hi = 0.0, 1000.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if stats.chi2_sf(mid, df) > p else (lo, mid)
+    return hi
+
+
+def _distributions() -> dict[str, tuple[dict, int]]:
+    from autograder.suites.lab01.hidden import test_tool02 as t2
+
+    found = {"first letters": (t2.FIRST_LETTER_PROBS, t2.N_WORDS),
+             "lengths": (t2.LENGTH_PROBS, t2.N_WORDS)}
+    for temperature, _ in t2.TEMPERATURES:
+        found[f"temperature {temperature}"] = (t2._one_letter_probs(temperature),
+                                               t2.N_TEMPERATURE_WORDS)
+    return found
+
+
+@pytest.mark.parametrize("name", list(_distributions()))
+def test_the_sampling_tests_are_calibrated(name):
+    """Under the null, Pearson's statistic on our bins rejects no more often than it claims.
+
+    We cannot simulate a 1e-9 tail, but we can check the approximation where we can see
+    it (p = 1e-3, 200,000 simulated learners): far off there would be far off further out.
+    """
+    probs, n = _distributions()[name]
+    groups = stats.bins(probs, n)
+    assert all(n * sum(probs[k] for k in g) >= stats.MIN_EXPECTED for g in groups)
+    p = np.array([sum(probs[k] for k in g) for g in groups])
+    p = p / p.sum()
+    counts = np.random.default_rng(2024).multinomial(n, p, size=200_000)
+    stat = ((counts - n * p) ** 2 / (n * p)).sum(axis=1)
+    rate = float((stat > _critical(len(groups) - 1, 1e-3)).mean())
+    assert rate < 2e-3, f"{name}: {rate:.2e} of correct learners would fail at nominal 1e-3"
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def test_inputs_have_no_accidental_near_ties():
+    """Rank orders and greedy steps must not hinge on the last bits of a float."""
+    # (huge_W is full of rows at probability 1.0 give or take 1e-16: its check allows that)
+    for W in (inputs.trained_W(), inputs.random_W(301)):
+        probs = np.sort(ref.softmax(W), axis=1)
+        assert (probs[:, -1] - probs[:, -2]).min() > 1e-6
+        top = np.sort(probs[:, -1])
+        assert np.diff(top).min() > 1e-6
+
+
+def test_inputs_are_fresh_and_every_row_has_a_finite_entry():
+    a, b = inputs.trained_W(), inputs.trained_W()
+    a[0, 0] = 123.0
+    assert b[0, 0] != 123.0 and a.flags.writeable
+    for W in (inputs.path_W("mind"), inputs.cycle_W(), inputs.huge_W(1),
+              inputs.one_letter_W({"a": 0.0}), inputs.end_ablated(inputs.trained_W())):
+        assert np.isfinite(W).any(axis=1).all()
+    assert ref.greedy_decode(inputs.path_W("mind")) == "mind"
+    assert ref.greedy_decode(inputs.cycle_W("ab"), max_len=5) == "ababa"
+    with pytest.raises(ValueError):
+        inputs.path_W("anna")
+
+
+# ---------------------------------------------------------------- other correct code passes
+
+DIFFERENT_BUT_RIGHT = '''
+import numpy as np
+
+def softmax(logits):
+    x = np.array(logits, dtype=float)
+    m = np.max(x, axis=-1, keepdims=True)
+    lse = m + np.log(np.sum(np.exp(x - m), axis=-1, keepdims=True))
+    return np.exp(x - lse)
+
+def read_row(W, letter):
+    if type(letter) is not str or len(letter) != 1 or letter not in TOKENS:
+        raise ValueError("bad letter")
+    return softmax(W[TOKENS.index(letter)])
+
+def data_row(counts, letter):
+    if type(letter) is not str or len(letter) != 1 or letter not in TOKENS:
+        raise ValueError("bad letter")
+    row = counts[TOKENS.index(letter)].astype(float)
+    return row / np.sum(row)
+
+def belief_gap(W, counts, letter):
+    return float(np.sum(np.abs(read_row(W, letter) - data_row(counts, letter))) / 2)
+
+def ablate_column(W, letter):
+    out = W.astype(float, copy=True)
+    out[:, index(letter)] = float("-inf")
+    return out
+
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    if temperature <= 0:
+        raise ValueError("temperature must be positive")
+    word, row = "", 0
+    while len(word) < max_len:
+        cdf = np.cumsum(softmax(W[row] / temperature))
+        row = min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), 26)
+        if row == 0:
+            return word
+        word += TOKENS[row]
+    return word
+
+def rank_rules(W, top=None):
+    P = softmax(W)
+    best = [int(np.flatnonzero(P[i] == P[i].max())[0]) for i in range(27)]
+    p = np.array([P[i, j] for i, j in enumerate(best)])
+    order = np.argsort(-p, kind="stable")
+    rules = [(TOKENS[i], TOKENS[best[i]], float(p[i])) for i in order]
+    return rules[:top] if top is not None else rules
+
+def greedy_decode(W, max_len=50):
+    out, row = [], 0
+    for _ in range(max_len):
+        row = int(np.argmax(W[row]))
+        if row == 0:
+            break
+        out.append(TOKENS[row])
+    return "".join(out)
+'''
+
+
+@pytest.mark.parametrize("suite", ["public", "hidden"])
+def test_correct_code_written_differently_gets_full_marks(suite):
+    """A learner need not copy the reference: another sampler, sort or softmax is fine."""
+    learner = LocalLearner(namespace(submission_source() + DIFFERENT_BUT_RIGHT),
+                           reference_functions())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        tools = run_lab(LAB01, suite, learner)
+    failed = [(t.id, t.feedback) for tool in tools for t in tool.tests if not t.passed]
+    assert not failed
+    assert math.isclose(sum(tool.score for tool in tools), 30.0)
