@@ -125,7 +125,16 @@ def encode(value) -> bytes:
 
 
 def decode(data: bytes):
-    """The inverse of encode; raises ValueError on anything malformed."""
+    """The inverse of encode; raises ValueError (only) on anything malformed."""
+    try:
+        return _decode(data)
+    except ValueError:
+        raise
+    except Exception as exc:  # IndexError, KeyError, TypeError, struct.error, RecursionError
+        raise ValueError(f"malformed message ({type(exc).__name__})") from None
+
+
+def _decode(data: bytes):
     view = memoryview(data)
     (n,) = struct.unpack_from("<I", view, 0)
     header = json.loads(bytes(view[4 : 4 + n]))

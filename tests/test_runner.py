@@ -1,0 +1,238 @@
+"""The isolated runner: loading submissions, the Grader API, what the worker can see."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.loader import read_source, read_submission, strip_magics
+from autograder.runner import Grader, grade_file, open_learner, suites_hash
+from autograder.sandbox import bwrap_problem, resolve_isolation
+
+ROOT = Path(__file__).resolve().parent.parent
+ISOLATIONS = ["process", pytest.param("bwrap", marks=pytest.mark.skipif(
+    bool(bwrap_problem()), reason=f"bubblewrap unusable here: {bwrap_problem()}"))]
+FAST = {"call_timeout": 2.0, "load_timeout": 5.0}
+
+
+def correct_source() -> str:
+    """A correct lab01 submission: the shipped solution, or the reference core as a file."""
+    solution = ROOT / "solutions" / "lab01.py"
+    if solution.is_file() and "def greedy_decode" in solution.read_text(encoding="utf-8"):
+        return solution.read_text(encoding="utf-8")
+    core = (ROOT / "mindlab_core" / "lab01.py").read_text(encoding="utf-8")
+    return core.replace("from .tokens import", "from mindlab_core.tokens import")
+
+
+@pytest.fixture
+def correct(tmp_path) -> Path:
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source(), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- loader
+
+
+def test_py_file_is_one_cell_and_runs_as_imported_module():
+    sub = read_source("lab01.py", b"x = 1\n")
+    assert sub.cells == [("x = 1\n", "lab01.py")] and sub.module == "submission"
+    assert sub.stop_on_error and not sub.problem
+
+
+def test_py_file_honours_bom_and_coding_cookie():
+    assert read_source("a.py", b"\xef\xbb\xbfx = 1\n").cells[0][0] == "x = 1\n"
+    latin = "# -*- coding: latin-1 -*-\ns = 'café'\n".encode("latin-1")
+    assert "café" in read_source("a.py", latin).cells[0][0]
+
+
+def test_bad_encoding_is_a_problem_sentence_not_an_exception():
+    sub = read_source("lab01.py", b"x = 1\n# caf\xe9\n")
+    assert "not valid utf-8 text (byte 0xe9 on line 2)" in sub.problem and not sub.cells
+
+
+def _notebook(*sources, cell_type="code") -> bytes:
+    cells = [{"cell_type": cell_type, "metadata": {}, "source": s} for s in sources]
+    return json.dumps({"cells": cells, "nbformat": 4, "nbformat_minor": 5,
+                       "metadata": {}}).encode()
+
+
+def test_notebook_code_cells_in_order_magics_dropped_with_a_note():
+    data = _notebook(["%matplotlib inline\n", "x = 1\n"], "!ls\ny = 2\n", "%%bash\nls\n")
+    sub = read_submission_from_bytes("lab01.ipynb", data)
+    assert sub.cells == [("\nx = 1\n", "lab01.ipynb [cell 1]"),
+                         ("\ny = 2\n", "lab01.ipynb [cell 2]")]
+    assert sub.module == "__main__" and not sub.stop_on_error
+    assert "4 IPython magic or shell line(s)" in sub.notes[0]  # %%bash: its 2 lines
+
+
+def read_submission_from_bytes(name: str, data: bytes):
+    return read_source(name, data)
+
+
+def test_markdown_cells_are_ignored():
+    sub = read_source("a.ipynb", _notebook("# title", cell_type="markdown"))
+    assert sub.cells == [] and not sub.problem
+
+
+@pytest.mark.parametrize("data, words", [
+    (b'{"cells": [', "JSON is broken at line 1"),
+    (bytes(range(256)), "JSON is broken"),
+    (b"[1, 2]", "not a Jupyter notebook"),
+    (b'{"nbformat": 4}', "not a Jupyter notebook"),
+])
+def test_unreadable_notebooks_are_problem_sentences(data, words):
+    assert words in read_source("lab01.ipynb", data).problem
+
+
+def test_strip_magics_keeps_line_numbers_and_timed_cells():
+    assert strip_magics("%%time\nx = 1\n") == ("\nx = 1\n", 1)
+    assert strip_magics("a = 1\n  %time b\n") == ("a = 1\n\n", 1)
+
+
+def test_read_submission_refuses_other_suffixes(tmp_path):
+    (tmp_path / "lab01.txt").write_text("x")
+    with pytest.raises(ValueError, match=r"\.py file or a \.ipynb"):
+        read_submission(tmp_path / "lab01.txt")
+
+
+# ---------------------------------------------------------------- isolation choice
+
+
+def test_auto_isolation_is_process_for_check_and_bwrap_for_grade_when_it_works():
+    assert resolve_isolation("auto", "public") == "process"
+    assert resolve_isolation("process", "hidden") == "process"
+    assert resolve_isolation("auto", "hidden") == ("process" if bwrap_problem() else "bwrap")
+    with pytest.raises(ValueError, match="unknown isolation"):
+        resolve_isolation("docker")
+
+
+# ---------------------------------------------------------------- the Grader
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_correct_submission_gets_full_marks_with_provenance(correct, isolation):
+    report = grade_file(correct, isolation=isolation, **FAST)
+    assert report.status == "graded", report.notes
+    assert report.score == report.max_score == 30.0
+    assert report.notes == [] and report.integrity == []
+    prov = report.provenance
+    assert prov["isolation"] == isolation and prov["numpy"] == np.__version__
+    assert prov["suites_sha256"] == suites_hash("lab01", "hidden")
+    assert {"mindlab", "python", "seconds"} <= set(prov)
+
+
+def test_one_grader_grades_many_and_a_notebook_too(correct, tmp_path):
+    nb = tmp_path / "alice.ipynb"
+    nb.write_bytes(_notebook(correct.read_text()))
+    with Grader(suite="public", isolation="process", **FAST) as grader:
+        first = grader.grade(correct, name="bob")
+        second = grader.grade(nb, name="alice")
+    assert first.score == second.score == first.max_score
+    assert second.provenance["name"] == "alice"
+
+
+def test_grader_faults_are_error_reports_not_exceptions(tmp_path):
+    with Grader(suite="public", isolation="process", **FAST) as grader:
+        missing = grader.grade(tmp_path / "nobody.py")
+        wrong = grader.grade(tmp_path / "x.txt")
+    for report in (missing, wrong):
+        assert report.status == "error" and report.notes and report.tools == []
+
+
+def test_bad_options_raise_value_error():
+    with pytest.raises(ValueError, match="unknown lab"):
+        Grader(lab="lab99")
+    with pytest.raises(ValueError, match="unknown suite"):
+        Grader(suite="secret")
+
+
+def test_suites_hash_is_a_stable_sha256():
+    assert len(suites_hash("lab01")) == 64
+    assert suites_hash("lab01", "hidden") == suites_hash("lab01", "hidden")
+    assert suites_hash("lab01", "hidden") != suites_hash("lab01", "public")
+
+
+BROKEN = '''
+import numpy as np
+
+def helper(x):
+    return x[99]          # IndexError for a (27,) row
+
+def softmax(logits):
+    return helper(np.asarray(logits)[0])
+'''
+
+
+def test_verbose_adds_the_learners_traceback_only_their_frames(tmp_path):
+    path = tmp_path / "lab01.py"
+    path.write_text(BROKEN)
+    with Grader(suite="public", isolation="process", verbose=True, **FAST) as grader:
+        report = grader.grade(path)
+    feedback = [t.feedback for tool in report.tools for t in tool.tests
+                if t.function == "softmax" and "Your traceback" in t.feedback]
+    assert feedback, [t.feedback for tool in report.tools for t in tool.tests]
+    assert 'lab01.py", line 5, in helper' in feedback[0]
+    assert "worker.py" not in feedback[0] and "checks.py" not in feedback[0]
+
+
+def test_hidden_suite_feedback_never_echoes_the_learners_message(tmp_path):
+    path = tmp_path / "lab01.py"
+    path.write_text("def softmax(logits):\n    raise ValueError(repr(logits))\n")
+    report = grade_file(path, isolation="process", **FAST)
+    text = json.dumps(report.to_json())
+    assert "array(" not in text and "raised ValueError" in text
+
+
+def test_open_learner_calls_across_the_channel(correct):
+    with open_learner(correct, "lab01") as learner:
+        p = learner.softmax(np.zeros((2, 3)))
+        W = np.zeros((27, 27))
+        W[0, 1] = W[1, 1] = 1.0  # . -> a -> a -> ...
+        words = learner.repeat("greedy_decode", 3, W, max_len=2)
+    assert isinstance(p, np.ndarray) and np.allclose(p, 1 / 3)
+    assert words == ["aa", "aa", "aa"]
+
+
+PROBE = '''
+import os
+import socket
+
+def softmax(logits):
+    seen = {{"cwd": os.listdir("."), "pid": os.getpid()}}
+    for name, path in {paths!r}.items():
+        try:
+            with open(path, "rb") as f:
+                seen[name] = len(f.read())
+        except OSError:
+            seen[name] = -1
+    try:
+        import autograder.suites  # noqa: F401
+        seen["import"] = True
+    except ImportError:
+        seen["import"] = False
+    try:
+        socket.create_connection(("1.1.1.1", 53), timeout=0.5).close()
+        seen["net"] = True
+    except OSError:
+        seen["net"] = False
+    return seen
+'''
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_what_the_worker_can_see(tmp_path, isolation):
+    paths = {"suite": str(ROOT / "autograder/suites/lab01/hidden/test_tool01.py"),
+             "reference": str(ROOT / "mindlab_core/lab01.py"),
+             "runner": str(ROOT / "autograder/runner.py")}
+    path = tmp_path / "lab01.py"
+    path.write_text(PROBE.format(paths=paths))
+    with open_learner(path, "lab01", isolation=isolation) as learner:
+        seen = learner.softmax(np.zeros(3))
+    assert seen["cwd"] == [] and seen["import"] is False  # empty folder, grader hidden
+    if isolation == "bwrap":  # files hidden, no network, own PID namespace
+        assert seen["suite"] == seen["runner"] == -1 and seen["reference"] <= 0
+        assert seen["net"] is False and seen["pid"] < 100
