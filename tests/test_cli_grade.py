@@ -1,0 +1,119 @@
+"""`mindlab check` and `mindlab grade`: output, files written, exit statuses."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_runner import correct_source
+
+from autograder.cli import main
+
+HOSTILE = Path(__file__).parent / "hostile"
+QUICK = ["--isolation", "process", "--call-timeout", "1", "--load-timeout", "2.5"]
+
+
+@pytest.fixture
+def run():
+    def invoke(*args: str):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def correct(tmp_path) -> Path:
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source(), encoding="utf-8")
+    return path
+
+
+def test_grade_json_is_the_spec_object(run, correct):
+    result = run("grade", str(correct), "--lab", "lab01", "--json", *QUICK)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["submission"] == str(correct) and data["lab"] == "lab01"
+    assert data["status"] == "graded" and data["score"] == data["max_score"] == 30.0
+    assert [t["id"] for t in data["tools"]] == ["tool01", "tool02", "tool03"]
+    test = data["tools"][0]["tests"][0]
+    assert {"name", "passed", "score", "max_score", "feedback"} <= set(test)
+    assert data["provenance"]["isolation"] == "process"
+
+
+def test_grade_writes_gradescope_and_junit(run, tmp_path):
+    gs, junit = tmp_path / "results.json", tmp_path / "junit.xml"
+    sub = HOSTILE / "hang_in_sample_word.py"
+    result = run("grade", str(sub), "--gradescope", str(gs), "--junit", str(junit), *QUICK)
+    assert result.exit_code == 0, result.output
+    results = json.loads(gs.read_text())
+    assert results["score"] == sum(t["score"] for t in results["tests"]) < 30
+    for test in results["tests"]:
+        assert {"score", "max_score", "name", "output", "visibility", "status"} <= set(test)
+        assert test["status"] in ("passed", "failed")
+    assert results["stdout_visibility"] == "hidden"
+    root = ET.parse(junit).getroot()
+    assert root.tag == "testsuites" and int(root.get("failures")) > 0
+    failures = root.findall(".//failure")
+    assert failures and all("sample_word" in (f.text or "") for f in failures)
+
+
+def test_grade_of_a_hostile_file_still_exits_0_with_a_report(run):
+    result = run("grade", str(HOSTILE / "hang_at_import.py"), "--json", *QUICK)
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["status"] == "graded" and data["score"] == 0.0
+    assert "did not finish loading" in data["notes"][0]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["grade", "missing.py"], "does not exist"),
+    (["grade", "{file}", "--lab", "lab99"], "unknown lab"),
+    (["grade", "{file}", "--isolation", "docker"], "docker"),
+    (["grade", "{txt}"], ".py file or a .ipynb"),
+    (["grade"], "Missing argument"),
+])
+def test_grade_usage_errors_exit_2(run, correct, args, words):
+    txt = correct.with_suffix(".txt")
+    txt.write_text("x")
+    args = [a.format(file=correct, txt=txt) for a in args]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and words in result.output
+
+
+def test_check_finds_the_file_and_passes(run, correct, monkeypatch):
+    monkeypatch.chdir(correct.parent)
+    result = run("check", "--isolation", "process")
+    assert result.exit_code == 0, result.output
+    assert "✓ " in result.output and "✗" not in result.output
+    assert "Total: 30/30" in result.output and "\033[" not in result.output  # no colour: no tty
+
+
+def test_check_fails_with_one_line_per_check(run, tmp_path):
+    source = correct_source().replace("def data_row(counts", "def data_row_(counts")
+    path = tmp_path / "mine.py"
+    path.write_text(source)
+    result = run("check", str(path), "--isolation", "process", "--verbose")
+    assert result.exit_code == 1
+    failing = [line for line in result.output.splitlines() if line.startswith("  ✗")]
+    assert failing and "Your file has no function named data_row" in result.output
+
+
+def test_check_verbose_shows_the_learners_traceback(run, tmp_path):
+    path = tmp_path / "lab01.py"
+    path.write_text("def softmax(logits):\n    return 1 / 0\n")
+    result = run("check", str(path), "--isolation", "process", "--verbose")
+    assert result.exit_code == 1
+    assert "Your traceback" in result.output and "ZeroDivisionError" in result.output
+
+
+def test_check_without_a_file_explains(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    none = CliRunner().invoke(main, ["check"])
+    assert none.exit_code == 2 and "no lab01.py or lab01.ipynb" in none.output
+    (tmp_path / "lab01.py").write_text("")
+    (tmp_path / "lab01.ipynb").write_text("{}")
+    both = CliRunner().invoke(main, ["check"])
+    assert both.exit_code == 2 and "both lab01.py and lab01.ipynb" in both.output
