@@ -45,7 +45,25 @@ LAB01 = Lab(
     ),
 )
 
-LABS: dict[str, Lab] = {LAB01.id: LAB01}
+LAB02 = Lab(
+    id="lab02",
+    title="Scaling the idea up",
+    reference="mindlab_core.lab02.reference",
+    tools=(
+        Tool("tool04", "Features are directions",
+             ("mean_difference_direction", "project", "cosine_similarity")),
+        Tool("tool05", "The residual stream",
+             ("make_contexts", "run_with_cache", "logit_lens", "cross_entropy")),
+        Tool("tool06", "Induction heads",
+             ("causal_attention", "repeated_tokens", "prev_token_score", "induction_score",
+              "find_heads", "ablate_head")),
+        Tool("tool07", "Superposition",
+             ("sparse_features", "toy_forward", "importance_loss", "feature_dimensionality",
+              "sae_encode", "sae_decode", "sae_loss", "best_cosines")),
+    ),
+)
+
+LABS: dict[str, Lab] = {LAB01.id: LAB01, LAB02.id: LAB02}
 
 
 def get_lab(lab_id: str) -> Lab:

@@ -7,6 +7,13 @@ Targets (not asserted): every training takes seconds on a 2-core CPU.
 
 from __future__ import annotations
 
+import os
+
+# Our matrices are small (512 x 64): one BLAS thread is fastest, and on a busy 2-core
+# machine OpenBLAS's thread pool made training 10x slower. Set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import time
 
 import numpy as np

@@ -7,19 +7,19 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from mindlab_core import lab02
 from mindlab_core.lab02 import directions as D
+from mindlab_core.lab02 import findings as F
 from mindlab_core.lab02 import induction as I
+from mindlab_core.lab02 import reference as lab02
 from mindlab_core.lab02 import residual as R
 from mindlab_core.lab02 import superposition as S
-from mindlab_core.names import load_names
 
 # ---------------------------------------------------------------- TOOL 04
 
 
 def test_vowels_and_consonants_separate_on_one_direction():
     X = D.letter_vectors()
-    direction = D.vowel_direction(X)
+    direction = F.vowel_direction(X)
     assert np.isclose(np.linalg.norm(direction), 1.0)
     vowels = lab02.project(D.rows_of(X, D.TRAIN_VOWELS), direction)
     consonants = lab02.project(D.rows_of(X, D.TRAIN_CONSONANTS), direction)
@@ -54,9 +54,8 @@ def test_direction_functions_reject_bad_input(call):
 # ---------------------------------------------------------------- TOOL 05
 
 
-@lru_cache(maxsize=1)
 def _names_data():
-    return R.make_contexts(load_names(), R.CONTEXT)
+    return F.name_contexts()
 
 
 def test_make_contexts_by_hand():
@@ -86,12 +85,12 @@ def test_the_lens_at_the_last_layer_is_the_output_exactly():
     assert len(streams) == R.LAYERS + 1
     lens = lab02.logit_lens(params, streams)
     assert lens.shape == (R.LAYERS + 1, 500, 27)
-    assert np.array_equal(lens[-1], R.forward(params, X[:500]))
+    assert np.array_equal(lens[-1], F.forward(params, X[:500]))
 
 
 def test_the_prediction_sharpens_layer_by_layer():
     X, Y = _names_data()
-    losses = R.lens_losses(R.residual_model(), X, Y)
+    losses = F.lens_losses(R.residual_model(), X, Y)
     assert np.all(np.diff(losses) < 0)
     bigram = np.log(27)  # the model beats uniform guessing by a wide margin
     assert losses[-1] < 1.9 < 2.45 < bigram
@@ -102,7 +101,7 @@ def test_cross_entropy_is_stable():
     assert np.isclose(lab02.cross_entropy(logits, np.array([0, 1])), np.log(3) / 2)
 
 
-def test_training_script_reproduces_the_shipped_weights_closely():
+def test_the_hand_written_backward_pass_matches_finite_differences():
     X, Y = _names_data()
     params = R.residual_model()
     from mindlab_core.lab02.train_residual import loss_and_grads
@@ -116,9 +115,9 @@ def test_training_script_reproduces_the_shipped_weights_closely():
         idx = tuple(rng.integers(0, n) for n in small[name].shape)
         eps = 1e-5
         small[name][idx] += eps
-        up = R.cross_entropy(R.forward(small, X[rows]), Y[rows])
+        up = lab02.cross_entropy(F.forward(small, X[rows]), Y[rows])
         small[name][idx] -= 2 * eps
-        down = R.cross_entropy(R.forward(small, X[rows]), Y[rows])
+        down = lab02.cross_entropy(F.forward(small, X[rows]), Y[rows])
         small[name][idx] += eps
         assert np.isclose(grads[name][idx], (up - down) / (2 * eps), atol=1e-6), name
 
@@ -131,7 +130,7 @@ HALF = 20
 def _patterns(seed: int = 0):
     params = I.induction_model()
     tokens = lab02.repeated_tokens(np.random.default_rng(seed), I.N_VOCAB, HALF)
-    return params, tokens, I.run_attention_model(params, tokens)[1]
+    return params, tokens, I.run_attention_model(params, tokens, lab02.causal_attention)[1]
 
 
 def test_causal_attention_masks_the_future():
@@ -174,16 +173,16 @@ def test_induction_score_by_hand():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_ablation_proves_cause(seed):
     params, tokens, _ = _patterns(seed)
-    full = I.repeated_half_loss(params, tokens, HALF)
+    full = F.repeated_half_loss(params, tokens, HALF)
     chance = I.chance_loss()
     assert full < 0.5
     for layer, head in [(1, 2), (0, 1)]:  # the circuit: induction head and its helper
         ablated = lab02.ablate_head(params, layer, head)
-        assert abs(I.repeated_half_loss(ablated, tokens, HALF) - chance) < 0.3
+        assert abs(F.repeated_half_loss(ablated, tokens, HALF) - chance) < 0.3
     for layer, head in I.ROLES:
         if (layer, head) not in [(1, 2), (0, 1)]:
             ablated = lab02.ablate_head(params, layer, head)
-            assert abs(I.repeated_half_loss(ablated, tokens, HALF) - full) < 0.1
+            assert abs(F.repeated_half_loss(ablated, tokens, HALF) - full) < 0.1
 
 
 def test_ablate_head_copies():
@@ -275,7 +274,7 @@ def test_graded_functions_leave_inputs_unchanged():
 def test_pictures_draw():
     from mindlab_core.lab02 import pictures as P
 
-    scores = D.letter_scores()
+    scores = F.letter_scores()
     assert P.projection_strip(scores, 0.0, "aeiou", "bcd", "iu").axes
     params = R.residual_model()
     X, Y = _names_data()
@@ -285,3 +284,23 @@ def test_pictures_draw():
     assert len(P.attention_patterns(patterns, I.ROLES).axes) == I.LAYERS * I.HEADS
     assert P.feature_arrows(_toys()["W"], S.SPARSITIES).axes
     assert P.sae_vs_true(np.eye(2), np.eye(2)).axes
+
+
+def test_the_model_modules_never_import_the_reference():
+    """The grader hides reference.py from learner code, which imports the model modules."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import mindlab_core.lab02.directions, mindlab_core.lab02.residual, "
+            "mindlab_core.lab02.induction, mindlab_core.lab02.superposition, "
+            "mindlab_core.lab02.pictures; "
+            "print('mindlab_core.lab02.reference' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_the_model_runs_on_its_own_attention_too():
+    params, tokens, patterns = _patterns()
+    _, own = I.run_attention_model(params, tokens)
+    assert np.allclose(own, patterns)

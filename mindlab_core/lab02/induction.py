@@ -17,15 +17,17 @@ The unembedding reads PRED. Beside them sit distractor heads (current-token, fir
 and noise heads). Small seeded noise is added to every weight, so the picture is not
 perfectly clean. Built on load, deterministic, nothing shipped.
 
-The forward pass (run_attention_model) is provided; learners write its attention.
+The forward pass (run_attention_model) is provided; learners write its attention and
+pass it in. The graded functions are in reference.py; this module never imports it.
 
->>> tokens = repeated_tokens(np.random.default_rng(0), 8, 3)
->>> int(tokens[0]), bool((tokens[1:4] == tokens[4:]).all())
-(0, True)
+>>> logits, patterns = run_attention_model(induction_model(), np.array([0, 5, 7, 5]))
+>>> logits.shape, patterns.shape
+((4, 64), (2, 4, 4, 4))
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -62,106 +64,25 @@ ROLES = {
 }
 
 
-# ---------------------------------------------------------------- graded (reference)
-
-
-def causal_attention(q: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """(T, T) attention pattern: row i is softmax over keys j <= i of q[i] . k[j] / sqrt(d_head).
-
-    q and k are (T, d_head). A query never sees the future: pattern[i, j] is exactly 0
-    for j > i, and every row sums to 1 (row 0 is all on key 0). Stable for scores of any
-    size. Inputs are unchanged.
-    >>> causal_attention(np.zeros((2, 4)), np.zeros((2, 4))).tolist()
-    [[1.0, 0.0], [0.5, 0.5]]
-    """
-    q = np.asarray(q, dtype=np.float64)
-    k = np.asarray(k, dtype=np.float64)
-    scores = q @ k.T / np.sqrt(q.shape[-1])
-    future = np.triu(np.ones(scores.shape, dtype=bool), k=1)
-    scores = np.where(future, -np.inf, scores)
-    scores = scores - scores.max(axis=-1, keepdims=True)
-    weights = np.exp(scores)
-    return weights / weights.sum(axis=-1, keepdims=True)
-
-
-def repeated_tokens(rng: np.random.Generator, n_vocab: int, half_len: int) -> np.ndarray:
-    """(2 * half_len + 1,) int64: BOS (0), then half_len random tokens, then the same again.
-
-    The random tokens are drawn uniformly from 1..n_vocab-1 (never BOS) with `rng`.
-    half_len < 1 or n_vocab < 2 raises ValueError.
-    >>> repeated_tokens(np.random.default_rng(0), 2, 2).tolist()
-    [0, 1, 1, 1, 1]
-    """
-    if half_len < 1 or n_vocab < 2:
-        raise ValueError(f"need half_len >= 1 and n_vocab >= 2, got {half_len=} and {n_vocab=}")
-    half = rng.integers(1, n_vocab, size=half_len)
-    return np.concatenate([[BOS], half, half]).astype(np.int64)
-
-
-def prev_token_score(patterns: np.ndarray) -> np.ndarray:
-    """(...) how much each head attends to the previous token: mean of pattern[i, i-1], i >= 1.
-
-    patterns is (..., T, T), e.g. (layers, heads, T, T) gives a (layers, heads) array.
-    1 means always looking exactly one step back.
-    >>> looks_back = np.array([[1.0, 0, 0], [1, 0, 0], [0, 1, 0]])
-    >>> float(prev_token_score(looks_back))
-    1.0
-    """
-    patterns = np.asarray(patterns, dtype=np.float64)
-    return np.diagonal(patterns, offset=-1, axis1=-2, axis2=-1).mean(axis=-1)
-
-
-def induction_score(patterns: np.ndarray, half_len: int) -> np.ndarray:
-    """(...) mean attention from each query i of the repeated half to key i - half_len + 1.
-
-    patterns is (..., T, T) on a repeated sequence of T = 2 * half_len + 1 tokens (BOS,
-    then a half, then the same half again). Query i (half_len < i <= 2 * half_len) sees
-    its token's earlier copy at i - half_len; the token *after* that copy sits at
-    i - half_len + 1: the stripe at diagonal offset 1 - half_len. Only the repeated
-    half's queries count. A T that is not 2 * half_len + 1 raises ValueError.
-    """
-    patterns = np.asarray(patterns, dtype=np.float64)
-    T = patterns.shape[-1]
-    if T != 2 * half_len + 1:
-        raise ValueError(f"patterns cover {T} positions but a repeated sequence with "
-                         f"half_len={half_len} has {2 * half_len + 1} (BOS + 2 halves)")
-    stripe = np.diagonal(patterns, offset=1 - half_len, axis1=-2, axis2=-1)
-    # the stripe's entries are queries half_len - 1 .. 2 * half_len: keep the last half_len
-    return stripe[..., -half_len:].mean(axis=-1)
-
-
-def find_heads(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
-    """Every (layer, head) whose score in scores (layers, heads) is above threshold.
-
-    Plain Python ints, in order: layer by layer, head by head.
-    >>> find_heads(np.array([[0.1, 0.9], [0.95, 0.2]]), 0.5)
-    [(0, 1), (1, 0)]
-    """
-    scores = np.asarray(scores)
-    return [(int(layer), int(head)) for layer, head in zip(*np.nonzero(scores > threshold))]
-
-
-def ablate_head(params: dict, layer: int, head: int) -> dict:
-    """A new params dict in which head (layer, head) writes nothing: its W_O block is zero.
-
-    Every other array is equal to the original; params itself is not changed (copy
-    what you change). A layer or head out of range raises ValueError.
-    """
-    n_layers, n_heads = params["W_O"].shape[:2]
-    if not (0 <= layer < n_layers and 0 <= head < n_heads):
-        raise ValueError(f"there is no head ({layer}, {head}): layers run 0..{n_layers - 1}, "
-                         f"heads 0..{n_heads - 1}")
-    ablated = dict(params)
-    ablated["W_O"] = np.array(params["W_O"], dtype=np.float64)
-    ablated["W_O"][layer, head] = 0.0
-    return ablated
-
-
 # ---------------------------------------------------------------- the model (not graded)
 
 
-def run_attention_model(params: dict, tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """logits (T, n_vocab) and every head's pattern (layers, heads, T, T) on tokens (T,)."""
+def plain_causal_attention(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """(T, T) causal softmax(q k^T / sqrt(d_head)): the model's own attention (see the lab)."""
+    scores = q @ k.T / np.sqrt(q.shape[-1])
+    scores = np.where(np.triu(np.ones(scores.shape, dtype=bool), k=1), -np.inf, scores)
+    weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def run_attention_model(params: dict, tokens: np.ndarray,
+                        attention: Callable = plain_causal_attention,
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """logits (T, n_vocab) and every head's pattern (layers, heads, T, T) on tokens (T,).
+
+    `attention(q, k) -> (T, T)` computes each head's pattern: pass your own
+    causal_attention to run the model on it.
+    """
     tokens = np.asarray(tokens)
     T = len(tokens)
     x = params["W_E"][tokens] + params["W_pos"][:T]
@@ -173,26 +94,10 @@ def run_attention_model(params: dict, tokens: np.ndarray) -> tuple[np.ndarray, n
             q = x @ params["W_Q"][layer, head]
             k = x @ params["W_K"][layer, head]
             v = x @ params["W_V"][layer, head]
-            patterns[layer, head] = causal_attention(q, k)
+            patterns[layer, head] = attention(q, k)
             out += patterns[layer, head] @ v @ params["W_O"][layer, head]
         x = x + out  # every layer's heads read the same stream, then all write at once
     return x @ params["W_U"], patterns
-
-
-def _sequence_nll(logits: np.ndarray, targets: np.ndarray) -> float:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    return float(-log_probs[np.arange(len(targets)), targets].mean())
-
-
-def repeated_half_loss(params: dict, tokens: np.ndarray, half_len: int) -> float:
-    """Mean NLL of the predictions made inside the repeated half (those an induction head can know).
-
-    Positions half_len + 1 .. 2 * half_len - 1 predict tokens half_len + 2 .. 2 * half_len:
-    each is the token after an earlier copy.
-    """
-    logits, _ = run_attention_model(params, tokens)
-    return _sequence_nll(logits[half_len + 1:-1], np.asarray(tokens)[half_len + 2:])
 
 
 def chance_loss(n_vocab: int = N_VOCAB) -> float:

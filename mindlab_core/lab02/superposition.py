@@ -15,8 +15,10 @@ activations then finds those 5 directions again, with no labels.
 Every model is a plain dict of arrays: toy {"W": (m, f), "b": (f,)};
 SAE {"W_enc": (m, k), "b_enc": (k,), "W_dec": (k, m), "b_dec": (m,)}.
 
->>> toy_forward({"W": np.eye(2), "b": np.zeros(2)}, np.array([[0.5, 0.0]])).tolist()
-[[0.5, 0.0]]
+The graded functions are in reference.py; this module (the training) never imports it.
+
+>>> importance(3).tolist()
+[1.0, 0.9, 0.81]
 """
 
 from __future__ import annotations
@@ -32,103 +34,6 @@ SPARSITIES = (0.0, 0.7, 0.9, 0.97, 0.99)  # probability that a feature is off
 def importance(n_features: int = N_FEATURES, decay: float = IMPORTANCE_DECAY) -> np.ndarray:
     """(f,) how much each feature's error counts: decay**i, so feature 0 matters most."""
     return decay ** np.arange(n_features, dtype=np.float64)
-
-
-# ---------------------------------------------------------------- graded (reference)
-
-
-def sparse_features(rng: np.random.Generator, n: int, n_features: int,
-                    sparsity: float) -> np.ndarray:
-    """(n, n_features) a batch of feature activations, each entry drawn independently.
-
-    An entry is 0 with probability `sparsity` (the feature is off) and otherwise uniform
-    in [0, 1). sparsity 0 gives dense features, 0.99 features on 1% of the time.
-    Draws come from `rng` only. sparsity outside [0, 1] raises ValueError.
-    >>> sparse_features(np.random.default_rng(0), 3, 5, 1.0).tolist()[0]
-    [0.0, 0.0, 0.0, 0.0, 0.0]
-    """
-    if not 0.0 <= sparsity <= 1.0:
-        raise ValueError(f"sparsity is a probability, in [0, 1]; got {sparsity!r}")
-    values = rng.random((n, n_features))
-    on = rng.random((n, n_features)) >= sparsity
-    return values * on
-
-
-def toy_forward(params: dict, X: np.ndarray) -> np.ndarray:
-    """(n, f) the toy model's reconstruction relu(X @ W.T @ W + b) of features X (n, f).
-
-    W is (m, f): X @ W.T is the (n, m) hidden activation h, and h @ W + b reads each
-    feature back along its own direction. params and X are not changed.
-    """
-    W, b = params["W"], params["b"]
-    return np.maximum(0.0, (np.asarray(X) @ W.T) @ W + b)
-
-
-def importance_loss(X: np.ndarray, X_hat: np.ndarray, importance: np.ndarray) -> float:
-    """Mean over the n rows of sum_i importance[i] * (X[:, i] - X_hat[:, i])**2, a float.
-
-    >>> importance_loss(np.ones((2, 2)), np.zeros((2, 2)), np.array([1.0, 0.5]))
-    1.5
-    """
-    err = (np.asarray(X, dtype=np.float64) - np.asarray(X_hat, dtype=np.float64)) ** 2
-    return float((err * np.asarray(importance)).sum(axis=1).mean())
-
-
-def feature_dimensionality(W: np.ndarray) -> np.ndarray:
-    """(f,) how much of a dimension each feature owns: D_i = |W_i|^2 / sum_j (Ŵ_i . W_j)^2.
-
-    W_i is column i of W (m, f), Ŵ_i its unit vector; the sum runs over all f columns,
-    i included. A feature alone on its axis has D = 1, two sharing one axis 1/2 each,
-    five in a pentagon in 2-d 2/5 each; a dropped feature (W_i = 0 exactly) has D = 0.
-    >>> feature_dimensionality(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])).tolist()
-    [1.0, 1.0, 0.0]
-    """
-    W = np.asarray(W, dtype=np.float64)
-    norms = np.linalg.norm(W, axis=0)  # (f,)
-    alive = norms > 0
-    units = np.where(alive, W / np.where(alive, norms, 1.0), 0.0)
-    interference = ((units.T @ W) ** 2).sum(axis=1)  # (f,) sum_j (Ŵ_i . W_j)^2
-    return np.where(alive, norms**2 / np.where(alive, interference, 1.0), 0.0)
-
-
-def sae_encode(sae: dict, H: np.ndarray) -> np.ndarray:
-    """(n, k) the SAE's latent activations relu((H - b_dec) @ W_enc + b_enc) for H (n, m)."""
-    return np.maximum(0.0, (np.asarray(H) - sae["b_dec"]) @ sae["W_enc"] + sae["b_enc"])
-
-
-def sae_decode(sae: dict, F: np.ndarray) -> np.ndarray:
-    """(n, m) the reconstruction F @ W_dec + b_dec from latents F (n, k)."""
-    return np.asarray(F) @ sae["W_dec"] + sae["b_dec"]
-
-
-def sae_loss(sae: dict, H: np.ndarray, l1: float) -> float:
-    """Reconstruction + sparsity: mean_n sum_m (H - decode(encode(H)))**2 + l1 * mean_n sum_k |F|.
-
-    F = sae_encode(sae, H). The first term asks the latents to explain H, the second asks
-    few of them to be on at once. A float; sae and H are not changed.
-    """
-    H = np.asarray(H, dtype=np.float64)
-    F = sae_encode(sae, H)
-    recon = ((H - sae_decode(sae, F)) ** 2).sum(axis=1).mean()
-    return float(recon + l1 * np.abs(F).sum(axis=1).mean())
-
-
-def best_cosines(learned: np.ndarray, true: np.ndarray) -> np.ndarray:
-    """(f,) for each true direction (row of true (f, m)), its best cosine with a learned row.
-
-    learned is (k, m): e.g. an SAE's W_dec. 1 means some learned row points exactly along
-    the true direction. A zero row in either raises ValueError (it has no direction).
-    >>> best_cosines(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[0.0, 1.0]])).tolist()
-    [1.0]
-    """
-    def units(A: np.ndarray, what: str) -> np.ndarray:
-        A = np.asarray(A, dtype=np.float64)
-        norms = np.linalg.norm(A, axis=1, keepdims=True)
-        if A.ndim != 2 or not np.all(norms > 0):
-            raise ValueError(f"every row of {what} must be a non-zero vector")
-        return A / norms
-
-    return (units(true, "true") @ units(learned, "learned").T).max(axis=1)
 
 
 # ---------------------------------------------------------------- training (not graded)
@@ -215,5 +120,10 @@ def train_sae(H: np.ndarray, n_latents: int = 8, l1: float = 0.3, steps: int = 3
 
 def hidden_activations(params: dict, rng: np.random.Generator, n: int,
                        sparsity: float) -> np.ndarray:
-    """(n, m) the toy model's hidden vectors h = x @ W.T on fresh sparse features."""
-    return sparse_features(rng, n, params["W"].shape[1], sparsity) @ params["W"].T
+    """(n, m) the toy model's hidden vectors h = x @ W.T on fresh sparse features.
+
+    The features are drawn like the lab's sparse_features: values, then the on/off mask.
+    """
+    shape = (n, params["W"].shape[1])
+    X = rng.random(shape) * (rng.random(shape) >= sparsity)
+    return X @ params["W"].T

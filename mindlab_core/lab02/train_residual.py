@@ -9,6 +9,13 @@ one machine (the shipped file is float32: a few seconds of CPU, about 80 KB).
 
 from __future__ import annotations
 
+import os
+
+# Our matrices are small (512 x 64): one BLAS thread is fastest, and on a busy 2-core
+# machine OpenBLAS's thread pool made training 10x slower. Set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import argparse
 import sys
 import time
@@ -16,19 +23,9 @@ import time
 import numpy as np
 
 from ..names import load_names
-from .residual import (
-    CONTEXT,
-    HIDDEN,
-    LAYERS,
-    WEIGHTS_FILE,
-    WIDTH,
-    cross_entropy,
-    forward,
-    load_params,
-    make_contexts,
-    param_shapes,
-    run_with_cache,
-)
+from .findings import forward
+from .reference import cross_entropy, make_contexts, run_with_cache
+from .residual import CONTEXT, HIDDEN, LAYERS, WEIGHTS_FILE, WIDTH, load_params, param_shapes
 
 SEED = 0
 STEPS = 2500
