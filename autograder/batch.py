@@ -177,16 +177,20 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def runner_factory(lab: str, suite: str, isolation: str) -> Callable[[], Any]:
-    """A function making a fresh runner.Grader (a context manager) per job thread."""
+def runner_factory(lab: str, suite: str, isolation: str, **options: Any) -> Callable[[], Any]:
+    """A function making a fresh runner.Grader (a context manager) per job thread.
+
+    `options` are the Grader's limits: call_timeout, load_timeout, memory_mb.
+    """
     from .runner import Grader
 
-    return lambda: Grader(lab=lab, suite=suite, isolation=isolation)
+    return lambda: Grader(lab=lab, suite=suite, isolation=isolation, **options)
 
 
-def grading_hash(lab: str, suite: str) -> str:
+def grading_hash(lab: str, suite: str, options: dict | None = None) -> str:
     """What a grade depends on besides the file: every suite file of the lab (the hidden
-    checks import shared helpers next to hidden/), the reference, and mindlab's version."""
+    checks import shared helpers next to hidden/), the reference, mindlab's version and
+    the Grader's limits (a tighter time limit can change a grade)."""
     import importlib.util
 
     from mindlab_core import __version__
@@ -194,7 +198,8 @@ def grading_hash(lab: str, suite: str) -> str:
     from .runner import suites_hash
 
     reference = importlib.util.find_spec(get_lab(lab).reference)
-    digest = hashlib.sha256(f"{suites_hash(lab)}\0{suite}\0{__version__}\0".encode())
+    limits = json.dumps(options or {}, sort_keys=True)
+    digest = hashlib.sha256(f"{suites_hash(lab)}\0{suite}\0{__version__}\0{limits}\0".encode())
     if reference is not None and reference.origin:
         digest.update(Path(reference.origin).read_bytes())
     return digest.hexdigest()
@@ -212,10 +217,11 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
                 force: bool = False, shard: tuple[int, int] | None = None,
                 isolation: str = "auto", progress: Callable[[dict, int, int], None] | None = None,
                 make_grader: Callable[[], Any] | None = None, suite_hash: str | None = None,
-                command: str | None = None) -> Summary:
+                command: str | None = None, **limits: Any) -> Summary:
     """Grade every student of `folder` into `out`; see the module docstring.
 
     `progress(record, done, total)` is called after each student graded now.
+    `limits` go to each runner.Grader (call_timeout, load_timeout, memory_mb).
     `make_grader` and `suite_hash` default to the isolated runner's (tests pass stand-ins).
     """
     started, t0 = now(), time.perf_counter()
@@ -226,8 +232,8 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
         entries = [e for e in entries if shard_of(e.student, shard[1]) == shard[0]]
     if make_grader is None:
         isolation = resolve_isolation(isolation, suite)  # a usage error before any grading
-        make_grader = runner_factory(lab, suite, isolation)
-    suite_hash = suite_hash or grading_hash(lab, suite)
+        make_grader = runner_factory(lab, suite, isolation, **limits)
+    suite_hash = suite_hash or grading_hash(lab, suite, limits)
     results_dir(out).mkdir(parents=True, exist_ok=True)
 
     summary, todo = Summary(), []
@@ -265,7 +271,8 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
                 "source": str(folder), "shard": f"{shard[0]}/{shard[1]}" if shard else None,
                 "jobs": jobs, "started": started, "command": command,
                 "complete": not summary.interrupted,
-                "isolation_asked": isolation, "regraded": summary.graded_now,
+                "isolation_asked": isolation, "limits": limits,
+                "regraded": summary.graded_now,
                 "reused": summary.reused}
     write_gradebook(out, summary.records, manifest, seconds=summary.seconds)
     return summary
@@ -449,12 +456,9 @@ def feedback_text(record: dict) -> str:
     """What `mindlab grade` prints for this student (the runner's renderer), or the reason."""
     if record.get("report") is None:
         return f"{record['student']}: not graded.\n{record.get('reason', '')}\n"
+    from .render import render_report
     from .report import Report
 
-    try:
-        from .render import render_report
-    except ImportError:  # TODO(batch): drop once the runner's renderer (render.py) lands
-        return json.dumps(record["report"], indent=1) + "\n"
     return render_report(Report.from_json(record["report"]))
 
 
@@ -543,7 +547,7 @@ def progress_printer(stream: Any = None) -> tuple[Callable[[dict, int, int], Non
 
 def grade_batch_command(folder: Path, out: Path, lab: str, jobs: int | None, layout: str,
                         assignment: str | None, force: bool, shard: str | None,
-                        isolation: str) -> int:
+                        isolation: str, **limits: Any) -> int:
     """`mindlab grade-batch`: grade, print a summary, return the exit status.
 
     0 when every row was produced (stray files and learners' faults included), 1 when
@@ -563,7 +567,7 @@ def grade_batch_command(folder: Path, out: Path, lab: str, jobs: int | None, lay
         summary = grade_batch(folder, out, lab=lab, jobs=jobs, layout=layout,
                               assignment=assignment, force=force, shard=part,
                               isolation=isolation, progress=show,
-                              command=" ".join(["mindlab", *sys.argv[1:]]))
+                              command=" ".join(["mindlab", *sys.argv[1:]]), **limits)
     except (LayoutError, ValueError) as exc:  # bad folder, layout or isolation
         raise click.UsageError(str(exc)) from None
     finally:

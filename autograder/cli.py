@@ -133,11 +133,17 @@ def sync(lab: str, check: bool) -> None:
 @click.option("--force", is_flag=True, help="Regrade every submission, even unchanged ones.")
 @click.option("--shard", default=None, metavar="I/N",
               help="Grade only part I of N (a Slurm array task); join with merge-grades.")
-@click.option("--isolation", default="auto", show_default=True,
-              help="How learner code is isolated (see mindlab grade --help).")
+@ISOLATION_OPTION
+@click.option("--call-timeout", type=click.FloatRange(min=0.01), default=2.0, show_default=True,
+              help="Seconds one call of a learner's function may take.")
+@click.option("--load-timeout", type=click.FloatRange(min=0.01), default=10.0,
+              show_default=True, help="Seconds a file's top-level code may take.")
+@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="Address-space limit of each learner's process.")
 def grade_batch(folder: Path, out: Path, lab: str, jobs: int | None, layout: str,
                 assignment: str | None, force: bool, shard: str | None,
-                isolation: str) -> None:
+                isolation: str, call_timeout: float, load_timeout: float,
+                memory_mb: int) -> None:
     """Grade every submission in FOLDER with the hidden checks; rerun to continue.
 
     Each entry of FOLDER (a file, or a folder holding one submission file) is one
@@ -146,7 +152,8 @@ def grade_batch(folder: Path, out: Path, lab: str, jobs: int | None, layout: str
     from autograder.batch import grade_batch_command
 
     raise SystemExit(grade_batch_command(folder, out, lab, jobs, layout, assignment, force,
-                                         shard, isolation))
+                                         shard, isolation, call_timeout=call_timeout,
+                                         load_timeout=load_timeout, memory_mb=memory_mb))
 
 
 @main.command("merge-grades")

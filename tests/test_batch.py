@@ -313,18 +313,12 @@ from autograder.labs import get_lab  # noqa: E402
 
 
 def mindlab_grade(path: Path) -> dict:
-    """What `mindlab grade FILE --json` gives for one file (its own Grader)."""
-    from autograder.cli import main
-
-    if "grade" in main.commands:
-        done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(path),
-                               "--lab", "lab01", "--json"], capture_output=True, text=True,
-                              cwd=ROOT)
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
-    from autograder.runner import grade_file
-
-    return grade_file(path, lab="lab01").to_json()
+    """What `mindlab grade FILE --json` prints for one file (its own Grader)."""
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(path),
+                           "--lab", "lab01", "--json"], capture_output=True, text=True,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -345,7 +339,10 @@ def test_example_class_grades_as_expected(graded_examples: Path):
     rows = read_csv(graded_examples)
     assert rows["README"]["status"] == "error"
     assert rows["ada"]["score"] == "30.0"  # the solution notebook
-    assert rows["zed"]["status"] == "graded" and rows["zed"]["score"] == "0.0"  # hostile
+    # the hostile hand-in: its greedy_decode kills the grader's process; only tool03 suffers
+    assert rows["zed"]["status"] == "graded"
+    assert (rows["zed"]["tool01"], rows["zed"]["tool02"]) == ("10.0", "10.0")
+    assert float(rows["zed"]["tool03"]) < 10
     lab = get_lab("lab01")
     mistaken = 0
     for path in sorted((ROOT / "examples" / "class").rglob("*.py")):
