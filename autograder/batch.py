@@ -228,6 +228,7 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
     get_lab(lab)  # a clear error for an unknown lab before anything runs
     folder, out = Path(folder), Path(out)
     layout_used, entries = discover(folder, layout, lab, assignment)
+    entries = [e for e in entries if e.source.resolve() != out.resolve()]  # OUTDIR inside DIR
     if shard is not None:
         entries = [e for e in entries if shard_of(e.student, shard[1]) == shard[0]]
     if make_grader is None:
@@ -364,7 +365,10 @@ def merge(parts: Iterable[Path], out: Path, command: str | None = None) -> tuple
                              "mindlab grade-batch")
         manifest = read_json(Path(part) / "manifest.json") or {}
         manifests.append(manifest)
-        for path in sorted(results_dir(part).glob("*.json")):
+        listed = manifest.get("students")  # results/ may hold students of older runs
+        paths = ([results_dir(part) / f"{s}.json" for s in listed] if listed is not None
+                 else sorted(results_dir(part).glob("*.json")))
+        for path in paths:
             record = read_json(path)
             if not record or record.get("version") != RESULT_VERSION:
                 continue
@@ -488,6 +492,7 @@ def write_gradebook(out: Path, records: list[dict], manifest: dict, seconds: flo
     isolations = sorted({str(((r.get("report") or {}).get("provenance") or {}).get("isolation"))
                          for r in records if r.get("report")} - {"None"})
     manifest = {**manifest, "ended": now(), "seconds": round(seconds, 3),
+                "students": [r["student"] for r in records],
                 "isolation": isolations, "versions": versions(),
                 "counts": {"students": len(records),
                            "graded": sum(r["status"] == "graded" for r in records),

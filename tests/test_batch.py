@@ -190,6 +190,22 @@ def test_gradebook_has_one_row_per_student(klass: Path, tmp_path: Path):
     assert "<svg" in (out / "report.html").read_text()
 
 
+def test_outdir_inside_the_batch_folder_is_not_a_student(klass: Path):
+    fake_batch(klass, klass / "grades")
+    again = fake_batch(klass, klass / "grades")
+    assert "grades" not in read_csv(klass / "grades") and again.reused == 3
+
+
+def test_merge_ignores_students_gone_from_a_part(klass: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    fake_batch(klass, out)
+    (klass / "bob.py").unlink()
+    fake_batch(klass, out)
+    assert "bob" not in read_csv(out)
+    rows, _ = batch.merge([out], tmp_path / "merged")
+    assert "bob" not in {r["student"] for r in rows}
+
+
 def test_rerun_reuses_unchanged_and_regrades_changed(klass: Path, tmp_path: Path):
     out = tmp_path / "out"
     fake_batch(klass, out)
