@@ -16,6 +16,7 @@ from mistakes import (
     namespace,
     reference_functions,
     submission_source,
+    write_submission,
     wrong_function,
 )
 
@@ -139,3 +140,48 @@ if __name__ == "__main__":
         print(f"{check:<{width}}  {len(mistakes):>2}  {', '.join(mistakes)}")
     print(f"{len(table)} hidden checks, {len(MISTAKES)} mistakes, "
           f"{sum(1 for m in table.values() if not m)} checks no mistake fails")
+
+
+# ---------------------------------------------------------------- through the isolated runner
+
+
+@pytest.fixture(scope="module")
+def worker_reports(tmp_path_factory):
+    """{mistake (None: the reference): hidden Report}, every file graded by one isolated Grader."""
+    from autograder.runner import Grader
+
+    folder = tmp_path_factory.mktemp("mistakes")
+    reports = {}
+    with Grader(lab="lab01", suite="hidden", isolation="auto") as grader:
+        for name in [None, *sorted(MISTAKES)]:
+            path = write_submission(MISTAKES[name] if name else None, folder)
+            reports[name] = grader.grade(path, name=name or "reference")
+    return reports
+
+
+def test_the_runner_grades_every_mistake_exactly_like_the_local_learner(worker_reports):
+    """Same checks, same seeds, same verdicts: the worker channel changes nothing."""
+    for name, report in worker_reports.items():
+        assert report.status == "graded" and report.max_score == 30.0, (name, report.notes)
+        assert not report.integrity, (name, report.integrity)
+        local = graded(name, "hidden")
+        for tool in report.tools:
+            verdicts = {t.id: t.passed for t in tool.tests}
+            assert verdicts == {t.id: t.passed for t in local[tool.id].tests}, (name, tool.id)
+    assert worker_reports[None].score == 30.0
+
+
+@pytest.mark.parametrize("suite", ["public", "hidden"])
+def test_the_runner_gives_the_reference_and_the_solution_full_marks(suite, tmp_path):
+    from autograder.runner import grade_file
+    from mindlab_labs import lab_file
+
+    files = [write_submission(None, tmp_path)]
+    solution = lab_file("solutions", "lab01")
+    if solution.exists():
+        files.append(solution)
+    for path in files:
+        report = grade_file(path, lab="lab01", suite=suite, isolation="auto")
+        failed = [(t.id, t.feedback) for tool in report.tools for t in tool.tests if not t.passed]
+        assert report.status == "graded" and not failed, (path.name, report.notes, failed)
+        assert report.score == report.max_score == 30.0
