@@ -540,9 +540,10 @@ def progress_printer(stream: Any = None) -> tuple[Callable[[dict, int, int], Non
             state["bar"].__enter__()
         state["bar"].update(1, record["student"])
 
-    def finish() -> None:
-        if "bar" in state:
-            state["bar"].__exit__(None, None, None)
+    def finish() -> None:  # idempotent: called on every way out
+        bar = state.pop("bar", None)
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
     return bar, finish
 
@@ -575,6 +576,11 @@ def grade_batch_command(folder: Path, out: Path, lab: str, jobs: int | None, lay
                               command=" ".join(["mindlab", *sys.argv[1:]]), **limits)
     except (LayoutError, ValueError) as exc:  # bad folder, layout or isolation
         raise click.UsageError(str(exc)) from None
+    except KeyboardInterrupt:  # a second Ctrl-C while the gradebook was being written
+        finish()
+        click.echo(f"\ninterrupted: every result so far is saved in {results_dir(out)}; run "
+                   "the same command again to continue", err=True)
+        return 130
     finally:
         finish()
     click.echo(summary.line())
