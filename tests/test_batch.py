@@ -440,3 +440,27 @@ def test_a_killed_cli_run_continues_where_it_stopped(tmp_path: Path):
     assert f"reused {kept}," in done.stdout
     rows = read_csv(out)
     assert len(rows) == 8 and all(r["status"] == "graded" for r in rows.values())
+
+
+def test_cli_shards_and_merge_grades(tmp_path: Path):
+    from tests.mistakes import MISTAKES, submission_source
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for i, name in enumerate(["softmax_wrong_axis", "greedy_no_cap", "data_row_column"]):
+        (folder / f"s{i}.py").write_text(submission_source(MISTAKES[name]))
+    (folder / "notes.txt").write_text("not a submission")
+    parts = []
+    for i in (1, 2):
+        parts.append(tmp_path / f"part{i}")
+        done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade-batch",
+                               str(folder), "--out", str(parts[-1]), "--shard", f"{i}/2"],
+                              cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "merge-grades",
+                           *map(str, parts), "--out", str(tmp_path / "all")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and "4 students, 3 graded, 1 errors" in done.stdout
+    rows = read_csv(tmp_path / "all")
+    assert sorted(rows) == ["notes", "s0", "s1", "s2"]
+    assert json.loads((tmp_path / "all" / "manifest.json").read_text())["complete"]
