@@ -1,0 +1,105 @@
+"""How long do lab 01's suites take on a correct submission? Target: hidden suite < 1 s in process.
+
+Measures, in one run: each suite per tool with LocalLearner (in process, the way the
+notebook and our tests run it), the irreducible part (drawing the same number of words
+straight from the reference sample_word, no judge), and one hidden grading through the
+isolated runner. Prints medians and the ratio suite / irreducible.
+
+    python benchmarks/lab01_suites.py [--repeat 5] [--no-worker]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from mistakes import namespace, reference_functions, submission_source, write_submission  # noqa: E402
+
+from autograder.checks import LocalLearner  # noqa: E402
+from autograder.judge import run_lab  # noqa: E402
+from autograder.labs import LAB01  # noqa: E402
+from autograder.suites.lab01.hidden import test_tool02 as t2  # noqa: E402
+from mindlab_core import lab01 as ref  # noqa: E402
+
+
+def median_seconds(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def suite_seconds(suite: str, repeat: int) -> dict[str, float]:
+    learner = LocalLearner(namespace(submission_source()), reference_functions())
+    run_lab(LAB01, suite, learner)  # imports and precomputed expectations, paid once
+    per_tool: dict[str, list[float]] = {tool.id: [] for tool in LAB01.tools}
+    for _ in range(repeat):
+        marks: list[float] = []  # before_tool marks each tool's start
+        run_lab(LAB01, suite, learner,
+                before_tool=lambda _id, marks=marks: marks.append(time.perf_counter()))
+        marks.append(time.perf_counter())
+        for tool, begin, end in zip(LAB01.tools, marks, marks[1:]):
+            per_tool[tool.id].append(end - begin)
+    return {tool: statistics.median(times) for tool, times in per_tool.items()}
+
+
+def irreducible_seconds(repeat: int) -> float:
+    """Drawing the hidden suite's words directly: the sampling any grader must pay for."""
+    W = t2.W
+
+    def draw() -> None:
+        rng = np.random.default_rng(0)
+        for _ in range(2 * t2.N_WORDS):
+            ref.sample_word(W, rng)
+        for temperature, _ in t2.TEMPERATURES:
+            for _ in range(t2.N_TEMPERATURE_WORDS):
+                ref.sample_word(t2.ONE_LETTER, rng, temperature=temperature)
+
+    return median_seconds(draw, repeat)
+
+
+def worker_seconds(repeat: int) -> float:
+    from autograder.runner import Grader
+
+    with tempfile.TemporaryDirectory() as folder, \
+            Grader(lab="lab01", suite="hidden", isolation="auto") as grader:
+        path = write_submission(None, Path(folder))
+        grader.grade(path)  # starts the zygote
+        return median_seconds(lambda: grader.grade(path), repeat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-worker", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", RuntimeWarning)
+    floor = irreducible_seconds(args.repeat)
+    for suite in ("public", "hidden"):
+        tools = suite_seconds(suite, args.repeat)
+        total = sum(tools.values())
+        detail = "  ".join(f"{tool} {s * 1000:.0f} ms" for tool, s in tools.items())
+        print(f"{suite:6} suite, LocalLearner: {total * 1000:6.0f} ms  ({detail})")
+    hidden = sum(suite_seconds("hidden", args.repeat).values())
+    print(f"irreducible sampling (reference sample_word alone): {floor * 1000:.0f} ms; "
+          f"hidden suite / irreducible = {hidden / floor:.2f}x; target hidden < 1000 ms: "
+          f"{'met' if hidden < 1.0 else 'NOT met'}")
+    if not args.no_worker:
+        print(f"hidden suite through the isolated runner (one grade, zygote warm): "
+              f"{worker_seconds(args.repeat) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
