@@ -236,3 +236,15 @@ def test_what_the_worker_can_see(tmp_path, isolation):
     if isolation == "bwrap":  # files hidden, no network, own PID namespace
         assert seen["suite"] == seen["runner"] == -1 and seen["reference"] <= 0
         assert seen["net"] is False and seen["pid"] < 100
+
+
+def test_hidden_suite_feedback_drops_class_names_made_from_inputs(tmp_path):
+    path = tmp_path / "lab01.py"
+    path.write_text("def softmax(logits):\n"
+                    "    return type('L' + str(len(repr(logits))), (), {})()\n"
+                    "def read_row(W, letter):\n"
+                    "    raise type('E' + str(W.shape[0]), (ValueError,), {})()\n")
+    report = grade_file(path, isolation="process", **FAST)
+    text = json.dumps(report.to_json())
+    assert "submission.L" not in text and "E27" not in text
+    assert "a class of your own" in text
