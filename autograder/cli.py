@@ -183,5 +183,19 @@ def release(out: Path, lab: str, force: bool) -> None:
     raise SystemExit(release_command(out, lab, force))
 
 
+@main.command()
+@LAB_OPTION
+@click.option("--out", default="autograder.zip", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The zip to write.")
+@click.option("--hidden-visibility", default="after_published", show_default=True,
+              type=click.Choice(["after_published", "visible", "hidden", "after_due_date"]),
+              help="When students see the graded checks and the score (public checks: always).")
+def gradescope(lab: str, out: Path, hidden_visibility: str) -> None:
+    """Build Gradescope's autograder.zip (setup.sh, run_autograder, mindlab's grader)."""
+    from autograder.gradescope import gradescope_command
+
+    raise SystemExit(gradescope_command(out, lab, hidden_visibility))
+
+
 if __name__ == "__main__":
     main()

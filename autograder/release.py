@@ -93,15 +93,19 @@ def _is_reference(relative: Path, lab: Lab) -> bool:
     """
     if relative.parts[:1] != ("mindlab_core",) or len(relative.parts) < 2:
         return False
-    module = ".".join(relative.with_suffix("").parts)
-    if any(module == other.reference for other in LABS.values()):
+    if any(_module(relative) == other.reference for other in LABS.values()):
         return True
     head = relative.parts[1].removesuffix(".py")
     return bool(LAB_MODULE.match(head)) and head != lab.id
 
 
-def handout_files(lab: Lab) -> dict[Path, Path]:
-    """{path inside mindlab-handout/: source file} for the package a student installs."""
+def handout_files(lab: Lab, grader: bool = False) -> dict[Path, Path]:
+    """{path inside the package: source file} for the package a student installs.
+
+    grader=True gives the grading side instead (autograder/gradescope.py ships it):
+    every tool, the lab's whole suite (hidden checks too) and its reference; still
+    nothing of other labs, and no solutions or masters.
+    """
     files: dict[Path, Path] = {}
     core = Path(mindlab_core.__file__).resolve().parent
     for source in _py_files(core):
@@ -114,19 +118,37 @@ def handout_files(lab: Lab) -> dict[Path, Path]:
         if source.is_file() and (not LAB_MODULE.match(source.name)
                                  or source.name.startswith(lab.id)):
             files[Path("mindlab_core", "data", source.name)] = source
-    grader = Path(autograder.__file__).resolve().parent
-    for source in _py_files(grader):
-        if source.name not in INSTRUCTOR_ONLY:
+    tools = Path(autograder.__file__).resolve().parent
+    for source in _py_files(tools):
+        if grader or source.name not in INSTRUCTOR_ONLY:
             files[Path("autograder", source.name)] = source
-    suites = grader / "suites"
-    files[Path("autograder", "suites", "__init__.py")] = suites / "__init__.py"
-    suite = suites / lab.id
-    if not (suite / "public").is_dir():
-        raise ReleaseError(f"{lab.id} has no public suite ({suite / 'public'}): a handout "
-                           "without checks is no use; write the public checks first.")
+    files[Path("autograder", "suites", "__init__.py")] = tools / "suites" / "__init__.py"
+    files.update(_suite_files(lab, tools / "suites" / lab.id, grader))
+    files[Path("mindlab_labs", "__init__.py")] = Path(mindlab_labs.__file__).resolve()
+    if grader:
+        return {rel: src for rel, src in files.items()
+                if not _is_reference(rel, lab) or _module(rel) == lab.reference}
+    for suffix in (".py", ".ipynb"):
+        files[Path("mindlab_labs", "exercises", f"{lab.id}{suffix}")] = \
+            lab_file("exercises", lab.id, suffix)
+    return {rel: src for rel, src in files.items() if not _is_reference(rel, lab)}
+
+
+def _suite_files(lab: Lab, suite: Path, grader: bool) -> dict[Path, Path]:
+    """The lab's suite: all of it for the grader; else the public checks and the helper
+    modules they import (found by reading their imports, so hints.py stays out)."""
+    base = Path("autograder", "suites", lab.id)
+    kinds = ("public", "hidden") if grader else ("public",)
+    for kind in kinds:
+        if not (suite / kind).is_dir():
+            raise ReleaseError(f"{lab.id} has no {kind} suite ({suite / kind}): write its "
+                               f"{kind} checks first.")
+    if grader:
+        return {base / p.relative_to(suite): p for p in sorted(suite.rglob("*.py"))
+                if "__pycache__" not in p.parts and p.name != "conftest.py"}
+    files = {base / "public" / p.name: p for p in _py_files(suite / "public")}
     wanted = {"__init__"}
-    for source in _py_files(suite / "public"):
-        files[Path("autograder", "suites", lab.id, "public", source.name)] = source
+    for source in files.values():
         wanted |= _suite_imports(source.read_text(encoding="utf-8"), lab.id)
     done: set[str] = set()
     while wanted - done:  # helpers may import other helpers
@@ -136,16 +158,17 @@ def handout_files(lab: Lab) -> dict[Path, Path]:
         if not source.is_file():
             raise ReleaseError(f"the public suite of {lab.id} imports {name}, but {source} "
                                "is missing.")
-        files[Path("autograder", "suites", lab.id, source.name)] = source
+        files[base / source.name] = source
         wanted |= _suite_imports(source.read_text(encoding="utf-8"), lab.id)
-    files[Path("mindlab_labs", "__init__.py")] = Path(mindlab_labs.__file__).resolve()
-    for suffix in (".py", ".ipynb"):
-        files[Path("mindlab_labs", "exercises", f"{lab.id}{suffix}")] = \
-            lab_file("exercises", lab.id, suffix)
-    return {rel: src for rel, src in files.items() if not _is_reference(rel, lab)}
+    return files
 
 
-def _packages(files: dict[Path, Path]) -> list[str]:
+def _module(relative: Path) -> str:
+    """Path("mindlab_core/lab01.py") -> "mindlab_core.lab01"."""
+    return ".".join(relative.with_suffix("").parts)
+
+
+def packages_of(files: dict[Path, Path]) -> list[str]:
     """Dotted packages of the handout: every folder holding a shipped .py or lab file."""
     found = {".".join(rel.parent.parts) for rel in files if rel.parent.name != "data"}
     return sorted(found)
@@ -161,16 +184,17 @@ def _requirements() -> list[str]:
         return ["numpy>=1.23", "click>=8.1", "jupytext>=1.15", "matplotlib>=3.6"]
 
 
-def pyproject(lab: Lab, packages: list[str]) -> str:
-    """The handout's pyproject.toml: `mindlab` with only the student's side of it."""
+def pyproject(lab: Lab, packages: list[str], kind: str = "handout",
+              summary: str = "public checks") -> str:
+    """The pyproject.toml of a `mindlab` cut down to `packages` (version 0.1.0+lab01.KIND)."""
     q = json.dumps  # a JSON string is a valid TOML basic string for this text
     deps = "".join(f"    {q(r)},\n" for r in _requirements())
     pkgs = "".join(f"    {q(p)},\n" for p in packages)
     return (
         '[build-system]\nrequires = ["setuptools>=61"]\n'
         'build-backend = "setuptools.build_meta"\n\n'
-        f'[project]\nname = "mindlab"\nversion = "{mindlab_core.__version__}+{lab.id}.handout"\n'
-        f"description = {q(f'mindlab student handout for {lab.id} ({lab.title}): public checks')}\n"
+        f'[project]\nname = "mindlab"\nversion = "{mindlab_core.__version__}+{lab.id}.{kind}"\n'
+        f"description = {q(f'mindlab {kind} for {lab.id} ({lab.title}): {summary}')}\n"
         f'requires-python = ">=3.10"\ndependencies = [\n{deps}]\n\n'
         '[project.scripts]\nmindlab = "autograder.cli:main"\n\n'
         f"[tool.setuptools]\ninclude-package-data = false\npackages = [\n{pkgs}]\n\n"
@@ -240,7 +264,7 @@ def build(out: Path, lab_id: str = "lab01", force: bool = False) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         written.append(target)
-    extras = {package / "pyproject.toml": pyproject(lab, _packages(files)),
+    extras = {package / "pyproject.toml": pyproject(lab, packages_of(files)),
               out / "README.md": readme(lab)}
     for target, text in extras.items():
         target.write_text(text, encoding="utf-8")

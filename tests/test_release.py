@@ -1,27 +1,23 @@
 """The student handout (`mindlab release`): what students get, that it installs and checks,
 and that nothing in it gives answers away.
 
-The install test builds a fresh virtual environment and pip-installs the handout package
-into it (pip's normal build, so a broken pyproject fails here). To stay fast and offline
-for the heavy dependencies it installs with --no-deps and lets the venv see the running
-environment's site-packages through a .pth file: numpy, click, jupytext and matplotlib
-come from there. A .pth path entry does not run the .pth files inside that folder, so
-the repository's own editable mindlab stays invisible: only the handout is importable
-as mindlab (the leak tests below prove it).
+The install tests pip-install the handout package into a fresh virtual environment
+(pip's normal build, so a broken pyproject fails here), --no-deps: the heavy dependencies
+come from the running environment (tests/venvs.py), the repository's mindlab does not
+(the leak tests below prove that only the handout is importable as mindlab).
 """
 
 from __future__ import annotations
 
 import ast
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from venvs import fresh_venv, pip_install, venv_env
 
 from autograder.cli import main
 from autograder.release import HANDOUT_PACKAGE, MARKERS, audit, build
@@ -147,25 +143,15 @@ def test_release_command_refuses_a_non_empty_folder_unless_forced(tmp_path: Path
 
 @pytest.fixture(scope="module")
 def venv(handout: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with only the handout installed as mindlab (see the module docstring)."""
+    """A fresh venv with only the handout installed as mindlab (see tests/venvs.py)."""
     env = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
-    python = env / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path("
-                           "'purelib'))"], capture_output=True, text=True, check=True)
-    parents = [p for p in sys.path if p.endswith("site-packages") and os.path.isdir(p)]
-    Path(site.stdout.strip(), "_mindlab_test_deps.pth").write_text("\n".join(parents) + "\n")
-    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
-                              "--quiet", "--no-deps", str(handout / HANDOUT_PACKAGE)],
-                             capture_output=True, text=True, timeout=600)
-    assert install.returncode == 0, install.stdout + install.stderr
+    pip_install(fresh_venv(env), handout / HANDOUT_PACKAGE)
     return env
 
 
 def _run(venv: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(args, cwd=cwd, env=venv_env(venv), capture_output=True, text=True,
+                          timeout=300)
 
 
 def test_installed_handout_checks_the_exercise_kindly(handout: Path, venv: Path,
