@@ -47,7 +47,8 @@ def changed(function: str, mutated: tuple) -> str:
     which = ", ".join(names[m] if isinstance(m, int) and m < len(names) else str(m)
                       for m in mutated)
     return (f"{function} changed its input {which} in place, but every function must leave "
-            "its inputs unchanged: compute on a copy (np.array(W, dtype=float) makes one) "
+            f"its inputs unchanged: compute on a copy (np.array({names[0] if names else 'x'}, "
+            "dtype=float) makes one) "
             "and avoid in-place operators such as -= or /= on the arguments.")
 
 

@@ -67,10 +67,10 @@ def test_ablate_column_blocks_the_column(learner):
         column = np.delete(np.arange(VOCAB), j)
         if (np.isfinite(got[:, j]).all() and (got[:, j] < -1e3).all()
                 and same(got[:, column], expected[:, column])):
-            raise Fail(f"ablate_column(W, {letter!r}) fills the column with a large negative "
-                       "number: use -np.inf, so that softmax gives that token exactly 0.")
+            raise Fail("ablate_column fills the column with a large negative number: use "
+                       "-np.inf, so that softmax gives that token exactly 0.")
         hint = mistake(got, _ablate_mistakes(W_, letter))
-        raise Fail(f"ablate_column(W, {letter!r}) is not W with column {letter!r} set to -inf"
+        raise Fail("ablate_column(W, letter) is not W with the letter's column set to -inf"
                    + (f": {hint}." if hint else
                       ": copy W, then set W_copy[:, j] = -np.inf for the letter's index j."))
 
@@ -79,7 +79,7 @@ def test_ablate_column_blocks_the_column(learner):
 def test_ablate_column_leaves_W_unchanged(learner):
     """ablate_column returns a new array and leaves W unchanged"""
     got = expect_array(value(learner, "ablate_column", W, "e", keep_inputs=True),
-                       "ablate_column(W, 'e')", shape=(VOCAB, VOCAB))
+                       "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
     if not same(got, ref.ablate_column(W, "e"), rtol=0, atol=0):
         raise Fail("ablate_column left W unchanged, but its result is not right yet: this "
                    "check pays once ablate_column blocks the right column.")
@@ -89,7 +89,7 @@ def test_ablate_column_leaves_W_unchanged(learner):
 def test_ablate_column_rejects_bad_letters(learner):
     """ablate_column raises ValueError for anything that is not one of the 27 tokens"""
     got = expect_array(value(learner, "ablate_column", W, "e"),
-                       "ablate_column(W, 'e')", shape=(VOCAB, VOCAB))
+                       "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
     if not same(got, ref.ablate_column(W, "e"), rtol=0, atol=0):
         raise Fail("ablate_column does not block a plain letter's column right yet: this "
                    "check pays once it does and also rejects bad letters.")
@@ -172,14 +172,14 @@ def test_sample_word_stops_at_max_len(learner):
         lengths = {len(w) for w in words}
         if lengths == {cap}:
             continue
-        told = f"max_len={cap}" if kwargs else "the default max_len=50"
+        told = "a small max_len" if kwargs else "the default max_len=50"
         if max(lengths) > cap:
-            raise Fail(f"sample_word wrote a {max(lengths)}-letter word with {told} on a "
-                       f"model whose words never end: stop as soon as the word has max_len "
-                       "letters.")
-        raise Fail(f"sample_word wrote a {min(lengths)}-letter word with {told} on a model "
-                   "whose words never end: it should stop at exactly max_len letters "
-                   "(count letters, not draws).")
+            raise Fail(f"sample_word wrote a word {max(lengths) - cap} letter(s) longer than "
+                       f"{told} on a model whose words never end: stop as soon as the word "
+                       "has max_len letters.")
+        raise Fail(f"sample_word wrote a word {cap - min(lengths)} letter(s) shorter than "
+                   f"{told} on a model whose words never end: it should stop at exactly "
+                   "max_len letters (count letters, not draws).")
 
 
 @check(points=1, function="sample_word")
@@ -189,11 +189,15 @@ def test_sample_word_draws_first_letters_like_the_model(learner):
     firsts = [w[0] if w else "." for w in words]
     if consistent(firsts, FIRST_LETTER_PROBS):
         return
+    if len(set(words)) == 1:
+        raise Fail("sample_word wrote the same word every time: each token must be drawn at "
+                   "random with the rng it is given (rng.choice(27, p=probs)), not taken as "
+                   "the most likely one, and not drawn from a fresh generator of its own.")
     if len(set(firsts)) == 1:
-        raise Fail(f"all {N_WORDS} words from sample_word start with the same letter: it "
+        raise Fail("all the words from sample_word start with the same letter: it "
                    "must draw each token at random (rng.choice(27, p=probs)), not take the "
                    "most likely one.")
-    raise Fail(f"the first letters of {N_WORDS} words from sample_word do not follow the "
+    raise Fail("the first letters of many words from sample_word do not follow the "
                "model's first-letter belief softmax(W[0]) (a chi-square test says this is "
                "not chance): draw the first token from row 0, the '.' row.")
 
@@ -206,7 +210,7 @@ def test_sample_word_lengths_follow_the_model(learner):
     if consistent(lengths, LENGTH_PROBS):
         return
     if len(set(words)) == 1:
-        raise Fail(f"all {N_WORDS} words from sample_word are the same word: it must draw "
+        raise Fail("all the words from sample_word are the same word: it must draw "
                    "each token at random with rng, not take the most likely one.")
     mean = sum(lengths) / len(lengths)
     raise Fail(f"the words from sample_word are {mean:.1f} letters long on average, and "
@@ -224,15 +228,16 @@ def test_sample_word_applies_the_temperature(learner):
         if consistent(words, _one_letter_probs(temperature)):
             continue
         shape = "sharper" if temperature < 1 else "flatter"
+        told = "a temperature below 1" if temperature < 1 else "a temperature above 1"
         if consistent(words, _one_letter_probs(1.0)):
-            raise Fail(f"with temperature={temperature} sample_word draws exactly as with "
+            raise Fail(f"with {told} sample_word draws exactly as with "
                        f"temperature 1, but it should draw from a {shape} distribution: "
                        "divide the row's logits by temperature before softmax.")
         if consistent(words, _one_letter_probs(1.0 / temperature)):
-            raise Fail(f"with temperature={temperature} sample_word's draws are the opposite "
+            raise Fail(f"with {told} sample_word's draws are the opposite "
                        f"of {shape}: it seems to multiply the logits by temperature; divide "
                        "them instead.")
-        raise Fail(f"with temperature={temperature} sample_word's draws do not follow "
+        raise Fail(f"with {told} sample_word's draws do not follow "
                    "softmax(W[row] / temperature) (a chi-square test says this is not "
                    "chance).")
 
@@ -242,7 +247,7 @@ def test_sample_word_leaves_W_unchanged(learner):
     """sample_word leaves W unchanged (and still writes the right word)"""
     got = expect_str(value(learner, "sample_word", NEAR_PATH, Rng(61), temperature=2.0,
                            keep_inputs=True),
-                     "sample_word(W, rng, temperature=2.0)")
+                     "sample_word(W, rng, temperature)")
     if got != "mind":
         raise Fail("sample_word left W unchanged, but did not write the one word this "
                    "model allows: this check pays once sample_word follows the model.")
@@ -257,8 +262,8 @@ def test_sample_word_rejects_temperature_zero_or_below(learner):
                    "check pays once it does and also rejects temperature <= 0.")
     for temperature in (0.0, -1.0):
         expect_value_error(learner, "sample_word", (W, Rng(63)),
-                           f"temperature={temperature} (it must be > 0; raise before "
-                           "dividing by it)", kwargs={"temperature": temperature})
+                           "a temperature <= 0 (it must be > 0; raise before dividing by "
+                           "it)", kwargs={"temperature": temperature})
 
 
 @check(points=0.5, function="sample_word")

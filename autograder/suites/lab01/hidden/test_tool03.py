@@ -182,17 +182,18 @@ def test_rank_rules_top_keeps_the_first_k(learner):
     """rank_rules(W, top=k) returns the first k rules"""
     full = RULES["random"]
     for k in TOPS:
-        got = _rules(value(learner, "rank_rules", RANDOM, top=k), f"rank_rules(W, top={k})")
+        got = _rules(value(learner, "rank_rules", RANDOM, top=k), "rank_rules(W, top=k)")
         if _same_rules(got, full[:k]):
             continue
         if len(got) == k + 1 or len(got) == k - 1:
-            raise Fail(f"rank_rules(W, top={k}) gave {len(got)} rules: top=k returns exactly "
-                       "the first k (the slice rules[:k]).")
+            raise Fail(f"rank_rules(W, top=k) gave one rule too "
+                       f"{'many' if len(got) > k else 'few'}: top=k returns exactly the first "
+                       "k (the slice rules[:k]).")
         if len(got) != k:
-            raise Fail(f"rank_rules(W, top={k}) gave {len(got)} rules, not {k}: return only "
-                       "the first k rules when top is given.")
-        raise Fail(f"rank_rules(W, top={k}) gave {k} rules, but not the {k} most confident "
-                   "ones: sort all 27 first, then keep the first k.")
+            raise Fail("rank_rules(W, top=k) did not give k rules: return only the first k "
+                       "rules when top is given.")
+        raise Fail("rank_rules(W, top=k) gave k rules, but not the k most confident ones: "
+                   "sort all 27 first, then keep the first k.")
     got = _rules(value(learner, "rank_rules", RANDOM, top=None), "rank_rules(W, top=None)")
     if not _same_rules(got, full):
         raise Fail("rank_rules(W, top=None) should give all 27 rules, like rank_rules(W).")
@@ -247,6 +248,10 @@ def test_greedy_decode_writes_the_models_favourite_word(learner):
         got = _word(learner, M, "greedy_decode(W)")
         if got == GREEDY[name]:
             continue
+        if len(GREEDY[name]) == 50 and len(got) != 50:
+            raise Fail(f"greedy_decode gave a {len(got)}-letter word on a model whose greedy "
+                       "walk never reaches '.': with the default max_len=50 it should stop at "
+                       "exactly 50 letters.")
         if got == _greedy_from(M, index("a")):
             raise Fail("greedy_decode starts its walk at 'a': every word starts after '.', "
                        "so the first step takes the most likely token of row 0.")
@@ -280,9 +285,10 @@ def test_greedy_decode_stops_at_max_len_on_a_cycle(learner):
         got = _word(learner, CYCLE, "greedy_decode(W)", **kwargs)
         if got == ref.greedy_decode(CYCLE, **kwargs):
             continue
-        told = f"max_len={cap}" if kwargs else "the default max_len=50"
+        told = "a small max_len" if kwargs else "the default max_len=50"
         if len(got) != cap:
-            raise Fail(f"greedy_decode gave a {len(got)}-letter word with {told} on a model "
+            raise Fail(f"greedy_decode gave a word {abs(len(got) - cap)} letter(s) "
+                       f"{'longer' if len(got) > cap else 'shorter'} than {told} on a model "
                        "whose greedy walk cycles forever: stop as soon as the word has "
                        "max_len letters.")
         raise Fail(f"greedy_decode gave a word of the right length with {told} on a cycling "
