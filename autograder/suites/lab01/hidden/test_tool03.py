@@ -141,6 +141,9 @@ def test_rank_rules_keeps_row_order_for_equal_probabilities(learner):
     probs = [p for _, _, p in got]
     if any(a < b for a, b in zip(probs, probs[1:])):
         raise Fail("rank_rules is not sorted by probability, highest first.")
+    expected = {after: p for after, _, p in TIED_RULES}
+    if not all(np.isclose(p, expected[after], rtol=1e-9, atol=1e-12) for after, _, p in got):
+        raise _not_the_rulebook(got, TIED_RULES)
     if _afters(got) != _afters(TIED_RULES):
         raise Fail("rank_rules puts rules with equal probabilities out of row order: ties "
                    "must keep row order ('.' then 'a' to 'z'). Python's sort is stable, and "
