@@ -72,6 +72,9 @@ def check(file: Path | None, lab: str, verbose: bool, isolation: str) -> None:
 
     Prints one line per check and a score per tool; exits 0 only when every check passes.
     """
+    from autograder.sandbox import prestart
+
+    prestart(lab, isolation)  # the worker's start-up overlaps our own imports
     from autograder.runner import check_command
 
     raise SystemExit(check_command(file, lab, verbose, isolation))

@@ -42,7 +42,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,24 +67,15 @@ from .report import Report, ToolResult
 from .sandbox import (
     PACKAGE_ROOT,
     GraderFault,
-    bwrap_command,
-    python_roots,
-    reference_file,
+    launch_zygote,
     resolve_isolation,
+    take_prestarted,
 )
 from .wire import Unsupported
 
-BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
-# modules that do nothing while grading: pictures (no drawing, and no matplotlib start-up
-# in every worker) and the notebook's own check cells (the grading happens out here)
-STUBS = ("mindlab_core.pictures", "mindlab_core.checkcell", "autograder.notebook")
-# imported (and called, after ':') once in the zygote, so every forked worker has them
-PRELOAD = ("numpy.random", "numpy.random._pickle", "mindlab_core.bigram:trained_model")
 STARTUP_TIMEOUT = 60.0  # seconds for a zygote to import numpy and the reference
 MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
 REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
-BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
-        "from autograder.worker import zygote_main; zygote_main(int(sys.argv[1]))")
 
 
 # ---------------------------------------------------------------- the zygote, judge side
@@ -95,45 +85,12 @@ class Zygote:
     """Handle on one fork server (worker.zygote_main), started with or without bwrap."""
 
     def __init__(self, lab: Lab, isolation: str, memory_mb: int | None, file_mb: int) -> None:
+        launch = (take_prestarted((lab.id, isolation, memory_mb, file_mb))
+                  or launch_zygote(lab, isolation, memory_mb, file_mb))
         self.isolation = isolation
-        self.tmp = tempfile.mkdtemp(prefix="mindlab-")
-        self.stderr = tempfile.TemporaryFile()
+        self.proc, self.control, self.tmp, self.stderr = (launch.proc, launch.control,
+                                                          launch.tmp, launch.stderr)
         self.ready = False
-        ours, theirs = socket.socketpair()
-        self.control = ours
-        paths = [str(PACKAGE_ROOT)] + [p for p in python_roots() if p != str(PACKAGE_ROOT)]
-        inner = [sys.executable, "-E", "-s", "-c", BOOT, str(theirs.fileno()), *paths]
-        env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8",
-               "LC_ALL": "C.UTF-8", "HOME": "/tmp" if isolation == "bwrap" else self.tmp,
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
-               "MPLBACKEND": "Agg", "MINDLAB_GRADING": "1"}
-        cmd = bwrap_command(inner, lab) if isolation == "bwrap" else inner
-        ref_file = reference_file(lab)
-        hide = [str(PACKAGE_ROOT)] if (PACKAGE_ROOT / "autograder" / "suites").is_dir() \
-            and not _numpy_under(PACKAGE_ROOT) else []
-        config = {
-            "functions": list(lab.functions), "reference": lab.reference,
-            "reference_source": Path(ref_file).read_text(encoding="utf-8") if ref_file else "",
-            "reference_file": ref_file, "blocked": [*BLOCKED, lab.reference],
-            "hide_paths": hide, "tmp_base": "/tmp" if isolation == "bwrap" else self.tmp,
-            "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,
-            "preload": list(PRELOAD),
-            "stubs": list(STUBS),
-        }
-        try:
-            self.proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], cwd=self.tmp, env=env,
-                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=self.stderr, start_new_session=True)
-        except OSError as exc:
-            self.close()
-            raise GraderFault(f"could not start the worker process: {exc}") from exc
-        finally:
-            theirs.close()
-        try:
-            worker.send_message(self.control, config)
-        except OSError:
-            pass  # it died at once; _await_ready reports why
 
     def _await_ready(self) -> None:
         try:
@@ -186,12 +143,6 @@ class Zygote:
                 proc.wait()
         self.stderr.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def _numpy_under(root: Path) -> bool:
-    import numpy
-
-    return str(Path(numpy.__file__).resolve()).startswith(str(root) + os.sep)
 
 
 # ---------------------------------------------------------------- the learner, judge side

@@ -28,6 +28,7 @@ from __future__ import annotations
 import gc
 import importlib.abc
 import io
+import json
 import linecache
 import os
 import signal
@@ -344,7 +345,8 @@ def zygote_main(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     _die_with_parent()
     _set_subreaper()
-    zygote = Zygote(recv_message(control))
+    (n,) = struct.unpack("<Q", _recv_exact(control, 8, None))
+    zygote = Zygote(json.loads(_recv_exact(control, n, None)))  # JSON: sent before numpy
     gc.freeze()  # forked workers share these pages instead of copying them on first gc
     send_message(control, {"kind": "ready", "pid": os.getpid()})
     live: dict[int, str] = {}
