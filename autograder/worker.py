@@ -541,7 +541,7 @@ class Worker:
         for source, filename in request["cells"]:
             self.learner_files.add(filename)
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-            problem, fatal = self._run_cell(source, filename, ns)
+            problem, fatal = self._run_cell(source, filename, ns, stop)
             if problem:
                 notes.append(problem)
                 if stop or fatal:
@@ -554,7 +554,8 @@ class Worker:
                 "borrowed": self._borrowed_at_load(), "blocked": list(self.z.blocker.attempts),
                 "printed": sys.stdout.count + sys.stderr.count}
 
-    def _run_cell(self, source: str, filename: str, ns: dict) -> tuple[str, bool]:
+    def _run_cell(self, source: str, filename: str, ns: dict,
+                  stop: bool) -> tuple[str, bool]:
         """('', False) when the cell ran; else (one sentence, whether loading must stop)."""
         try:
             code = compile(source, filename, "exec", dont_inherit=True)
@@ -573,8 +574,8 @@ class Worker:
                     "exit call (functions defined after it are missing)."), True
         except BaseException as exc:
             raised = checks.raised_of(exc)
-            rest = ("the rest of that cell did not run" if filename.endswith("]") else
-                    "the code after it did not run, so functions defined after it are missing")
+            rest = ("the code after it did not run, so functions defined after it are missing"
+                    if stop else "the rest of that cell did not run")
             return (f"{filename} line {self._line(exc.__traceback__, filename)} raised {raised} "
                     f"while loading; {rest}."), False
         return "", False
