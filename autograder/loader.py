@@ -31,6 +31,7 @@ class Submission:
     cells: list[tuple[str, str]] = field(default_factory=list)  # (source, filename) pairs
     notes: list[str] = field(default_factory=list)
     problem: str = ""  # set when the file cannot be read at all
+    percent: bool = False  # a jupytext percent .py: its `# %%` cells run like a notebook's
 
     @property
     def module(self) -> str:
@@ -39,8 +40,9 @@ class Submission:
 
     @property
     def stop_on_error(self) -> bool:
-        """A .py file stops at its first error, as Python does; notebook cells go on."""
-        return self.kind == "py"
+        """A .py file stops at its first error, as Python does; notebook cells go on, and
+        so do the cells of a jupytext percent .py (the same notebook, so the same grade)."""
+        return self.kind == "py" and not self.percent
 
 
 def read_submission(path: Path | str) -> Submission:
@@ -67,8 +69,29 @@ def read_source(display: str, data: bytes) -> Submission:
     except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
         sub.problem = _encoding_problem(display, data, exc)
         return sub
-    sub.cells.append((text, display))
+    sub.cells = percent_cells(text, display)
+    sub.percent = len(sub.cells) > 1
     return sub
+
+
+def percent_cells(text: str, display: str) -> list[tuple[str, str]]:
+    """A jupytext percent file's cells (split at `# %%` lines), each padded with empty
+    lines so tracebacks keep the file's line numbers; other text is one cell.
+
+    >>> [c for c, _ in percent_cells("# %%\\nx = 1\\n# %%\\ny = 2\\n", "a.py")]
+    ['# %%\\nx = 1', '\\n\\n# %%\\ny = 2\\n']
+    """
+    lines = text.split("\n")  # as Python counts lines (str.splitlines also splits at \x0c)
+    starts = [i for i, line in enumerate(lines) if line.startswith("# %%")]
+    if not starts:
+        return [(text, display)]
+    bounds = [0, *starts] if starts[0] > 0 else starts
+    cells = []
+    for begin, end in zip(bounds, [*bounds[1:], len(lines)]):
+        source = "\n".join(lines[begin:end])
+        if source.strip():
+            cells.append(("\n" * begin + source, display))
+    return cells
 
 
 def _decode_python(data: bytes) -> str:
