@@ -112,7 +112,7 @@ class Zygote:
         ours, theirs = socket.socketpair()
         try:
             worker.send_message(self.control, {"op": "spawn"}, fds=[theirs.fileno()])
-            reply = worker.recv_message(self.control, 30)
+            reply = worker.recv_message(self.control, 10)
             return int(reply["pid"]), ours
         except Exception:
             ours.close()
@@ -123,7 +123,7 @@ class Zygote:
     def kill(self, pid: int) -> str:
         """Kill a worker and whatever it left behind; its exit described (' (exit 3)')."""
         worker.send_message(self.control, {"op": "kill", "pid": pid})
-        reply = worker.recv_message(self.control, 30)
+        reply = worker.recv_message(self.control, 10)
         return str(reply.get("status", ""))
 
     def alive(self) -> bool:
@@ -189,11 +189,15 @@ class WorkerLearner(LearnerBase):
         if self.spawns > MAX_RESTARTS:
             raise LearnerCrashed("", " (the grader gave up restarting your code)")
         self.spawns += 1
-        self._zygote = self._zygote_of()
-        try:
-            self._pid, self._sock = self._zygote.spawn()
-        except (OSError, EOFError, TimeoutError, ValueError, KeyError) as exc:
-            raise GraderFault(f"could not start a worker: {exc}") from exc
+        for attempt in (1, 2):  # a zygote the last worker killed may not look dead yet
+            self._zygote = self._zygote_of()
+            try:
+                self._pid, self._sock = self._zygote.spawn()
+                break
+            except (OSError, EOFError, TimeoutError, ValueError, KeyError) as exc:
+                self._zygote.close()
+                if attempt == 2:
+                    raise GraderFault(f"could not start a worker: {exc}") from exc
         sub = self.submission
         request = {"op": "load", "cells": [list(c) for c in sub.cells], "module": sub.module,
                    "display": sub.display, "stop_on_error": sub.stop_on_error}

@@ -59,8 +59,10 @@ def bwrap_problem() -> str:
     if exe is None:
         return "bwrap (bubblewrap) is not installed"
     try:
-        probe = subprocess.run([exe, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/",
-                                "true"], capture_output=True, timeout=20)
+        probe = subprocess.run([exe, "--unshare-all", "--die-with-parent", "--new-session",
+                                "--cap-drop", "ALL", "--ro-bind", "/", "/", "--proc", "/proc",
+                                "--dev", "/dev", "--size", "1048576", "--tmpfs", "/tmp", "true"],
+                               capture_output=True, timeout=20)  # every feature we use
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bwrap could not run ({exc})"
     if probe.returncode != 0:
