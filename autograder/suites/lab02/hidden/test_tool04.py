@@ -1,0 +1,147 @@
+"""TOOL 04 — features are directions: hidden checks (the grade), 10 points.
+
+Compared with the reference on the trained bigram W's letter rows and on random classes
+of different sizes; typical mistakes are named by what they would have returned.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks import Fail, check, expect_array, expect_float
+from autograder.suites.lab01.hints import mistake, same
+from autograder.suites.lab02 import inputs
+from autograder.suites.lab02.calls import expect_value_error, value
+from mindlab_core.lab02 import directions as D
+from mindlab_core.lab02 import reference as ref
+
+TOOL = "tool04"
+
+LETTERS = inputs.letter_vectors()
+VOWELS = D.rows_of(LETTERS, D.TRAIN_VOWELS)
+CONSONANTS = D.rows_of(LETTERS, D.TRAIN_CONSONANTS)
+_rng = np.random.default_rng(404)
+# two classes of different sizes, far from the origin: sum-vs-mean and centring show up
+CLASS_A = _rng.normal(3.0, 1.0, (7, 6))
+CLASS_B = _rng.normal(1.0, 1.0, (3, 6))
+X = _rng.normal(0.0, 2.0, (9, 6))
+DIRECTION = _rng.normal(0.0, 1.0, 6) * 3.7  # not a unit vector on purpose
+U, V = _rng.normal(0, 1, 8) * 5, _rng.normal(0, 1, 8) * 0.2
+
+# ---------------------------------------------------------------- mean_difference_direction
+
+
+def _direction_mistakes(A: np.ndarray, B: np.ndarray) -> dict[str, np.ndarray]:
+    diff = A.mean(axis=0) - B.mean(axis=0)
+    sums = A.sum(axis=0) - B.sum(axis=0)
+    return {
+        "it is not divided by its length: a direction is a unit vector (divide by "
+        "np.linalg.norm of the difference)": diff,
+        "it points from class a to class b: subtract mean(X_b) from mean(X_a), so that "
+        "class a scores higher": -diff / np.linalg.norm(diff),
+        "it uses the sums of the rows, not their means: with classes of different sizes "
+        "that points somewhere else (use .mean(axis=0))": sums / np.linalg.norm(sums),
+    }
+
+
+@check(points=2.5, function="mean_difference_direction")
+def test_mean_difference_direction_points_from_b_to_a(learner):
+    """mean_difference_direction gives the unit vector from mean(X_b) to mean(X_a)"""
+    for A, B, what in ((VOWELS, CONSONANTS, "vowel rows, consonant rows"),
+                       (CLASS_A, CLASS_B, "7 rows, 3 rows")):
+        got = expect_array(value(learner, "mean_difference_direction", A, B),
+                           f"mean_difference_direction({what})", shape=(A.shape[1],))
+        expected = ref.mean_difference_direction(A, B)
+        if same(got, expected):
+            continue
+        hint = mistake(got, _direction_mistakes(A, B))
+        raise Fail(f"mean_difference_direction({what}) is not the unit vector from the mean "
+                   "of X_b to the mean of X_a" + (f": {hint}." if hint else
+                   ": compute X_a.mean(axis=0) - X_b.mean(axis=0), then divide by its length."))
+
+
+@check(points=1, function="mean_difference_direction")
+def test_mean_difference_direction_rejects_bad_classes(learner):
+    """mean_difference_direction raises ValueError when the means coincide or widths differ"""
+    same_means = np.array([[1.0, 2.0], [3.0, 4.0]])
+    expect_value_error(learner, "mean_difference_direction", (same_means, same_means[::-1]),
+                       "two classes with the same mean",
+                       hint="Their difference has length 0: there is no direction to return "
+                            "(dividing by 0 gives nan).")
+    expect_value_error(learner, "mean_difference_direction", (CLASS_A, CLASS_B[:, :4]),
+                       "classes of widths 6 and 4")
+
+
+# ---------------------------------------------------------------- project
+
+
+def _project_mistakes(X_: np.ndarray, d: np.ndarray) -> dict[str, np.ndarray]:
+    return {
+        "it is X @ direction without dividing by |direction|: the direction's length must "
+        "not change the scores": X_ @ d,
+        "it divides by the rows' lengths too: that is the cosine, not the projection "
+        "(divide by |direction| only)": X_ @ d / np.linalg.norm(d) / np.linalg.norm(X_, axis=1),
+        "it divides by |direction| squared: that is the coefficient of the vector "
+        "projection; the score is X @ direction / |direction|": X_ @ d / (d @ d),
+    }
+
+
+@check(points=2, function="project")
+def test_project_scores_along_the_direction(learner):
+    """project gives X @ direction / |direction| for each row of X"""
+    for X_, d, what in ((X, DIRECTION, "X, a direction of length 3.7"),
+                        (LETTERS, ref.mean_difference_direction(VOWELS, CONSONANTS),
+                         "the letter rows, the vowel direction")):
+        got = expect_array(value(learner, "project", X_, d), f"project({what})",
+                           shape=(X_.shape[0],))
+        if same(got, ref.project(X_, d)):
+            continue
+        hint = mistake(got, _project_mistakes(X_, d))
+        raise Fail(f"project({what}) gives the wrong scores" + (f": {hint}." if hint else
+                   ": each row's score is its dot product with the direction, divided by the "
+                   "direction's length."))
+
+
+@check(points=1, function="project")
+def test_project_rejects_bad_directions(learner):
+    """project raises ValueError for a zero direction or a direction of the wrong length"""
+    expect_value_error(learner, "project", (X, np.zeros(6)), "a zero direction",
+                       hint="A zero vector has no direction (and |direction| = 0).")
+    expect_value_error(learner, "project", (X, np.ones(5)), "X of width 6 and a direction of 5")
+
+
+# ---------------------------------------------------------------- cosine_similarity
+
+
+@check(points=2.5, function="cosine_similarity")
+def test_cosine_similarity_is_the_cosine(learner):
+    """cosine_similarity gives u.v / (|u| |v|) as a float, whatever the lengths"""
+    cases = ((U, V, "two random vectors"), (U, -3 * U, "u and -3u"),
+             (VOWELS[0], VOWELS[1], "the rows of 'a' and 'e'"))
+    for u, v, what in cases:
+        got = value(learner, "cosine_similarity", u, v)
+        if isinstance(got, np.ndarray) and got.shape != ():
+            raise Fail(f"cosine_similarity({what}) returned an array of shape {got.shape}: "
+                       "return one number, u @ v / (|u| |v|).")
+        got = expect_float(got, f"cosine_similarity({what})")
+        expected = ref.cosine_similarity(u, v)
+        if abs(got - expected) <= 1e-9:
+            continue
+        hint = mistake(got, {
+            "it divides by |u| only: divide by both lengths": u @ v / np.linalg.norm(u),
+            "it takes the absolute value: opposite vectors have cosine -1":
+                abs(expected),
+            "it divides by |u|^2 |v|^2: use the lengths, not their squares":
+                u @ v / (u @ u * (v @ v)),
+            "it is the plain dot product: divide by both lengths": u @ v})
+        raise Fail(f"cosine_similarity({what}) gave {got:.4g}, expected {expected:.4g}"
+                   + (f": {hint}." if hint else "."))
+
+
+@check(points=1, function="cosine_similarity")
+def test_cosine_similarity_rejects_zero_vectors(learner):
+    """cosine_similarity raises ValueError for a zero vector or mismatched lengths"""
+    expect_value_error(learner, "cosine_similarity", (np.zeros(3), np.ones(3)),
+                       "a zero vector u", hint="A zero vector has no angle (0 / 0 is nan).")
+    expect_value_error(learner, "cosine_similarity", (np.ones(3), np.ones(4)),
+                       "vectors of lengths 3 and 4")

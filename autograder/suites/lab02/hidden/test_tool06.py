@@ -1,0 +1,249 @@
+"""TOOL 06 — induction heads: hidden checks (the grade), 10 points.
+
+Attention and scores are compared with the reference on random inputs and on the
+hand-built model; repeated_tokens is checked by its properties and by the rng it is
+given, never by exact draws; ablation is checked on the model itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks import Fail, Rng, check, expect_array
+from autograder.checks import describe as describe_value
+from autograder.suites.lab01.hints import mistake, same
+from autograder.suites.lab02 import inputs
+from autograder.suites.lab02.calls import expect_value_error, value
+from mindlab_core.lab02 import reference as ref
+from mindlab_core.lab02.induction import run_attention_model
+
+TOOL = "tool06"
+
+_rng = np.random.default_rng(606)
+Q, K = _rng.normal(0, 1, (7, 5)), _rng.normal(0, 1, (7, 5))
+HALF = 6
+PATTERNS = inputs.random_patterns(607, (2, 3, 2 * HALF + 1, 2 * HALF + 1))
+MODEL = inputs.trained_induction()
+
+# ---------------------------------------------------------------- causal_attention
+
+
+def _softmax_rows(scores: np.ndarray) -> np.ndarray:
+    e = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _attention_mistakes(q: np.ndarray, k: np.ndarray) -> dict[str, np.ndarray]:
+    T, d = q.shape
+    future = np.triu(np.ones((T, T), dtype=bool), k=1)
+    raw = q @ k.T
+    masked = lambda s, m: np.where(m, -np.inf, s)  # noqa: E731
+    with np.errstate(all="ignore"):
+        return {
+            "the scores are not divided by sqrt(d_head)": _softmax_rows(masked(raw, future)),
+            "the scores are divided by d_head, not its square root":
+                _softmax_rows(masked(raw / d, future)),
+            "it hides the past instead of the future: query i may only see keys j <= i "
+            "(mask the upper triangle, np.triu(..., k=1))":
+                _softmax_rows(masked(raw / np.sqrt(d), np.tril(np.ones((T, T), bool), -1))),
+            "the softmax runs down the columns: normalise each row (axis=-1)":
+                (lambda s: np.exp(s) / np.exp(s).sum(axis=0, keepdims=True))(
+                    masked(raw / np.sqrt(d), future)),
+            "the future is masked after the softmax, so the rows no longer sum to 1: mask "
+            "the scores with -inf first": np.where(future, 0.0, _softmax_rows(raw / np.sqrt(d))),
+        }
+
+
+@check(points=1.5, function="causal_attention")
+def test_causal_attention_is_a_causal_softmax(learner):
+    """causal_attention gives softmax(q k^T / sqrt(d_head)) over keys j <= i only"""
+    got = expect_array(value(learner, "causal_attention", Q, K), "causal_attention(q, k)",
+                       shape=(7, 7))
+    if same(got, ref.causal_attention(Q, K)):
+        return
+    if np.isnan(got).any():
+        raise Fail("causal_attention gave nan: a row with every score masked has nothing to "
+                   "attend to; key j = i (the query itself) must stay visible.")
+    hint = mistake(got, _attention_mistakes(Q, K))
+    raise Fail("causal_attention(q, k) is wrong" + (f": {hint}." if hint else
+               ": scores q @ k.T / sqrt(d_head), -inf above the diagonal, softmax per row."))
+
+
+@check(points=1, function="causal_attention")
+def test_causal_attention_is_stable(learner):
+    """causal_attention stays finite for scores of size 1e4"""
+    q, k = Q * 1e3, K * 10
+    got = expect_array(value(learner, "causal_attention", q, k), "causal_attention(1000 q, k)",
+                       shape=(7, 7))
+    if not np.isfinite(got).all():
+        raise Fail("causal_attention gave nan or inf for large scores: subtract each row's "
+                   "largest score before exp, as in lab 01's softmax.")
+    if not same(got, ref.causal_attention(q, k)):
+        raise Fail("causal_attention is wrong for large scores: a stable softmax per row, "
+                   "after masking the future.")
+
+
+# ---------------------------------------------------------------- repeated_tokens
+
+
+@check(points=1, function="repeated_tokens")
+def test_repeated_tokens_repeats_a_random_half(learner):
+    """repeated_tokens gives BOS, a random half from 1..n_vocab-1, then the same half again"""
+    for n_vocab, half in ((50, 10), (4, 300)):
+        what = f"repeated_tokens(rng, n_vocab={n_vocab}, half_len={half})"
+        got = value(learner, "repeated_tokens", Rng(601), n_vocab, half)
+        tokens = expect_array(got, what, shape=(2 * half + 1,))
+        if got.dtype.kind not in "iu":
+            raise Fail(f"{what} returned dtype {got.dtype}: tokens are integers.")
+        if tokens[0] != 0:
+            raise Fail(f"{what} starts with {int(tokens[0])}: the first token is BOS, 0.")
+        if not np.array_equal(tokens[1:half + 1], tokens[half + 1:]):
+            raise Fail(f"{what}: the second half must repeat the first exactly "
+                       "(draw once, then concatenate the same array twice).")
+        seen = set(tokens[1:].astype(int).tolist())
+        if 0 in seen or not seen <= set(range(1, n_vocab)):
+            raise Fail(f"{what} draws tokens outside 1..{n_vocab - 1}: rng.integers(1, n_vocab) "
+                       "excludes BOS (0) and n_vocab itself.")
+        if n_vocab == 4 and seen != {1, 2, 3}:
+            raise Fail(f"{what} never draws some of the tokens 1, 2, 3 in 300 draws: draw "
+                       "uniformly from 1..n_vocab-1.")
+
+
+@check(points=1, function="repeated_tokens")
+def test_repeated_tokens_uses_the_rng(learner):
+    """repeated_tokens draws with the rng it is given: same seed, same tokens"""
+    first = value(learner, "repeated_tokens", Rng(602), 50, 20)
+    again = value(learner, "repeated_tokens", Rng(602), 50, 20)
+    other = value(learner, "repeated_tokens", Rng(603), 50, 20)
+    if not (isinstance(first, np.ndarray) and isinstance(again, np.ndarray)
+            and isinstance(other, np.ndarray)):
+        raise Fail("repeated_tokens should return a numpy array of tokens.")
+    if not np.array_equal(first, again):
+        raise Fail("repeated_tokens gave different tokens for two generators with the same "
+                   "seed: draw with the rng argument, not np.random or a new generator.")
+    if np.array_equal(first, other):
+        raise Fail("repeated_tokens gave the same tokens for different seeds: draw with the "
+                   "rng argument (rng.integers), not a generator of your own.")
+    expect_value_error(learner, "repeated_tokens", (Rng(604), 50, 0), "half_len = 0")
+
+
+# ---------------------------------------------------------------- scores
+
+
+@check(points=1, function="prev_token_score")
+def test_prev_token_score_reads_the_diagonal_below(learner):
+    """prev_token_score is the mean of pattern[i, i-1] for each head"""
+    got = expect_array(value(learner, "prev_token_score", PATTERNS),
+                       "prev_token_score(patterns (2, 3, T, T))", shape=(2, 3))
+    expected = ref.prev_token_score(PATTERNS)
+    if same(got, expected):
+        return
+    T = PATTERNS.shape[-1]
+    below = np.diagonal(PATTERNS, offset=-1, axis1=-2, axis2=-1)
+    hint = mistake(got, {
+        "it reads the diagonal above (key i+1), which a causal head never attends to: "
+        "use offset -1": np.diagonal(PATTERNS, offset=1, axis1=-2, axis2=-1).mean(axis=-1),
+        "it reads the main diagonal (the current token): use offset -1":
+            np.diagonal(PATTERNS, axis1=-2, axis2=-1).mean(axis=-1),
+        "it divides by T instead of by the T - 1 entries of that diagonal": below.sum(-1) / T,
+        "it sums the diagonal: take the mean": below.sum(axis=-1)})
+    raise Fail("prev_token_score is wrong" + (f": {hint}." if hint else
+               ": for every head, the mean over i >= 1 of pattern[i, i - 1]."))
+
+
+def _stripe_mistakes(patterns: np.ndarray, half: int) -> dict[str, np.ndarray]:
+    stripe = np.diagonal(patterns, offset=1 - half, axis1=-2, axis2=-1)
+    return {
+        "it averages the whole diagonal, first-half queries included: only queries of the "
+        "repeated half (i > half_len) count": stripe.mean(axis=-1),
+        "it reads the earlier copy of the token itself (offset -half_len): the induction "
+        "head looks at the token after it, offset 1 - half_len":
+            np.diagonal(patterns, offset=-half, axis1=-2, axis2=-1)[..., -half:].mean(-1),
+        "it is off by one: the stripe is at offset 1 - half_len":
+            np.diagonal(patterns, offset=2 - half, axis1=-2, axis2=-1)[..., -half:].mean(-1),
+    }
+
+
+@check(points=1.5, function="induction_score")
+def test_induction_score_reads_the_stripe(learner):
+    """induction_score is the mean of pattern[i, i - half_len + 1] over the repeated half"""
+    got = expect_array(value(learner, "induction_score", PATTERNS, HALF),
+                       f"induction_score(patterns, half_len={HALF})", shape=(2, 3))
+    if same(got, ref.induction_score(PATTERNS, HALF)):
+        expect_value_error(learner, "induction_score", (PATTERNS, HALF + 1),
+                           f"patterns of {2 * HALF + 1} positions with half_len={HALF + 1}",
+                           hint="A repeated sequence has T = 2 * half_len + 1 positions.")
+        return
+    hint = mistake(got, _stripe_mistakes(PATTERNS, HALF))
+    raise Fail("induction_score is wrong" + (f": {hint}." if hint else
+               ": query i of the repeated half (half_len < i <= 2 half_len) should look at "
+               "key i - half_len + 1; average those entries."))
+
+
+# ---------------------------------------------------------------- find_heads
+
+
+@check(points=1, function="find_heads")
+def test_find_heads_lists_the_heads_above_threshold(learner):
+    """find_heads lists (layer, head) pairs strictly above the threshold, in order"""
+    scores = np.array([[0.1, 0.7, 0.5], [0.9, 0.2, 0.65]])
+    got = value(learner, "find_heads", scores, 0.5)
+    expected = ref.find_heads(scores, 0.5)
+    if not isinstance(got, list):
+        raise Fail(f"find_heads returned {describe_value(got)}: return a list of "
+                   "(layer, head) tuples.")
+    if got == expected and all(type(t) is tuple and all(type(x) is int for x in t)
+                               for t in got):
+        return
+    plain = [tuple(int(x) for x in t) if isinstance(t, (tuple, list)) else t for t in got]
+    if plain == expected:
+        raise Fail("find_heads returned numpy integers or lists: give plain (int, int) "
+                   "tuples, e.g. (int(layer), int(head)).")
+    hint = ""
+    if plain == [(h, layer) for layer, h in expected]:
+        hint = "each pair is (head, layer): put the layer first"
+    elif (1, 2) in expected and (0, 2) in plain:  # 0.5 is not above 0.5
+        hint = "a score equal to the threshold is not above it: use >"
+    raise Fail(f"find_heads(scores, 0.5) gave {plain}, expected {expected}"
+               + (f": {hint}." if hint else "."))
+
+
+# ---------------------------------------------------------------- ablate_head
+
+
+@check(points=1, function="ablate_head")
+def test_ablate_head_silences_one_head(learner):
+    """ablate_head zeroes W_O of that head only, and the induction circuit breaks without it"""
+    got = value(learner, "ablate_head", MODEL, 1, 2)
+    if not isinstance(got, dict) or set(got) != set(MODEL):
+        raise Fail(f"ablate_head returned {describe_value(got)}: return a params dict with "
+                   f"the same keys ({', '.join(sorted(MODEL))}).")
+    expected = ref.ablate_head(MODEL, 1, 2)
+    for name in MODEL:
+        array = expect_array(got[name], f"ablate_head(params, 1, 2)[{name!r}]",
+                             shape=MODEL[name].shape)
+        if same(array, expected[name], rtol=0, atol=0):
+            continue
+        if name != "W_O":
+            raise Fail(f"ablate_head(params, 1, 2) changed {name!r}: silencing a head only "
+                       "zeroes its output W_O[layer, head]; the other weights stay equal.")
+        raise Fail("ablate_head(params, 1, 2) did not zero exactly W_O[1, 2]: set the whole "
+                   "block W_O[layer, head] to 0 and keep every other head's block.")
+    tokens = np.concatenate([[0], np.arange(1, 21), np.arange(1, 21)])
+    logits, _ = run_attention_model(got, tokens, ref.causal_attention)
+    if np.allclose(logits, run_attention_model(MODEL, tokens, ref.causal_attention)[0]):
+        raise Fail("ablate_head(params, 1, 2) does not change the model's output.")
+
+
+@check(points=1, function="ablate_head")
+def test_ablate_head_rejects_missing_heads(learner):
+    """ablate_head raises ValueError for a layer or head that does not exist"""
+    got = value(learner, "ablate_head", MODEL, 0, 3)
+    if not (isinstance(got, dict) and same(got.get("W_O"), ref.ablate_head(MODEL, 0, 3)["W_O"],
+                                           rtol=0, atol=0)):
+        raise Fail("ablate_head(params, 0, 3) is not right yet: this check pays once it "
+                   "zeroes the right head and rejects missing ones.")
+    expect_value_error(learner, "ablate_head", (MODEL, 2, 0), "layer 2 of a 2-layer model")
+    expect_value_error(learner, "ablate_head", (MODEL, 0, -1), "head -1",
+                       hint="Python accepts index -1 (the last head); a head number must be "
+                            "0..heads-1, so check the range yourself.")

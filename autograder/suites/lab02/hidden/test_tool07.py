@@ -1,0 +1,224 @@
+"""TOOL 07 — superposition and sparse autoencoders: hidden checks (the grade), 10 points.
+
+sparse_features is checked by statistics on 40,000 draws (tolerances of about 8
+standard deviations: a right answer fails with probability below 1e-12) and by the rng
+it is given; everything else is compared with the reference on random models.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks import Fail, Rng, check, expect_array, expect_float
+from autograder.suites.lab01.hints import mistake, same
+from autograder.suites.lab02 import inputs
+from autograder.suites.lab02.calls import expect_value_error, value
+from mindlab_core.lab02 import reference as ref
+
+TOOL = "tool07"
+
+_rng = np.random.default_rng(707)
+TOY = inputs.random_toy(701)
+TOY_3D = inputs.random_toy(702, m=3, f=7)
+X5 = _rng.random((12, 5)) * (_rng.random((12, 5)) > 0.5)
+X7 = _rng.random((9, 7))
+IMPORTANCE = 0.9 ** np.arange(5)
+SAE = inputs.random_sae(703)
+H = _rng.normal(0, 1, (15, 2))
+LEARNED = _rng.normal(0, 2, (6, 3))
+TRUE = _rng.normal(0, 1, (4, 3))
+N = 40_000
+
+# ---------------------------------------------------------------- sparse_features
+
+
+@check(points=1.5, function="sparse_features")
+def test_sparse_features_are_sparse_uniform_values(learner):
+    """sparse_features: each entry is 0 with probability sparsity, else uniform in [0, 1)"""
+    for sparsity in (0.3, 0.9):
+        what = f"sparse_features(rng, {N}, 5, sparsity={sparsity})"
+        got = expect_array(value(learner, "sparse_features", Rng(700), N, 5, sparsity), what,
+                           shape=(N, 5))
+        if got.min() < 0 or got.max() >= 1:
+            raise Fail(f"{what} has values outside [0, 1): a feature that is on takes a "
+                       "uniform value, rng.random().")
+        on = got > 0
+        rate = on.mean()
+        if abs(rate - (1 - sparsity)) > 8 * np.sqrt(sparsity * (1 - sparsity) / got.size):
+            flipped = abs(rate - sparsity) < 0.01
+            raise Fail(f"{what} has {rate:.1%} of entries on, expected {1 - sparsity:.0%}"
+                       + (": sparsity is the probability that a feature is OFF." if flipped
+                          else "."))
+        values = got[on]
+        if abs(values.mean() - 0.5) > 0.01 or abs((values < 0.25).mean() - 0.25) > 0.02:
+            raise Fail(f"{what}: the features that are on should be uniform in [0, 1) "
+                       f"(mean 0.5), but their mean is {values.mean():.3f}.")
+        if abs(on[:, 0].mean() - on[:, 4].mean()) > 0.02 or abs(on[: N // 2].mean()
+                                                                 - on[N // 2:].mean()) > 0.02:
+            raise Fail(f"{what}: features should be on equally often in every column and row.")
+
+
+@check(points=1, function="sparse_features")
+def test_sparse_features_uses_the_rng(learner):
+    """sparse_features draws with the rng it is given, and rejects sparsity outside [0, 1]"""
+    first = value(learner, "sparse_features", Rng(704), 50, 5, 0.5)
+    again = value(learner, "sparse_features", Rng(704), 50, 5, 0.5)
+    other = value(learner, "sparse_features", Rng(705), 50, 5, 0.5)
+    if not same(first, again, rtol=0, atol=0):
+        raise Fail("sparse_features gave different batches for two generators with the same "
+                   "seed: draw with the rng argument, not np.random or a new generator.")
+    if same(first, other, rtol=0, atol=0):
+        raise Fail("sparse_features gave the same batch for different seeds: draw with the "
+                   "rng argument.")
+    expect_value_error(learner, "sparse_features", (Rng(706), 5, 5, 1.5), "sparsity = 1.5")
+    expect_value_error(learner, "sparse_features", (Rng(706), 5, 5, -0.1), "sparsity = -0.1")
+
+
+# ---------------------------------------------------------------- the toy model
+
+
+@check(points=1.5, function="toy_forward")
+def test_toy_forward_reconstructs_through_the_bottleneck(learner):
+    """toy_forward gives relu(X @ W.T @ W + b)"""
+    for params, X, what in ((TOY, X5, "5 features in 2-d"), (TOY_3D, X7, "7 features in 3-d")):
+        name = f"toy_forward({what})"
+        got = expect_array(value(learner, "toy_forward", params, X), name, shape=X.shape)
+        if same(got, ref.toy_forward(params, X)):
+            continue
+        W, b = params["W"], params["b"]
+        hint = mistake(got, {
+            "the ReLU is missing": X @ W.T @ W + b,
+            "the bias b is missing": np.maximum(0, X @ W.T @ W),
+            "the ReLU is applied to the hidden h, not to the output":
+                np.maximum(0, X @ W.T) @ W + b,
+            "b is added inside the hidden layer": np.maximum(0, (X @ W.T + b[: W.shape[0]]) @ W)
+            if len(b) >= W.shape[0] else None})
+        raise Fail(f"{name} is wrong" + (f": {hint}." if hint else
+                   ": h = X @ W.T is (n, m), then relu(h @ W + b) is (n, f)."))
+
+
+@check(points=1, function="importance_loss")
+def test_importance_loss_weights_each_feature(learner):
+    """importance_loss is the mean over rows of sum_i importance[i] (x_i - x_hat_i)^2"""
+    X_hat = ref.toy_forward(TOY, X5)
+    got = expect_float(value(learner, "importance_loss", X5, X_hat, IMPORTANCE),
+                       "importance_loss(X, X_hat, importance)")
+    expected = ref.importance_loss(X5, X_hat, IMPORTANCE)
+    if np.isclose(got, expected, rtol=1e-9):
+        return
+    err = (X5 - X_hat) ** 2
+    hint = mistake(got, {
+        "it ignores the importance: weight each feature's error by importance[i]":
+            err.sum(1).mean(),
+        "it averages over features as well: sum over features, mean over rows":
+            (err * IMPORTANCE).mean(),
+        "it sums over the rows: take the mean over rows": (err * IMPORTANCE).sum(),
+        "it weights the error before squaring: importance * (x - x_hat)^2, not squared "
+        "importance": ((IMPORTANCE * (X5 - X_hat)) ** 2).sum(1).mean()})
+    raise Fail(f"importance_loss gave {got:.6g}, expected {expected:.6g}"
+               + (f": {hint}." if hint else "."))
+
+
+@check(points=1.5, function="feature_dimensionality")
+def test_feature_dimensionality_shares_out_dimensions(learner):
+    """feature_dimensionality gives |W_i|^2 / sum_j (Ŵ_i . W_j)^2 per column, 0 for dropped ones"""
+    dropped = np.array(TOY["W"])
+    dropped[:, 3] = 0.0
+    for W, what in ((TOY["W"], "W (2, 5)"), (TOY_3D["W"], "W (3, 7)"),
+                    (dropped, "W with column 3 all zeros")):
+        name = f"feature_dimensionality({what})"
+        got = expect_array(value(learner, "feature_dimensionality", W), name,
+                           shape=(W.shape[1],))
+        expected = ref.feature_dimensionality(W)
+        if same(got, expected):
+            continue
+        if np.isnan(got).any():
+            raise Fail(f"{name} gave nan for a feature whose column is all zeros: a dropped "
+                       "feature has dimensionality 0 (check the norm before dividing).")
+        norms = np.linalg.norm(W, axis=0)
+        with np.errstate(all="ignore"):
+            units = W / norms
+            rows = np.linalg.norm(W, axis=1)
+            hint = mistake(got, {
+                "it uses |W_i| instead of |W_i|^2 in the numerator":
+                    norms / ((units.T @ W) ** 2).sum(axis=1),
+                "the sum leaves out j = i: it runs over all features, i included":
+                    norms**2 / (((units.T @ W) ** 2).sum(axis=1) - norms**2),
+                "it uses the rows of W: feature i is column W[:, i]":
+                    rows**2 / (((W / rows[:, None]) @ W.T) ** 2).sum(axis=1)})
+        raise Fail(f"{name} is wrong" + (f": {hint}." if hint else "."))
+
+
+# ---------------------------------------------------------------- the sparse autoencoder
+
+
+@check(points=1, function="sae_encode")
+def test_sae_encode(learner):
+    """sae_encode gives relu((H - b_dec) @ W_enc + b_enc)"""
+    got = expect_array(value(learner, "sae_encode", SAE, H), "sae_encode(sae, H)",
+                       shape=(15, 6))
+    if same(got, ref.sae_encode(SAE, H)):
+        return
+    hint = mistake(got, {
+        "b_dec is not subtracted first: the SAE encodes H - b_dec":
+            np.maximum(0, H @ SAE["W_enc"] + SAE["b_enc"]),
+        "the ReLU is missing": (H - SAE["b_dec"]) @ SAE["W_enc"] + SAE["b_enc"]})
+    raise Fail("sae_encode(sae, H) is wrong" + (f": {hint}." if hint else "."))
+
+
+@check(points=0.5, function="sae_decode")
+def test_sae_decode(learner):
+    """sae_decode gives F @ W_dec + b_dec"""
+    F = ref.sae_encode(SAE, H)
+    got = expect_array(value(learner, "sae_decode", SAE, F), "sae_decode(sae, F)",
+                       shape=(15, 2))
+    if not same(got, ref.sae_decode(SAE, F)):
+        hint = mistake(got, {"b_dec is missing": F @ SAE["W_dec"]})
+        raise Fail("sae_decode(sae, F) is wrong" + (f": {hint}." if hint else
+                   ": the reconstruction is F @ W_dec + b_dec."))
+
+
+@check(points=1, function="sae_loss")
+def test_sae_loss(learner):
+    """sae_loss is reconstruction error plus l1 times the latents' mean total size"""
+    got = expect_float(value(learner, "sae_loss", SAE, H, 0.3), "sae_loss(sae, H, l1=0.3)")
+    expected = ref.sae_loss(SAE, H, 0.3)
+    if np.isclose(got, expected, rtol=1e-9):
+        return
+    F = ref.sae_encode(SAE, H)
+    err = (H - ref.sae_decode(SAE, F)) ** 2
+    pre = (H - SAE["b_dec"]) @ SAE["W_enc"] + SAE["b_enc"]
+    hint = mistake(got, {
+        "the L1 term is missing": err.sum(1).mean(),
+        "it averages the squared error over dimensions too: sum over m, mean over rows":
+            err.mean() + 0.3 * np.abs(F).sum(1).mean(),
+        "the L1 term is taken on the pre-activations: use F = sae_encode(sae, H)":
+            err.sum(1).mean() + 0.3 * np.abs(pre).sum(1).mean(),
+        "the L1 term averages over latents too: sum over k, mean over rows":
+            err.sum(1).mean() + 0.3 * np.abs(F).mean()})
+    raise Fail(f"sae_loss gave {got:.6g}, expected {expected:.6g}"
+               + (f": {hint}." if hint else "."))
+
+
+@check(points=1, function="best_cosines")
+def test_best_cosines_matches_each_true_direction(learner):
+    """best_cosines gives, for each true direction, its best cosine with any learned row"""
+    learned, true = LEARNED, TRUE
+    raw = value(learner, "best_cosines", learned, true)
+    if isinstance(raw, np.ndarray) and raw.shape == (6,):
+        raise Fail("best_cosines(learned (6, 3), true (4, 3)) gave one value per learned row: "
+                   "give one per true direction, its best cosine over the learned rows.")
+    got = expect_array(raw, "best_cosines(learned (6, 3), true (4, 3))", shape=(4,))
+    if same(got, ref.best_cosines(learned, true)):
+        expect_value_error(learner, "best_cosines", (np.zeros((2, 3)), true),
+                           "learned rows that are all zeros")
+        return
+    ul = learned / np.linalg.norm(learned, axis=1, keepdims=True)
+    ut = true / np.linalg.norm(true, axis=1, keepdims=True)
+    hint = mistake(got, {
+        "it uses dot products of unnormalised rows: divide each row by its length":
+            (true @ learned.T).max(axis=1),
+        "it takes the absolute cosine: a row pointing the opposite way is not a match":
+            np.abs(ut @ ul.T).max(axis=1),
+        "it normalises only the true directions": (ut @ learned.T).max(axis=1)})
+    raise Fail("best_cosines is wrong" + (f": {hint}." if hint else "."))

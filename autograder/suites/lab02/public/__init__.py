@@ -1,0 +1,1 @@
+"""Lab 02 public checks: hand-computed sanity checks shipped to learners."""

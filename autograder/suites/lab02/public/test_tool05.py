@@ -1,0 +1,71 @@
+"""TOOL 05 — the residual stream and the logit lens: public checks, 10 points.
+
+Hand-computed examples on a tiny model whose numbers can be followed on paper.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from autograder.checks import Fail, check, expect_array, expect_float
+from autograder.suites.lab02.calls import value
+
+TOOL = "tool05"
+
+
+def tiny_model() -> dict:
+    """k=1, d=2, h=1, L=1: E[0][t] = [t, 0]; the block adds relu(x0) to x1; U copies x0."""
+    E = np.zeros((1, 27, 2))
+    E[0, :, 0] = np.arange(27)
+    U = np.zeros((2, 27))
+    U[0, 1] = 1.0
+    return {"E": E, "W1": np.array([[[1.0], [0.0]]]), "b1": np.zeros((1, 1)),
+            "W2": np.array([[[0.0, 1.0]]]), "b2": np.zeros((1, 2)), "U": U,
+            "bU": np.full(27, 0.5)}
+
+
+@check(points=3, function="make_contexts")
+def test_make_contexts_of_ab(learner):
+    """make_contexts(["ab"], 3) gives X [[0,0,0],[0,0,1],[0,1,2]] and Y [1,2,0]"""
+    got = value(learner, "make_contexts", ["ab"], 3)
+    if not (isinstance(got, (tuple, list)) and len(got) == 2):
+        raise Fail("make_contexts should return a pair (X, Y).")
+    X = expect_array(got[0], "make_contexts(['ab'], 3)[0]", shape=(3, 3))
+    Y = expect_array(got[1], "make_contexts(['ab'], 3)[1]", shape=(3,))
+    if X.tolist() != [[0, 0, 0], [0, 0, 1], [0, 1, 2]] or Y.tolist() != [1, 2, 0]:
+        raise Fail("make_contexts(['ab'], 3) should read '...ab.': contexts ..., ..a, .ab "
+                   "and targets a, b, '.'.")
+
+
+@check(points=3, function="run_with_cache")
+def test_run_with_cache_of_a_tiny_model(learner):
+    """run_with_cache on a tiny model gives the embedding [3, 0], then [3, 3]"""
+    got = value(learner, "run_with_cache", tiny_model(), np.array([[3]]))
+    if not isinstance(got, list) or len(got) != 2:
+        raise Fail("run_with_cache should return a list of 2 streams for a 1-block model: "
+                   "the embedding, then the stream after the block.")
+    first = expect_array(got[0], "run_with_cache(...)[0]", shape=(1, 2))
+    second = expect_array(got[1], "run_with_cache(...)[1]", shape=(1, 2))
+    if not (np.allclose(first, [[3, 0]]) and np.allclose(second, [[3, 3]])):
+        raise Fail("for token 3 the embedding is E[0][3] = [3, 0]; the block adds "
+                   "relu([3, 0] @ W1) @ W2 = [0, 3], giving [3, 3].")
+
+
+@check(points=2, function="logit_lens")
+def test_logit_lens_of_a_tiny_model(learner):
+    """logit_lens reads each stream as s @ U + bU"""
+    streams = [np.array([[3.0, 0.0]]), np.array([[3.0, 3.0]])]
+    got = expect_array(value(learner, "logit_lens", tiny_model(), streams),
+                       "logit_lens(model, streams)", shape=(2, 1, 27))
+    if not (np.allclose(got[:, 0, 1], 3.5) and np.allclose(got[:, 0, 0], 0.5)):
+        raise Fail("logit_lens should give s @ U + bU for each stream: here 3 + 0.5 for "
+                   "token 'a' and 0.5 for the others.")
+
+
+@check(points=2, function="cross_entropy")
+def test_cross_entropy_of_uniform_logits(learner):
+    """cross_entropy of all-zero logits over 27 tokens is log(27)"""
+    got = expect_float(value(learner, "cross_entropy", np.zeros((4, 27)), np.array([0, 1, 2, 3])),
+                       "cross_entropy(zeros, targets)")
+    if not np.isclose(got, np.log(27)):
+        raise Fail(f"cross_entropy of uniform logits gave {got:.4g}, expected log 27 = 3.296.")

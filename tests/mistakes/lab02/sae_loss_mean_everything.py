@@ -1,0 +1,10 @@
+"""sae_loss averages the squared error over dimensions as well as rows."""
+
+import numpy as np
+
+
+def sae_loss(sae, H, l1):
+    H = np.asarray(H, dtype=float)
+    F = np.maximum(0.0, (H - sae["b_dec"]) @ sae["W_enc"] + sae["b_enc"])
+    err = (H - (F @ sae["W_dec"] + sae["b_dec"])) ** 2
+    return float(err.mean() + l1 * np.abs(F).sum(axis=1).mean())
