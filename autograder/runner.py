@@ -76,6 +76,7 @@ from .wire import Unsupported
 STARTUP_TIMEOUT = 60.0  # seconds for a zygote to import numpy and the reference
 MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
 REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
+KILL_TIMEOUT = 3.0  # seconds for a zygote to kill a worker; longer means the learner stopped it
 
 
 # ---------------------------------------------------------------- the zygote, judge side
@@ -123,19 +124,20 @@ class Zygote:
     def kill(self, pid: int) -> str:
         """Kill a worker and whatever it left behind; its exit described (' (exit 3)')."""
         worker.send_message(self.control, {"op": "kill", "pid": pid})
-        reply = worker.recv_message(self.control, 10)
+        reply = worker.recv_message(self.control, KILL_TIMEOUT)
         return str(reply.get("status", ""))
 
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def close(self) -> None:
+    def close(self, force: bool = False) -> None:
+        """Stop the zygote (it kills its workers on the way out); `force`: kill it at once."""
         with contextlib.suppress(OSError):
             self.control.close()
         proc = getattr(self, "proc", None)
         if proc is not None:
             try:
-                proc.wait(timeout=2)
+                proc.wait(timeout=0 if force else 2)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(OSError):
                     os.killpg(proc.pid, 9)
@@ -244,7 +246,7 @@ class WorkerLearner(LearnerBase):
         try:
             return zygote.kill(pid)
         except (OSError, EOFError, TimeoutError, ValueError):
-            zygote.close()  # the learner killed it (or it hung): a fresh one comes next time
+            zygote.close(force=True)  # the learner killed or stopped it: a fresh one next time
             return " (it also stopped the grader's helper process)"
 
     def close(self) -> None:

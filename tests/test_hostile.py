@@ -52,6 +52,7 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "patch_pytest_builtins.py": ({"rank_rules"}, r"rank_rules"),
     "random_bytes.ipynb": (ALL, r"not a readable notebook"),
     "segfault_in_function.py": ({"greedy_decode"}, r"segmentation fault"),
+    "stops_parent.py": ({"greedy_decode"}, r"greedy_decode"),
     "syntax_error.py": (ALL, r"syntax_error.py line 22: SyntaxError"),
     "truncated.ipynb": (ALL, r"not a readable notebook \(its JSON is broken at line \d+"),
     "wrong_signature.py": ({"data_row"}, r"could not be called the way the lab calls it"),
