@@ -248,3 +248,13 @@ def test_hidden_suite_feedback_drops_class_names_made_from_inputs(tmp_path):
     text = json.dumps(report.to_json())
     assert "submission.L" not in text and "E27" not in text
     assert "a class of your own" in text
+
+
+def test_a_graded_name_taken_from_mindlab_core_earns_nothing(tmp_path, correct):
+    path = tmp_path / "borrow.py"
+    path.write_text(correct.read_text() + "\nfrom mindlab_core.bigram import count_bigrams as "
+                    "data_row  # noqa\n")
+    report = grade_file(path, suite="public", isolation="process", **FAST)
+    assert any("data_row" in line and "mindlab_core.bigram" in line for line in report.integrity)
+    assert all(t.score == 0 for tool in report.tools for t in tool.tests
+               if t.function == "data_row")
