@@ -1,7 +1,8 @@
 """`mindlab gradescope`: the autograder.zip, run as Gradescope runs it.
 
-The zip is unpacked into a temporary folder standing in for /autograder (the
-MINDLAB_AUTOGRADER_ROOT variable points the scripts there). setup.sh really runs, in a
+The zip is built with the command docs/workflows.md gives, then unpacked into a
+temporary folder standing in for /autograder (MINDLAB_AUTOGRADER_ROOT points the scripts
+there). setup.sh really runs, in a
 fresh venv whose `python3` is first on PATH: it pip-installs the mindlab shipped in the
 zip (its dependencies are already visible, see tests/venvs.py, so nothing heavy is
 downloaded). run_autograder then grades submissions with that installed copy, and each
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -19,6 +21,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from doc_commands import argv, blocks
 from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
@@ -68,11 +71,20 @@ RESULTS_SCHEMA = {
 }
 
 
+def _doc_command(line: str, folder: Path) -> Path:
+    """Run one `mindlab ...` line of docs/workflows.md in `folder`; the zip it wrote."""
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=folder) as here:
+        result = runner.invoke(main, argv(line))
+        assert result.exit_code == 0, result.output
+        return Path(here) / "autograder.zip"
+
+
 @pytest.fixture(scope="module")
 def zip_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("gs") / "autograder.zip"
-    build_zip(out, "lab01", "after_published")
-    return out
+    """The zip `mindlab gradescope` writes, run as docs/workflows.md types it."""
+    [[line]] = blocks("## 3.")[0:1]
+    return _doc_command(line, tmp_path_factory.mktemp("gs"))
 
 
 @pytest.fixture(scope="module")
@@ -174,15 +186,30 @@ def test_run_autograder_uses_the_mindlab_setup_installed(installed, tmp_path: Pa
 
 
 def test_gradescope_command_sets_the_visibility_of_hidden_checks(tmp_path: Path):
-    out = tmp_path / "ag.zip"
-    result = CliRunner().invoke(main, ["gradescope", "--lab", "lab01", "--out", str(out),
-                                       "--hidden-visibility", "visible"])
-    assert result.exit_code == 0, result.output
+    [[line]] = blocks("## 3.")[1:2]
+    assert "--hidden-visibility visible" in line
+    out = _doc_command(line, tmp_path)
     with zipfile.ZipFile(out) as archive:
         script = archive.read("run_autograder").decode()
     assert re.search(r"--hidden-visibility visible\b", script)
     bad = CliRunner().invoke(main, ["gradescope", "--hidden-visibility", "sometimes"])
     assert bad.exit_code == 2
+
+
+def test_trying_the_zip_as_the_docs_say(installed, zip_path: Path, tmp_path: Path):
+    """docs/workflows.md's dry run: unpack, add a submission, run run_autograder."""
+    venv, _ = installed
+    shutil.copy(zip_path, tmp_path / "autograder.zip")
+    (tmp_path / "solutions").mkdir()
+    shutil.copy(lab_file("solutions", "lab01", ".ipynb"), tmp_path / "solutions")
+    [lines] = blocks("## 3.")[2:3]
+    run = subprocess.run(["bash", "-euo", "pipefail", "-c", "\n".join(lines)], cwd=tmp_path,
+                         env=venv_env(venv), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "mindlab lab01: 30/30" in run.stdout
+    results = json.loads((tmp_path / "ag" / "results" / "results.json").read_text())
+    jsonschema.validate(results, RESULTS_SCHEMA)
+    assert results["score"] == 30.0
 
 
 def test_build_zip_refuses_an_unknown_lab(tmp_path: Path):

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import jupytext
 import pytest
+from click.testing import CliRunner
+from doc_commands import argv, blocks
 
+from autograder.cli import main
 from autograder.generate import stale_files
 from autograder.labs import LABS
 from autograder.loader import read_source
@@ -41,6 +44,10 @@ def test_mindlab_sync_keeps_them_in_step():
     for lab in LABS:
         if lab_file("masters", lab).is_file():
             assert stale_files(lab) == [], f"run: mindlab sync --lab {lab}"
+    [[write, check]] = blocks("## 0.")  # as docs/workflows.md types them
+    assert argv(write) == ["sync", "--lab", "lab01"]
+    result = CliRunner().invoke(main, argv(check))
+    assert result.exit_code == 0, result.output
 
 
 def _both_forms(text: str, folder: Path) -> tuple[Path, Path]:

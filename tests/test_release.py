@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from venvs import fresh_venv, pip_install, venv_env
+from doc_commands import argv, blocks
+from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
 from autograder.release import HANDOUT_PACKAGE, MARKERS, audit, build
@@ -145,7 +148,15 @@ def test_release_command_refuses_a_non_empty_folder_unless_forced(tmp_path: Path
 def venv(handout: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with only the handout installed as mindlab (see tests/venvs.py)."""
     env = tmp_path_factory.mktemp("venv") / "env"
-    pip_install(fresh_venv(env), handout / HANDOUT_PACKAGE)
+    python = fresh_venv(env)
+    # the students' command from docs/workflows.md, pointed at this venv, --no-deps
+    [install, _] = blocks("## 1.")[1]
+    prog, *args = shlex.split(install)
+    assert prog == "python" and args[:3] == ["-m", "pip", "install"]
+    result = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
+                             "--quiet", "--no-deps", *args[3:]], cwd=handout,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
     return env
 
 
@@ -154,16 +165,28 @@ def _run(venv: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-def test_installed_handout_checks_the_exercise_kindly(handout: Path, venv: Path,
+@pytest.mark.parametrize("form", [".ipynb", ".py"])
+def test_installed_handout_checks_the_exercise_kindly(form: str, handout: Path, venv: Path,
                                                       tmp_path: Path):
     for suffix in (".py", ".ipynb"):
         shutil.copy(handout / f"lab01{suffix}", tmp_path)
-    result = _run(venv, ["mindlab", "check", "lab01.py"], tmp_path)
+    [_, check] = blocks("## 1.")[1]  # mindlab check lab01.ipynb, as docs/workflows.md says
+    result = _run(venv, shlex.split(check.replace(".ipynb", form)), tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     score, most, passed, total = TOTAL.search(result.stdout).groups()
     assert (float(score), float(most), int(passed)) == (0.0, 30.0, 0)
     assert "NotImplementedError" in result.stdout
+
+
+def test_release_as_the_docs_say(tmp_path: Path):
+    [[line]] = blocks("## 1.")[0:1]
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=tmp_path) as here:
+        result = runner.invoke(main, argv(line))
+        assert result.exit_code == 0, result.output
+        assert sorted(p.name for p in (Path(here) / "handout").iterdir()) == [
+            "README.md", "lab01.ipynb", "lab01.py", HANDOUT_PACKAGE]
 
 
 def test_installed_handout_passes_every_public_check_on_the_solution(venv: Path,

@@ -28,14 +28,6 @@ def fresh_venv(path: Path, with_pip: bool = False) -> Path:
     return python
 
 
-def pip_install(python: Path, target: Path) -> None:
-    """pip-install the project folder `target` into the venv of `python`, no dependencies."""
-    result = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
-                             "--quiet", "--no-deps", str(target)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def venv_env(venv: Path, **extra: str) -> dict[str, str]:
     """os.environ with the venv's bin first on PATH and no Python variables of ours."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
