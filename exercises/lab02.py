@@ -1,0 +1,514 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lab 02 — Scaling the idea up
+#
+# In lab 01 you read a bigram model's mind, cut parts out of it, and wrote its behaviour
+# down as rules. The same three moves — **read, intervene, extract** — are how people
+# study models with billions of weights. This lab takes them to four bigger ideas, each
+# on a model small enough to run in plain numpy in a second:
+#
+# | Tool | The idea | You write |
+# |------|----------|-----------|
+# | 04 features are directions | a concept is a direction; a dot product tests for it | `mean_difference_direction`, `project`, `cosine_similarity` |
+# | 05 the residual stream | every layer adds to one stream, so we can read it mid-way | `make_contexts`, `run_with_cache`, `logit_lens`, `cross_entropy` |
+# | 06 induction heads | two attention heads team up to copy what came next last time | `causal_attention`, `repeated_tokens`, `prev_token_score`, `induction_score`, `find_heads`, `ablate_head` |
+# | 07 superposition | a model can store more features than it has dimensions | `sparse_features`, `toy_forward`, `importance_loss`, `feature_dimensionality`, `sae_encode`, `sae_decode`, `sae_loss`, `best_cosines` |
+#
+# **How to work.** As in lab 01: replace each `raise NotImplementedError()` with your
+# code, run the cells from the top, and read the check cell at the end of each tool.
+# From a terminal: `mindlab check lab02.py --lab lab02`. Use numpy, and leave your
+# inputs unchanged (arrays *and* the dicts that hold a model's weights).
+
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+import numpy as np
+
+from mindlab_core.lab02 import directions, induction, pictures, residual, superposition
+from mindlab_core.names import load_names
+from mindlab_core.tokens import TOKENS, encode
+
+BOS = induction.BOS  # token 0 starts every sequence of the induction model
+
+names = load_names()
+print(f"{len(names):,} names, e.g. {names[:4]}")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool04_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## TOOL 04 — features are directions
+#
+# Lab 01's `W` gives every letter a vector: its row, the logits of what comes next.
+# Letters that behave alike get rows that point alike. If "being a vowel" is something
+# the model knows, it should be a **direction** in this 27-dimensional space, and the
+# simplest guess for it is the difference between the average vowel row and the average
+# consonant row. A letter's **projection** on that direction (its dot product with the
+# unit vector) is then a vowel-ness score.
+#
+# We build the direction from a few letters only (`a e o` against 14 consonants) and
+# keep others **held out**: if `i` and `u` score like vowels and `j v w x z` like
+# consonants, the direction found something real rather than memorising its examples.
+
+
+# %% nbgrader={"grade": false, "grade_id": "tool04_helpers", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Two input checks you may use: each returns a float array or raises a clear ValueError.
+
+
+def _matrix(X, what: str) -> np.ndarray:
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[0] == 0:
+        raise ValueError(f"{what} must be a non-empty (n, d) array of vectors, got shape {X.shape}")
+    return X
+
+
+def _vector(v, what: str) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float64)
+    if v.ndim != 1:
+        raise ValueError(f"{what} must be a 1-D (d,) vector, got shape {v.shape}")
+    norm = np.linalg.norm(v)
+    if not norm > 0:
+        raise ValueError(f"{what} has length 0: a direction needs a non-zero vector")
+    return v
+
+
+# %% nbgrader={"grade": false, "grade_id": "mean_difference_direction", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def mean_difference_direction(X_a: np.ndarray, X_b: np.ndarray) -> np.ndarray:
+    """(d,) unit vector from the mean of X_b (m, d) to the mean of X_a (n, d).
+
+    >>> mean_difference_direction(np.array([[0.0, 3.0]]), np.array([[0.0, 1.0]])).tolist()
+    [0.0, 1.0]
+
+    Points toward class a: members of a project higher than members of b. Its length is
+    exactly 1. The two arrays must have the same width d (else ValueError); when the two
+    means coincide there is no direction and ValueError is raised. Inputs are unchanged.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "project", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def project(X: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """(n,) how far each row of X (n, d) reaches along `direction` (d,): X @ direction / |d|.
+
+    >>> project(np.array([[1.0, 1.0], [2.0, -1.0]]), np.array([3.0, 0.0])).tolist()
+    [1.0, 2.0]
+
+    The direction's length does not matter (it is normalised first), its sign does.
+    Mismatched widths or a zero direction raise ValueError. Inputs are unchanged.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "cosine_similarity", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def cosine_similarity(u: np.ndarray, v: np.ndarray) -> float:
+    """The cosine of the angle between u (d,) and v (d,), a float in [-1, 1].
+
+    >>> cosine_similarity(np.array([1.0, 0.0]), np.array([5.0, 5.0]))
+    0.7071067811865475
+
+    1 means same direction, 0 orthogonal, -1 opposite; lengths do not matter. Mismatched
+    lengths or a zero vector raise ValueError. Inputs are unchanged.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "tool04_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+letters = directions.letter_vectors()  # (27, 27): row i is lab 01's W[i]
+vowels = directions.rows_of(letters, directions.TRAIN_VOWELS)
+consonants = directions.rows_of(letters, directions.TRAIN_CONSONANTS)
+vowel_direction = mean_difference_direction(vowels, consonants)
+scores = dict(zip(TOKENS, project(letters, vowel_direction)))
+threshold = directions.midpoint_threshold(project(vowels, vowel_direction),
+                                          project(consonants, vowel_direction))
+for group in (directions.HELD_OUT_VOWELS, directions.HELD_OUT_CONSONANTS):
+    print(", ".join(f"{c}: {scores[c]:+.2f}" for c in group), f"(threshold {threshold:+.2f})")
+print(f"cosine of the rows of 'a' and 'e': {cosine_similarity(letters[1], letters[5]):+.2f}, "
+      f"of 'a' and 't': {cosine_similarity(letters[1], letters[20]):+.2f}")
+pictures.projection_strip(scores, threshold, "aeiou", directions.TRAIN_CONSONANTS
+                          + directions.HELD_OUT_CONSONANTS,
+                          directions.HELD_OUT_VOWELS + directions.HELD_OUT_CONSONANTS)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool04_outro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The held-out letters land on the right side. `y` (grey) scores like a vowel, which is
+# how it behaves in names like *lynn*; `q` sits right on the line, because the row of `q`
+# is almost entirely "then `u`", a vowel-like habit of its own.
+
+
+# %% nbgrader={"grade": true, "grade_id": "check_tool04", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
+from autograder.notebook import check_tool
+
+check_tool("lab02", "tool04", globals())
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool05_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## TOOL 05 — the residual stream and the logit lens
+#
+# A bigram model sees one letter. The model below sees three (`.`-padded), and is
+# built like a transformer without attention: an **embedding** turns the context into a
+# vector `x0` of width 32, then 4 **blocks** each *add* something to it,
+# `x ← x + relu(x @ W1 + b1) @ W2 + b2`, and an **unembedding** reads the final vector
+# as 27 logits, `x @ U + bU`. That running sum is the **residual stream**.
+#
+# Because blocks only add, every partial stream lives in the same space as the last one.
+# So we can apply the unembedding *early*: the **logit lens**. It shows what the model
+# would say if it stopped after block 1, 2, 3: the prediction sharpening layer by layer.
+# The weights ship with mindlab (`mindlab_core/lab02/train_residual.py` trained them).
+
+
+# %% nbgrader={"grade": false, "grade_id": "make_contexts", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def make_contexts(words: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (context, next token) pair of the words: X (n, k) int64, Y (n,) int64.
+
+    Each word is read as k boundary tokens `.`, its letters, then one `.`; each position
+    after the padding is a target, its k predecessors the context. A word of length m
+    gives m + 1 pairs; words are taken in order.
+    >>> X, Y = make_contexts(["a"], 2)
+    >>> X.tolist(), Y.tolist()
+    ([[0, 0], [0, 1]], [1, 0])
+
+    k < 1 raises ValueError, and so does a word with a character outside a..z.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "run_with_cache", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def run_with_cache(params: dict, contexts: np.ndarray) -> list[np.ndarray]:
+    """The residual stream after the embedding and after every block: L + 1 arrays (n, d).
+
+    streams[0] is the embedding x_0 (the sum of one row of E per context slot);
+    streams[l + 1] = streams[l] + relu(streams[l] @ W1[l] + b1[l]) @ W2[l] + b2[l].
+    contexts is (n, k) token indices. params is not changed.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "logit_lens", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def logit_lens(params: dict, streams: list[np.ndarray]) -> np.ndarray:
+    """(len(streams), n, 27): every partial stream read through the unembedding, s @ U + bU.
+
+    The last entry, on the last stream, is exactly the model's logits: the lens adds
+    nothing at the end of the model. params and streams are not changed.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "cross_entropy", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> float:
+    """Mean negative log-likelihood (nats) of the targets (n,) under logits (n, V).
+
+    >>> round(cross_entropy(np.zeros((2, 27)), np.array([0, 5])), 4)   # uniform: log 27
+    3.2958
+
+    Computed with a stable log-softmax, so logits of any size (1e4) are fine.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "tool05_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+params = residual.residual_model()
+X, Y = make_contexts(names, 3)
+streams = run_with_cache(params, X)
+lens = logit_lens(params, streams)  # (5, n, 27)
+losses = [cross_entropy(layer, Y) for layer in lens]
+print("lens loss by layer:", ", ".join(f"{loss:.2f}" for loss in losses), "nats")
+output = streams[-1] @ params["U"] + params["bU"]
+print("the last layer's lens is the model's output:", bool(np.array_equal(lens[-1], output)))
+examples = ["..e", ".em", "emm", ".jo", "joh", "ohn"]
+targets = "mmahn."
+contexts = np.array([[TOKENS.index(c) for c in ex] for ex in examples])
+pictures.lens_table(logit_lens(params, run_with_cache(params, contexts)), examples, targets,
+                    losses=losses)
+
+
+# %% nbgrader={"grade": true, "grade_id": "check_tool05", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
+from autograder.notebook import check_tool
+
+check_tool("lab02", "tool05", globals())
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool06_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## TOOL 06 — induction heads
+#
+# Attention lets a position look back at earlier ones. Each **head** scores every earlier
+# key against the current query, `q · k / sqrt(d_head)`, turns the scores into a
+# **pattern** with a softmax (the future is masked: a position may not look ahead), and
+# copies a weighted mix of what it finds.
+#
+# The model here is a two-layer, attention-only transformer with 4 heads per layer and a
+# BOS token 0 at the start. Somewhere inside is a circuit famous from real language
+# models: an **induction head**. Give it a random sequence repeated twice, and in the
+# second half it predicts each next token perfectly, because it looks back at where the
+# current token appeared before and copies the token that came *after* it. It needs a
+# helper in layer 0: a **previous-token head**. Your job: find both, then prove they are
+# the cause by removing them.
+#
+# In a repeated sequence `BOS, t1..tn, t1..tn` (`half_len = n`), the query at position
+# `i` of the second half sees its token's earlier copy at `i - n`; the token after that
+# copy sits at `i - n + 1`. An induction head lights up that stripe.
+
+
+# %% nbgrader={"grade": false, "grade_id": "causal_attention", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def causal_attention(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """(T, T) attention pattern: row i is softmax over keys j <= i of q[i] . k[j] / sqrt(d_head).
+
+    q and k are (T, d_head). A query never sees the future: pattern[i, j] is exactly 0
+    for j > i, and every row sums to 1 (row 0 is all on key 0). Stable for scores of any
+    size. Inputs are unchanged.
+    >>> causal_attention(np.zeros((2, 4)), np.zeros((2, 4))).tolist()
+    [[1.0, 0.0], [0.5, 0.5]]
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "repeated_tokens", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def repeated_tokens(rng: np.random.Generator, n_vocab: int, half_len: int) -> np.ndarray:
+    """(2 * half_len + 1,) int64: BOS (0), then half_len random tokens, then the same again.
+
+    The random tokens are drawn uniformly from 1..n_vocab-1 (never BOS) with `rng`.
+    half_len < 1 or n_vocab < 2 raises ValueError.
+    >>> repeated_tokens(np.random.default_rng(0), 2, 2).tolist()
+    [0, 1, 1, 1, 1]
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "prev_token_score", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def prev_token_score(patterns: np.ndarray) -> np.ndarray:
+    """(...) how much each head attends to the previous token: mean of pattern[i, i-1], i >= 1.
+
+    patterns is (..., T, T), e.g. (layers, heads, T, T) gives a (layers, heads) array.
+    1 means always looking exactly one step back.
+    >>> looks_back = np.array([[1.0, 0, 0], [1, 0, 0], [0, 1, 0]])
+    >>> float(prev_token_score(looks_back))
+    1.0
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "induction_score", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def induction_score(patterns: np.ndarray, half_len: int) -> np.ndarray:
+    """(...) mean attention from each query i of the repeated half to key i - half_len + 1.
+
+    patterns is (..., T, T) on a repeated sequence of T = 2 * half_len + 1 tokens (BOS,
+    then a half, then the same half again). Query i (half_len < i <= 2 * half_len) sees
+    its token's earlier copy at i - half_len; the token *after* that copy sits at
+    i - half_len + 1: the stripe at diagonal offset 1 - half_len. Only the repeated
+    half's queries count. A T that is not 2 * half_len + 1 raises ValueError.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "find_heads", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def find_heads(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """Every (layer, head) whose score in scores (layers, heads) is above threshold.
+
+    Plain Python ints, in order: layer by layer, head by head.
+    >>> find_heads(np.array([[0.1, 0.9], [0.95, 0.2]]), 0.5)
+    [(0, 1), (1, 0)]
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "ablate_head", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def ablate_head(params: dict, layer: int, head: int) -> dict:
+    """A new params dict in which head (layer, head) writes nothing: its W_O block is zero.
+
+    Every other array is equal to the original; params itself is not changed (copy
+    what you change). A layer or head out of range raises ValueError.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "tool06_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
+model = induction.induction_model()
+half = 20
+tokens = repeated_tokens(np.random.default_rng(0), induction.N_VOCAB, half)
+logits, patterns = induction.run_attention_model(model, tokens, attention=causal_attention)
+prev_heads = find_heads(prev_token_score(patterns), 0.5)
+induction_heads = find_heads(induction_score(patterns, half), 0.5)
+print("previous-token heads:", prev_heads, " induction heads:", induction_heads)
+
+
+def repeated_loss(params):
+    """Mean loss of the predictions inside the repeated half (those induction can know)."""
+    logits, _ = induction.run_attention_model(params, tokens, attention=causal_attention)
+    return cross_entropy(logits[half + 1:-1], tokens[half + 2:])
+
+
+print(f"loss on the repeated half: {repeated_loss(model):.3f} nats; "
+      f"chance is log({induction.N_VOCAB - 1}) = {np.log(induction.N_VOCAB - 1):.3f}")
+for layer in range(2):
+    for head in range(4):
+        print(f"  without head ({layer}, {head}): {repeated_loss(ablate_head(model, layer, head)):.3f}")
+pictures.attention_patterns(patterns)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool06_outro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Removing the induction head, or the previous-token head it reads from, sends the loss
+# back to chance; removing any other head changes almost nothing. That is what
+# "this circuit *causes* the behaviour" means. (The answer key: `induction.ROLES`.)
+
+
+# %% nbgrader={"grade": true, "grade_id": "check_tool06", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
+from autograder.notebook import check_tool
+
+check_tool("lab02", "tool06", globals())
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool07_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## TOOL 07 — superposition and sparse autoencoders
+#
+# How can a model know more things than it has neurons? The toy model of superposition
+# squeezes 5 features into 2 dimensions, `h = W x`, and tries to read them back out,
+# `x̂ = relu(Wᵀ h + b)`. Column `i` of `W` (2 × 5) is feature `i`'s direction. Feature 0
+# matters most: errors are weighted by **importance** `0.9 ** i`.
+#
+# When features are **dense** (often on together), the model can only afford 2 clean,
+# orthogonal directions and drops the rest. When they are **sparse** (each on rarely),
+# collisions are rare, and it packs all 5 into the plane as a **pentagon**. The
+# **dimensionality** of a feature, `|W_i|² / Σ_j (Ŵ_i · W_j)²`, measures how much of a
+# dimension it owns: 1 alone, 2/5 in a pentagon, 0 when dropped.
+#
+# Then we turn detective: given only the 2-d hidden vectors `h`, can we find the 5
+# feature directions again? A **sparse autoencoder** (SAE) with 8 latents learns to
+# rebuild `h` while keeping few latents on; its decoder rows become the features.
+
+
+# %% nbgrader={"grade": false, "grade_id": "sparse_features", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def sparse_features(rng: np.random.Generator, n: int, n_features: int,
+                    sparsity: float) -> np.ndarray:
+    """(n, n_features) a batch of feature activations, each entry drawn independently.
+
+    An entry is 0 with probability `sparsity` (the feature is off) and otherwise uniform
+    in [0, 1). sparsity 0 gives dense features, 0.99 features on 1% of the time.
+    Draws come from `rng` only. sparsity outside [0, 1] raises ValueError.
+    >>> sparse_features(np.random.default_rng(0), 3, 5, 1.0).tolist()[0]
+    [0.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "toy_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def toy_forward(params: dict, X: np.ndarray) -> np.ndarray:
+    """(n, f) the toy model's reconstruction relu(X @ W.T @ W + b) of features X (n, f).
+
+    W is (m, f): X @ W.T is the (n, m) hidden activation h, and h @ W + b reads each
+    feature back along its own direction. params and X are not changed.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "importance_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def importance_loss(X: np.ndarray, X_hat: np.ndarray, importance: np.ndarray) -> float:
+    """Mean over the n rows of sum_i importance[i] * (X[:, i] - X_hat[:, i])**2, a float.
+
+    >>> importance_loss(np.ones((2, 2)), np.zeros((2, 2)), np.array([1.0, 0.5]))
+    1.5
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "feature_dimensionality", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def feature_dimensionality(W: np.ndarray) -> np.ndarray:
+    """(f,) how much of a dimension each feature owns: D_i = |W_i|^2 / sum_j (Ŵ_i . W_j)^2.
+
+    W_i is column i of W (m, f), Ŵ_i its unit vector; the sum runs over all f columns,
+    i included. A feature alone on its axis has D = 1, two sharing one axis 1/2 each,
+    five in a pentagon in 2-d 2/5 each; a dropped feature (W_i = 0 exactly) has D = 0.
+    >>> feature_dimensionality(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])).tolist()
+    [1.0, 1.0, 0.0]
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "tool07_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
+sparsities = superposition.SPARSITIES  # 0, 0.7, 0.9, 0.97, 0.99
+toys = superposition.train_toy_models(sparsities)  # one model per sparsity, a few seconds
+rng = np.random.default_rng(1)
+for i, sparsity in enumerate(sparsities):
+    toy = superposition.toy_instance(toys, i)
+    batch = sparse_features(rng, 5000, 5, sparsity)
+    loss = importance_loss(batch, toy_forward(toy, batch), superposition.importance())
+    dims = feature_dimensionality(toy["W"])
+    print(f"sparsity {sparsity:<4}: loss {loss:.4f}, dimensionality", np.round(dims, 2))
+pictures.feature_arrows(toys["W"], sparsities)
+
+
+# %% nbgrader={"grade": false, "grade_id": "sae_encode", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def sae_encode(sae: dict, H: np.ndarray) -> np.ndarray:
+    """(n, k) the SAE's latent activations relu((H - b_dec) @ W_enc + b_enc) for H (n, m)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "sae_decode", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def sae_decode(sae: dict, F: np.ndarray) -> np.ndarray:
+    """(n, m) the reconstruction F @ W_dec + b_dec from latents F (n, k)."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "sae_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def sae_loss(sae: dict, H: np.ndarray, l1: float) -> float:
+    """Reconstruction + sparsity: mean_n sum_m (H - decode(encode(H)))**2 + l1 * mean_n sum_k |F|.
+
+    F = sae_encode(sae, H). The first term asks the latents to explain H, the second asks
+    few of them to be on at once. A float; sae and H are not changed.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "best_cosines", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def best_cosines(learned: np.ndarray, true: np.ndarray) -> np.ndarray:
+    """(f,) for each true direction (row of true (f, m)), its best cosine with a learned row.
+
+    learned is (k, m): e.g. an SAE's W_dec. 1 means some learned row points exactly along
+    the true direction. A zero row in either raises ValueError (it has no direction).
+    >>> best_cosines(np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[0.0, 1.0]])).tolist()
+    [1.0]
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+# %% nbgrader={"grade": false, "grade_id": "tool07_sae", "locked": true, "schema_version": 3, "solution": false, "task": false}
+pentagon = superposition.toy_instance(toys, len(sparsities) - 1)
+H = sparse_features(np.random.default_rng(2), 20000, 5, sparsities[-1]) @ pentagon["W"].T
+sae = superposition.train_sae(H)  # 8 latents, reconstruction + 0.3 * L1
+F = sae_encode(sae, H)
+print(f"SAE loss {sae_loss(sae, H, 0.3):.4f}; latents on per input: {(F > 0).sum(1).mean():.2f}")
+print("best cosine of each true feature with an SAE latent:",
+      np.round(best_cosines(sae["W_dec"], pentagon["W"].T), 3))
+pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"])
+
+
+# %% nbgrader={"grade": true, "grade_id": "check_tool07", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
+from autograder.notebook import check_tool
+
+check_tool("lab02", "tool07", globals())
