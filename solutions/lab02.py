@@ -151,8 +151,8 @@ pictures.projection_strip(scores, threshold, "aeiou", directions.TRAIN_CONSONANT
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "tool04_outro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # The held-out letters land on the right side. `y` (grey) scores like a vowel, which is
-# how it behaves in names like *lynn*; `q` sits right on the line, because the row of `q`
-# is almost entirely "then `u`", a vowel-like habit of its own.
+# how it behaves in names like *lynn*; `q` also leans to the vowel side, because the row
+# of `q` is almost entirely "then `u`", a habit no consonant in the training set has.
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool04", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}

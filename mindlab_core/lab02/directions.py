@@ -23,7 +23,7 @@ TRAIN_CONSONANTS = "bcdfghklmnprst"
 HELD_OUT_VOWELS = "iu"
 HELD_OUT_CONSONANTS = "jvwxz"
 # Left out on purpose, to discuss: y (vowel and consonant), q (almost always followed by u,
-# so its row looks a little vowel-like: it lands right on the threshold) and `.`.
+# so its row looks a little vowel-like: it lands near the threshold) and `.`.
 
 
 def letter_vectors() -> np.ndarray:
