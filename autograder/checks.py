@@ -147,6 +147,23 @@ class LearnerBase:
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
         raise NotImplementedError
 
+    def shared(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """compute() once per learner (and submission), then the same answer for every check.
+
+        Lets several checks judge one costly draw, e.g. the first letters and the lengths
+        of the same sampled words. What compute() raised is raised again each time.
+        """
+        memo = self.__dict__.setdefault("_shared", {})
+        if key not in memo:
+            try:
+                memo[key] = (True, compute())
+            except Exception as exc:  # a Fail or a learner problem: every sharer sees it
+                memo[key] = (False, exc)
+        ok, result = memo[key]
+        if not ok:
+            raise result
+        return result
+
     def __getattr__(self, function: str) -> Callable[..., Any]:
         if function.startswith("_"):
             raise AttributeError(function)
