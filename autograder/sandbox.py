@@ -138,7 +138,10 @@ def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
                 "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"):
         args += ["--ro-bind-try", etc, etc]
     package_root = str(PACKAGE_ROOT)
-    roots = [r for r in python_roots() if r != package_root and not _under(r, ["/usr"])]
+    # never bind /tmp itself (or /): that would cover the private tmpfs with the real /tmp,
+    # e.g. when a script in /tmp puts /tmp on sys.path; roots *inside* /tmp are fine
+    roots = [r for r in python_roots() if r != package_root and not _under(r, ["/usr"])
+             and not _under("/tmp", [r])]
     for root in roots:
         args += ["--ro-bind", root, root]
     bound = ["/usr", *roots]

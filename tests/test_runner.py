@@ -258,3 +258,17 @@ def test_a_graded_name_taken_from_mindlab_core_earns_nothing(tmp_path, correct):
     assert any("data_row" in line and "mindlab_core.bigram" in line for line in report.integrity)
     assert all(t.score == 0 for tool in report.tools for t in tool.tests
                if t.function == "data_row")
+
+
+def test_bwrap_never_covers_its_private_tmp_with_the_real_one(monkeypatch):
+    """A script run from /tmp puts /tmp on sys.path: the sandbox must keep its own /tmp."""
+    import sys
+
+    from autograder.labs import get_lab
+    from autograder.sandbox import bwrap_command
+
+    monkeypatch.setattr(sys, "path", ["/tmp", "/", *sys.path])
+    args = bwrap_command(["true"], get_lab("lab01"))
+    pairs = list(zip(args, args[1:], args[2:]))
+    assert ("--ro-bind", "/tmp", "/tmp") not in pairs
+    assert ("--ro-bind", "/", "/") not in pairs
