@@ -221,13 +221,15 @@ def same_value(a: Any, b: Any) -> bool:
 
 def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
                   kwargs: dict, rng_cache: dict | None = None,
-                  trace: Callable[[BaseException], str] | None = None) -> Outcome:
+                  trace: Callable[[BaseException], str] | None = None,
+                  watch: bool = True) -> Outcome:
     """Call namespace[function] with every *other* graded function swapped for the reference.
 
     This is what grades each function on its own: a learner's read_row that calls
     their buggy softmax gets the reference softmax during the call. `reference` maps
     graded names to reference functions ({} means: no swapping). The caller's
-    arguments are copied in, and compared afterwards to report mutation.
+    arguments are copied in, and compared afterwards to report mutation (`watch=False`
+    skips that: repeated calls report values only, and it halves their cost).
     `trace(exc)`, when given, renders what the call raised for Raised.traceback.
     Runs learner code: only ever call it inside the worker (or for local checks).
     """
@@ -236,8 +238,8 @@ def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
         raise MissingFunction(function)
     real_args = materialize(args, rng_cache)
     real_kwargs = materialize(kwargs, rng_cache)
-    before_args = _snapshot(real_args)
-    before_kwargs = _snapshot(real_kwargs)
+    before_args = _snapshot(real_args) if watch else ()
+    before_kwargs = _snapshot(real_kwargs) if watch else {}
     saved = {}
     for name, ref in reference.items():
         if name != function:
@@ -301,7 +303,8 @@ class LocalLearner(LearnerBase):
         cache: dict[int, np.random.Generator] = {}
         values = []
         for _ in range(times):
-            outcome = call_isolated(self.namespace, self.reference, function, args, kwargs, cache)
+            outcome = call_isolated(self.namespace, self.reference, function, args, kwargs, cache,
+                                    watch=False)
             if outcome.raised is not None:
                 raise LearnerRaised(function, outcome.raised)
             values.append(wire.roundtrip(outcome.value))

@@ -618,7 +618,8 @@ class Worker:
                   if f.filename in self.learner_files]
         return "".join(traceback.format_list(frames))[-3000:]  # the judge adds the last line
 
-    def _one_call(self, function: str, args, kwargs, cache) -> checks.Outcome:
+    def _one_call(self, function: str, args, kwargs, cache,
+                  watch: bool = True) -> checks.Outcome:
         """call_isolated with the tripwire set on the reference of `function`."""
         z = self.z
         ref = z.refs.get(function)
@@ -627,7 +628,7 @@ class Worker:
             ref.__code__ = self.tripwires[function]
         try:
             return checks.call_isolated(self.namespace, z.refs, function, args, kwargs,
-                                        cache, trace=self._trace)
+                                        cache, trace=self._trace, watch=watch)
         except SystemExit as exc:  # exit() inside a graded function: report it, keep serving
             return checks.Outcome(raised=checks.Raised(("builtins.SystemExit",
                                                         "builtins.BaseException"),
@@ -664,7 +665,7 @@ class Worker:
         last = time.monotonic()
         for _ in range(int(request["times"])):
             try:
-                outcome = self._one_call(function, args, kwargs, cache)
+                outcome = self._one_call(function, args, kwargs, cache, watch=False)
             except checks.MissingFunction:
                 return {"kind": "missing"}
             if outcome.raised is not None:
