@@ -11,18 +11,19 @@ LAB_OPTION = click.option("--lab", default="lab01", show_default=True,
 
 
 class Main(click.Group):
-    """The command group; in a student handout (autograder/release.py) the instructor
-    commands' modules are left out, and calling one says so instead of a traceback."""
+    """The command group; a student handout (autograder/release.py) leaves out the
+    instructor commands' modules and the labs' reference answers, and calling a command
+    that needs them says so instead of a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("autograder."):
+            if not (exc.name or "").startswith(("autograder.", "mindlab_core.lab")):
                 raise
             raise click.ClickException(
-                f"`mindlab {ctx.invoked_subcommand}` is for instructors: this student install "
-                f"of mindlab does not include it ({exc.name}).") from None
+                f"`mindlab {ctx.invoked_subcommand}` needs mindlab's full install (the "
+                f"instructor's): this student install does not include {exc.name}.") from None
 
 
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})

@@ -59,26 +59,27 @@ def _py_files(folder: Path) -> Iterator[Path]:
     return iter(sorted(p for p in folder.glob("*.py") if p.is_file()))
 
 
-def _suite_imports(source: str, lab_id: str) -> set[str]:
-    """Helper modules of the lab's suite package that `source` imports.
+def _suite_imports(source: str) -> set[tuple[str, str]]:
+    """(lab, module) for every suite module that `source` imports, of any lab.
 
     >>> sorted(_suite_imports("from autograder.suites.lab01 import inputs\\n"
-    ...                       "from autograder.suites.lab01.calls import value", "lab01"))
-    ['calls', 'inputs']
+    ...                       "from autograder.suites.lab02.calls import value"))
+    [('lab01', 'inputs'), ('lab02', 'calls')]
     """
-    package = f"autograder.suites.{lab_id}"
-    found: set[str] = set()
+    prefix = "autograder.suites."
+    found: set[tuple[str, str]] = set()
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == package:
-                found |= {alias.name for alias in node.names}
-            elif node.module.startswith(package + "."):
-                found.add(node.module[len(package) + 1:].split(".")[0])
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(prefix):
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
+            names.append(str(node.module))
         elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.startswith(package + "."):
-                    found.add(alias.name[len(package) + 1:].split(".")[0])
-    return found - {"public", "hidden"}
+            names = [alias.name for alias in node.names if alias.name.startswith(prefix)]
+        for name in names:
+            parts = name[len(prefix):].split(".")
+            if len(parts) >= 2:
+                found.add((parts[0], parts[1]))
+    return found
 
 
 def _is_reference(relative: Path, lab: Lab) -> bool:
@@ -123,7 +124,7 @@ def handout_files(lab: Lab, grader: bool = False) -> dict[Path, Path]:
         if grader or source.name not in INSTRUCTOR_ONLY:
             files[Path("autograder", source.name)] = source
     files[Path("autograder", "suites", "__init__.py")] = tools / "suites" / "__init__.py"
-    files.update(_suite_files(lab, tools / "suites" / lab.id, grader))
+    files.update(_suite_files(lab, tools / "suites", grader))
     files[Path("mindlab_labs", "__init__.py")] = Path(mindlab_labs.__file__).resolve()
     if grader:
         return {rel: src for rel, src in files.items()
@@ -131,35 +132,67 @@ def handout_files(lab: Lab, grader: bool = False) -> dict[Path, Path]:
     for suffix in (".py", ".ipynb"):
         files[Path("mindlab_labs", "exercises", f"{lab.id}{suffix}")] = \
             lab_file("exercises", lab.id, suffix)
-    return {rel: src for rel, src in files.items() if not _is_reference(rel, lab)}
+    return {rel: src for rel, src in files.items()
+            if not _is_reference(rel, lab) and not _needs_reference(src)}
 
 
-def _suite_files(lab: Lab, suite: Path, grader: bool) -> dict[Path, Path]:
-    """The lab's suite: all of it for the grader; else the public checks and the helper
-    modules they import (found by reading their imports, so hints.py stays out)."""
-    base = Path("autograder", "suites", lab.id)
+def _needs_reference(source: Path) -> bool:
+    """True for a module that imports some lab's reference at its top level (e.g.
+    mindlab_core/lab02/findings.py): it cannot even be imported without the answers."""
+    if source.suffix != ".py":
+        return False
+    references = {lab.reference for lab in LABS.values()}
+    for node in ast.parse(source.read_text(encoding="utf-8")).body:
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # from . import reference  (inside mindlab_core.lab02)
+                base = ".".join([*_anchor(source, node.level), *filter(None, [base])])
+            names = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        if references & set(names):
+            return True
+    return False
+
+
+def _anchor(source: Path, level: int) -> list[str]:
+    """The package a relative import of `level` dots starts from, as name parts."""
+    parts = []
+    folder = source.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return parts[:len(parts) - level + 1]
+
+
+def _suite_files(lab: Lab, suites: Path, grader: bool) -> dict[Path, Path]:
+    """The lab's suites (public; hidden too for the grader) and every helper module they
+    import, of any lab, found by reading their imports: hints.py, used by hidden checks
+    only, stays out of a handout; lab01's calls.py comes along with lab02's checks."""
     kinds = ("public", "hidden") if grader else ("public",)
     for kind in kinds:
-        if not (suite / kind).is_dir():
-            raise ReleaseError(f"{lab.id} has no {kind} suite ({suite / kind}): write its "
-                               f"{kind} checks first.")
-    if grader:
-        return {base / p.relative_to(suite): p for p in sorted(suite.rglob("*.py"))
-                if "__pycache__" not in p.parts and p.name != "conftest.py"}
-    files = {base / "public" / p.name: p for p in _py_files(suite / "public")}
-    wanted = {"__init__"}
-    for source in files.values():
-        wanted |= _suite_imports(source.read_text(encoding="utf-8"), lab.id)
-    done: set[str] = set()
-    while wanted - done:  # helpers may import other helpers
-        name = sorted(wanted - done)[0]
-        done.add(name)
-        source = suite / f"{name}.py"
-        if not source.is_file():
-            raise ReleaseError(f"the public suite of {lab.id} imports {name}, but {source} "
-                               "is missing.")
-        files[base / source.name] = source
-        wanted |= _suite_imports(source.read_text(encoding="utf-8"), lab.id)
+        if not (suites / lab.id / kind).is_dir():
+            raise ReleaseError(f"{lab.id} has no {kind} suite ({suites / lab.id / kind}): "
+                               f"write its {kind} checks first.")
+    files: dict[Path, Path] = {}
+    todo, done = {(lab.id, kind) for kind in kinds}, set()
+    while todo - done:
+        suite_lab, name = min(todo - done)
+        done.add((suite_lab, name))
+        if name == "hidden" and not grader:
+            raise ReleaseError(f"a public check of {lab.id} imports the hidden suite of "
+                               f"{suite_lab}: public checks must stand on their own.")
+        folder = suites / suite_lab
+        sources = [folder / "__init__.py"]
+        sources += (list(_py_files(folder / name)) if name in ("public", "hidden")
+                    else [folder / f"{name}.py"])
+        for source in sources:
+            if not source.is_file():
+                raise ReleaseError(f"the {lab.id} checks import {source.stem} of "
+                                   f"{suite_lab}, but {source} is missing.")
+            files[Path("autograder", "suites") / source.relative_to(suites)] = source
+            todo |= _suite_imports(source.read_text(encoding="utf-8"))
     return files
 
 

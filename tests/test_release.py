@@ -23,6 +23,7 @@ from doc_commands import argv, blocks
 from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
+from autograder.labs import LABS, get_lab
 from autograder.release import HANDOUT_PACKAGE, MARKERS, audit, build
 from autograder.suites.lab01 import hidden, public
 from mindlab_labs import lab_file
@@ -95,7 +96,7 @@ def test_no_solution_marker_hidden_suite_or_reference_in_the_handout(handout: Pa
         for marker in MARKERS:
             assert marker not in text, f"{path} holds {marker}"
         assert "grade_tool(" not in text or path.name in ("notebook.py", "checkcell.py")
-    assert audit(handout, __import__("autograder.labs").labs.get_lab("lab01")) == []
+    assert audit(handout, get_lab("lab01")) == []
 
 
 def test_no_solution_body_or_hidden_check_text_in_the_handout(handout: Path):
@@ -122,7 +123,7 @@ def test_audit_catches_a_leak(handout: Path, tmp_path: Path):
     shutil.copytree(handout, copy)
     (copy / "extra.py").write_text("def f():\n    ### BEGIN SOLUTION\n    return 1\n")
     (copy / HANDOUT_PACKAGE / "mindlab_core" / "lab01.py").write_text("")
-    problems = audit(copy, __import__("autograder.labs").labs.get_lab("lab01"))
+    problems = audit(copy, get_lab("lab01"))
     assert any("extra.py" in p and "BEGIN SOLUTION" in p for p in problems)
     assert any("lab01.py" in p and "reference" in p for p in problems)
 
@@ -223,7 +224,26 @@ def test_installed_handout_says_what_needs_the_full_install(venv: Path, tmp_path
     tour = _run(venv, ["mindlab", "tour"], tmp_path)
     assert tour.returncode == 1 and "full install" in tour.stderr
     sync = _run(venv, ["mindlab", "sync"], tmp_path)
-    assert sync.returncode == 1 and "for instructors" in sync.stderr
+    assert sync.returncode == 1 and "full install" in sync.stderr
     assert "Traceback" not in tour.stderr + sync.stderr
     version = _run(venv, ["mindlab", "--version"], tmp_path)
     assert "handout" in version.stdout
+
+
+@pytest.mark.parametrize("lab", sorted(lab for lab in LABS if lab_file("masters", lab).is_file()))
+def test_every_labs_handout_leaves_out_every_reference(lab: str, tmp_path: Path):
+    """Each lab's handout: audited clean, no lab's reference, no module that imports one
+    (lab02's findings.py), no other lab's models; shared suite helpers come along."""
+    out = tmp_path / lab
+    build(out, lab)
+    files = {p.relative_to(out / HANDOUT_PACKAGE).as_posix()
+             for p in (out / HANDOUT_PACKAGE).rglob("*.py")}
+    assert audit(out, get_lab(lab)) == []
+    for other in LABS.values():
+        assert other.reference.replace(".", "/") + ".py" not in files
+        if other.id != lab:
+            assert not [f for f in files if f.startswith(f"mindlab_core/{other.id}")]
+    assert not [f for f in files if f.endswith("findings.py")]
+    for source in files:  # every suite module a public check imports is shipped
+        if source.startswith("autograder/suites/"):
+            assert "/hidden/" not in source and not source.endswith(("hints.py", "stats.py"))
