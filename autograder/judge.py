@@ -7,7 +7,6 @@ process across the plain-data channel, or a LocalLearner in a notebook).
 from __future__ import annotations
 
 import importlib
-import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,7 +55,7 @@ def checks_of(module: ModuleType) -> list[Check]:
     """The module's checks in the order they are written."""
     found = [Check(fn, fn.mindlab_check) for fn in vars(module).values()
              if callable(fn) and hasattr(fn, "mindlab_check")]
-    return sorted(found, key=lambda c: inspect.getsourcelines(c.fn)[1])
+    return sorted(found, key=lambda c: c.fn.__code__.co_firstlineno)  # no source read
 
 
 def explain(problem: LearnerProblem) -> str:
