@@ -498,12 +498,18 @@ def open_learner(path: Path | str, lab: str | Lab = "lab01", isolation: str = "p
 
 
 def suites_hash(lab: str, suite: str | None = None) -> str:
-    """sha256 over the lab's suite files (paths and bytes), or one suite's ('public'/'hidden')."""
-    root = PACKAGE_ROOT / "autograder" / "suites" / get_lab(lab).id
+    """sha256 over the lab's suite files (paths and bytes), or one suite's ('public'/'hidden').
+
+    Always counted too: the helper modules a suite may import, i.e. every lab's shared
+    files (suites/<lab>/*.py) and suites/*.py, so a changed hint or input changes the hash.
+    """
+    suites = PACKAGE_ROOT / "autograder" / "suites"
+    root = suites / get_lab(lab).id
     base = root / suite if suite else root
+    files = set(base.rglob("*.py")) | set(suites.glob("*.py")) | set(suites.glob("*/*.py"))
     digest = hashlib.sha256()
-    for file in sorted(base.rglob("*.py")):
-        digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+    for file in sorted(files):
+        digest.update(file.relative_to(suites).as_posix().encode() + b"\0")
         digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()
 
