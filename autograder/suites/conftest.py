@@ -14,18 +14,32 @@ def pytest_addoption(parser):
     parser.addoption("--submission", default=None, help="learner file to check")
 
 
+@pytest.fixture(scope="session")
+def _learners(request):
+    """One learner per lab for the whole run: the submission is loaded once, not per check."""
+    import contextlib
+
+    opened: dict = {}
+    with contextlib.ExitStack() as stack:
+        def learner_for(lab):
+            if lab.id not in opened:
+                path = request.config.getoption("--submission")
+                if path is None:
+                    import importlib
+
+                    opened[lab.id] = LocalLearner(vars(importlib.import_module(lab.reference)))
+                else:
+                    from autograder.runner import open_learner  # the isolated worker
+
+                    opened[lab.id] = stack.enter_context(open_learner(path, lab))
+            return opened[lab.id]
+
+        yield learner_for
+
+
 @pytest.fixture
-def learner(request):
+def learner(request, _learners):
     from autograder.labs import LABS
 
-    path = request.config.getoption("--submission")
     lab = next(lab for lab in LABS.values() if f"/{lab.id}/" in str(request.path))
-    if path is None:
-        import importlib
-
-        yield LocalLearner(vars(importlib.import_module(lab.reference)))
-        return
-    from autograder.runner import open_learner  # the isolated worker
-
-    with open_learner(path, lab) as worker:
-        yield worker
+    return _learners(lab)
