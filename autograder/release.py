@@ -13,7 +13,7 @@ writes
         mindlab_labs/exercises/             the exercise files (for `mindlab check` defaults)
 
 What stays out: the solutions and the masters (mindlab_labs), every hidden suite, the
-suite helpers only hidden suites import (e.g. hints.py), the instructor tools (sync,
+suite helpers only hidden suites import (e.g. common/hints.py), the instructor tools (sync,
 release, batch grading) and the reference module of every lab (`mindlab_core.lab01`,
 ...). Without the reference, `mindlab check` runs each function with the learner's own
 helpers (no reference swapping) and `mindlab tour` says it needs the full install.
@@ -60,7 +60,7 @@ def _py_files(folder: Path) -> Iterator[Path]:
 
 
 def _suite_imports(source: str) -> set[tuple[str, str]]:
-    """(lab, module) for every suite module that `source` imports, of any lab.
+    """(lab, module) for every suite module that `source` imports, of any lab (or common).
 
     >>> sorted(_suite_imports("from autograder.suites.lab01 import inputs\\n"
     ...                       "from autograder.suites.lab02.calls import value"))
@@ -168,8 +168,8 @@ def _anchor(source: Path, level: int) -> list[str]:
 
 def _suite_files(lab: Lab, suites: Path, grader: bool) -> dict[Path, Path]:
     """The lab's suites (public; hidden too for the grader) and every helper module they
-    import, of any lab, found by reading their imports: hints.py, used by hidden checks
-    only, stays out of a handout; lab01's calls.py comes along with lab02's checks."""
+    import, of any lab or common/, found by reading their imports: common/hints.py, used
+    by hidden checks only, stays out of a handout; common/calls.py comes along."""
     kinds = ("public", "hidden") if grader else ("public",)
     for kind in kinds:
         if not (suites / lab.id / kind).is_dir():

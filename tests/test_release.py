@@ -212,7 +212,8 @@ def test_installed_handout_imports_no_answers(venv: Path, tmp_path: Path):
              "        print('absent', name)\n")
     names = ["mindlab_core.lab01", "mindlab_core.lab02.reference", "mindlab_labs.solutions",
              "mindlab_labs.masters", "solutions", "labs", "autograder.suites.lab01.hidden",
-             "autograder.suites.lab01.hints", "autograder.generate"]
+             "autograder.suites.lab01.hints", "autograder.suites.common.hints",
+             "autograder.generate"]
     result = _run(venv, [str(venv / "bin" / "python"), "-c", probe, *names], tmp_path)
     assert result.returncode == 0, result.stderr
     assert str(venv) in result.stdout.splitlines()[0]  # the handout's own mindlab_core

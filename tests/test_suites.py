@@ -14,7 +14,7 @@ from mistakes import namespace, reference_functions, submission_source
 
 from autograder.checks import LocalLearner
 from autograder.judge import checks_of, run_lab, suite_modules
-from autograder.labs import LAB01
+from autograder.labs import LAB01, LABS
 from autograder.suites.lab01 import inputs, stats
 from mindlab_core import lab01 as ref
 
@@ -47,15 +47,27 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_public_suites_and_their_helpers_never_import_the_reference():
-    files = list((SUITES / "public").glob("*.py"))
-    helpers = {f"autograder.suites.lab01.{name}" for f in files for name in ("inputs", "calls",
-               "hints", "stats") if f"autograder.suites.lab01.{name}" in _imports(f)}
-    files += [SUITES / f"{module.rsplit('.', 1)[1]}.py" for module in helpers]
-    for path in files:
-        leaked = {m for m in _imports(path) if m.startswith("mindlab_core.lab01")
-                  or m in ("mindlab_core.lab01",) or m.endswith("suites.lab01.hidden")}
+@pytest.mark.parametrize("lab", sorted(LABS))
+def test_public_suites_and_their_helpers_never_import_the_reference(lab):
+    """Public checks and every suite helper they import, followed to the end (lab02's checks
+    -> lab02/calls.py -> common/calls.py): no lab's reference, no hidden suite, no hints."""
+    references = {other.reference for other in LABS.values()}
+    todo, seen = list((SUITES.parent / lab / "public").glob("*.py")), set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        imports = _imports(path)
+        leaked = {m for m in imports if any(m == r or m.startswith(f"{r}.") for r in references)
+                  or m.startswith("mindlab_core.lab01") or ".hidden" in m
+                  or m.endswith("suites.common.hints")}
         assert not leaked, f"{path.name} imports {leaked}"
+        for module in imports:
+            if module.startswith("autograder.suites."):
+                helper = SUITES.parent.joinpath(*module.split(".")[2:]).with_suffix(".py")
+                todo += [helper] if helper.is_file() else []
+    assert SUITES.parent / "common" / "calls.py" in seen  # the walk did follow helpers
 
 
 # ---------------------------------------------------------------- statistics

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, check, expect_array, expect_float
+from autograder.suites.common.hints import mistake, quietly, same
 from autograder.suites.lab01 import inputs
 from autograder.suites.lab01.calls import expect_bad_letters_rejected, value
-from autograder.suites.lab01.hints import mistake, quietly, same
 from mindlab_core import lab01 as ref
 from mindlab_core.tokens import index
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_str
+from autograder.suites.common.calls import expect_value_error
+from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import (
-    expect_bad_letters_rejected,
-    expect_value_error,
-    value,
-)
-from autograder.suites.lab01.hints import mistake, same
+from autograder.suites.lab01.calls import expect_bad_letters_rejected, value
 from autograder.suites.lab01.stats import consistent
 from mindlab_core import lab01 as ref
 from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index

@@ -9,8 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_str
+from autograder.suites.common.calls import expect_value_error
 from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import expect_value_error, value
+from autograder.suites.lab01.calls import value
 
 TOOL = "tool02"
 

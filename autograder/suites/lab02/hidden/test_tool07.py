@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_float
-from autograder.suites.lab01.hints import mistake, same
+from autograder.suites.common.calls import expect_value_error
+from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab02 import inputs
-from autograder.suites.lab02.calls import expect_value_error, value
+from autograder.suites.lab02.calls import value
 from mindlab_core.lab02 import reference as ref
 
 TOOL = "tool07"

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, check, expect_array, expect_float
-from autograder.suites.lab02.calls import expect_value_error, value
+from autograder.suites.common.calls import expect_value_error
+from autograder.suites.lab02.calls import value
 
 TOOL = "tool04"
 

@@ -1,0 +1,88 @@
+"""Calling a learner's function from a check: fresh copies in, problems out as feedback.
+
+    out = outcome(learner, "sample_word", W, Rng(1))   # the full Outcome (raised, mutated)
+    got = value(learner, "project", X, d, changed=lab_changed)  # the result, or a Fail
+
+Every argument is deep-copied before every call (arrays, and the dicts, lists and tuples
+holding them, e.g. a model's params), so a function that writes into its input never
+spoils a check's constants (across the worker channel they are copies anyway). What a
+lab says about a changed input names that lab's parameters, so each lab's calls.py
+passes its own `changed` (see `inputs_changed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograder.checks import Fail, Learner, LearnerRaised, Outcome, describe
+
+# feedback for a call that wrote into its inputs: changed(function, outcome.mutated)
+Changed = Callable[[str, tuple], str]
+
+
+def fresh(value: Any) -> Any:
+    """A writable deep copy of arrays, and of the dicts and lists that hold them (models).
+
+    >>> W = np.zeros(2); params = {"W": W}
+    >>> fresh(params)["W"] is W, fresh((W, "q"))[1]
+    (False, 'q')
+    """
+    if isinstance(value, np.ndarray):
+        return np.array(value)
+    if type(value) is dict:
+        return {k: fresh(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(fresh(v) for v in value)
+    return value
+
+
+def outcome(learner: Learner, function: str, *args: Any, **kwargs: Any) -> Outcome:
+    """One call with fresh copies of every argument: a check's constants are never spoiled."""
+    return learner.call(function, *fresh(args), **fresh(kwargs))
+
+
+def inputs_changed(function: str, mutated: tuple, names: tuple[str, ...], advice: str) -> str:
+    """Feedback for a call that wrote into its inputs, naming them from the parameter names.
+
+    >>> inputs_changed("f", (0, "k"), ("X", "k"), "work on a copy.")
+    'f changed its input X, k in place, but every function must leave its inputs unchanged: work on a copy.'
+    """  # noqa: E501 (a doctest's output is one line)
+    which = ", ".join(names[m] if isinstance(m, int) and m < len(names) else str(m)
+                      for m in mutated)
+    return (f"{function} changed its input {which} in place, but every function must leave "
+            f"its inputs unchanged: {advice}")
+
+
+def value(learner: Learner, function: str, *args: Any,
+          on_raise: Callable[[Outcome], str | None] | None = None,
+          changed: Changed | None = None, **kwargs: Any) -> Any:
+    """The learner's result; LearnerRaised (or on_raise's hint) if it raised; with `changed`,
+    Fail(changed(function, mutated)) if the call wrote into its inputs.
+
+    When the call raises, `on_raise(outcome)` may return a specific hint (a Fail);
+    otherwise LearnerRaised lets the judge write the general feedback.
+    """
+    out = outcome(learner, function, *args, **kwargs)
+    if out.raised is not None:
+        hint = on_raise(out) if on_raise is not None else None
+        if hint:
+            raise Fail(hint)
+        raise LearnerRaised(function, out.raised)
+    if changed is not None and out.mutated:
+        raise Fail(changed(function, out.mutated))
+    return out.value
+
+
+def expect_value_error(learner: Learner, function: str, args: tuple, what: str,
+                       kwargs: dict | None = None, hint: str = "") -> None:
+    """Fail unless function(*args) raises ValueError; `what` names the bad input."""
+    out = outcome(learner, function, *args, **(kwargs or {}))
+    if out.raised is None:
+        raise Fail(f"{function} returned {describe(out.value)} for {what}, but it should "
+                   "raise ValueError there." + (f" {hint}" if hint else ""))
+    if not out.raised.is_a(ValueError):
+        raise Fail(f"{function} raised {out.raised.type_name} for {what}; raise ValueError "
+                   "yourself for it (a clear message saying what is allowed helps).")
