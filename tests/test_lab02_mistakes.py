@@ -7,54 +7,54 @@ names the mistake); a submission is the reference source with that file appended
 
 from __future__ import annotations
 
-import ast
 import functools
 import warnings
-from pathlib import Path
 
 import pytest
+from mistakes import library, namespace, reference_functions, submission_source, wrong_function
 
 from autograder.checks import LocalLearner
 from autograder.judge import checks_of, run_lab, suite_modules
 from autograder.labs import LAB02
 from autograder.report import ToolResult
-from mindlab_core.lab02 import reference
 
-ROOT = Path(__file__).resolve().parents[1]
-MISTAKES = {p.stem: p for p in sorted((ROOT / "tests" / "mistakes" / "lab02").glob("*.py"))}
+MISTAKES = library("lab02")
 TOOL_OF = {fn: tool for tool in LAB02.tools for fn in tool.functions}
 
-
-def wrong_function(path: Path) -> str:
-    defined = [n.name for n in ast.parse(path.read_text()).body if isinstance(n, ast.FunctionDef)]
-    graded = [name for name in defined if name in LAB02.functions]
-    assert len(graded) == 1 and len(defined) == 1, f"{path.name} defines {defined}"
-    return graded[0]
-
-
-def submission_source(mistake: Path | None) -> str:
-    """The reference as a stand-alone file, then the mistake's wrong function (if any)."""
-    source = (ROOT / "mindlab_core" / "lab02" / "reference.py").read_text()
-    source = source.replace("from ..tokens import", "from mindlab_core.tokens import")
-    return source if mistake is None else f"{source}\n\n{mistake.read_text()}"
+# mistakes so basic that the public suite (what learners run themselves) must catch them:
+# a wrong formula, axis, offset or missing term, each visible on a hand-computed example
+BASIC = (
+    "mean_difference_direction_reversed", "mean_difference_direction_not_normalised",
+    "project_no_normalise", "project_cosine", "cosine_similarity_one_norm",
+    "cosine_similarity_abs",
+    "make_contexts_no_end", "make_contexts_short_padding", "run_with_cache_no_residual",
+    "run_with_cache_no_embedding", "logit_lens_no_bias", "logit_lens_softmax",
+    "cross_entropy_sum", "cross_entropy_log2",
+    "causal_attention_mask_after_softmax", "causal_attention_strict_mask",
+    "repeated_tokens_two_draws", "prev_token_score_main_diagonal",
+    "prev_token_score_divides_by_T", "induction_score_copy_offset", "find_heads_head_first",
+    "ablate_head_whole_layer", "ablate_head_zeroes_values",
+    "sparse_features_flipped", "toy_forward_no_relu", "importance_loss_unweighted",
+    "feature_dimensionality_rows", "sae_encode_no_centering", "sae_decode_no_bias",
+    "sae_loss_no_l1", "best_cosines_per_learned_row",
+)
 
 
 @functools.cache
 def graded(mistake: str | None, suite: str) -> dict[str, ToolResult]:
-    ns: dict = {"__name__": "submission"}
-    exec(compile(submission_source(MISTAKES[mistake] if mistake else None), "submission.py",
-                 "exec"), ns)
-    refs = {name: getattr(reference, name) for name in LAB02.functions}
-    with warnings.catch_warnings():
+    """{tool id: result} of one submission (reference + mistake), run in this process."""
+    source = submission_source(MISTAKES[mistake] if mistake else None, lab="lab02")
+    learner = LocalLearner(namespace(source), reference_functions("lab02"))
+    with warnings.catch_warnings():  # overflow and nan are what some mistakes are about
         warnings.simplefilter("ignore", RuntimeWarning)
-        return {tool.id: tool for tool in run_lab(LAB02, suite, LocalLearner(ns, refs))}
+        return {tool.id: tool for tool in run_lab(LAB02, suite, learner)}
 
 
 def test_the_library_holds_at_least_30_mistakes_covering_every_function():
     assert len(MISTAKES) >= 30
     for path in MISTAKES.values():
         assert path.read_text().startswith('"""'), f"{path.name}: a docstring names the mistake"
-    assert {wrong_function(p) for p in MISTAKES.values()} == set(LAB02.functions)
+    assert {wrong_function(p, "lab02") for p in MISTAKES.values()} == set(LAB02.functions)
 
 
 @pytest.mark.parametrize("suite", ["public", "hidden"])
@@ -68,7 +68,7 @@ def test_the_reference_gets_full_marks(suite):
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))
 def test_a_mistake_loses_points_in_its_own_tool_only(name):
-    function = wrong_function(MISTAKES[name])
+    function = wrong_function(MISTAKES[name], "lab02")
     own = TOOL_OF[function].id
     tools = graded(name, "hidden")
     assert tools[own].score < tools[own].max_score, f"{name} passes every hidden check"
@@ -95,3 +95,17 @@ def test_every_hidden_check_is_failed_by_some_mistake():
 def test_each_hidden_tool_is_worth_its_points():
     for tool_id, module in suite_modules(LAB02, "hidden").items():
         assert sum(c.info.points for c in checks_of(module)) == LAB02.tool(tool_id).points
+
+
+@pytest.mark.parametrize("name", BASIC)
+def test_the_public_suite_catches_basic_mistakes(name):
+    own = TOOL_OF[wrong_function(MISTAKES[name], "lab02")].id
+    tool = graded(name, "public")[own]
+    assert tool.score < tool.max_score, f"the public suite misses {name}"
+
+
+def test_the_public_suite_never_blames_another_tool():
+    for name in MISTAKES:
+        own = TOOL_OF[wrong_function(MISTAKES[name], "lab02")].id
+        for tool in graded(name, "public").values():
+            assert tool.id == own or tool.score == tool.max_score, (name, tool.id)

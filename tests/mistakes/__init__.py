@@ -1,54 +1,76 @@
 """The mistake library: one typical learner mistake per file, and whole submissions made of them.
 
-Each `lab01/<name>.py` defines ONE graded function the wrong way (its docstring names
-the mistake). A submission is the reference source with that file appended, so the
-wrong definition replaces the right one; it is plain source text, so it can be run in
-this process (LocalLearner) or written to a file for the isolated runner:
+Each `<lab>/<name>.py` (lab01/, lab02/) defines ONE graded function of that lab the wrong
+way (its docstring names the mistake). A submission is the lab's reference source with
+that file appended, so the wrong definition replaces the right one; it is plain source
+text, so it can be run in this process (LocalLearner) or written to a file for the
+isolated runner:
 
-    source = submission_source(MISTAKES["softmax_wrong_axis"])
+    source = submission_source(MISTAKES["softmax_wrong_axis"])             # lab01
     learner = LocalLearner(namespace(source), reference_functions())
+    source = submission_source(library("lab02")["project_cosine"], lab="lab02")
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
-from autograder.labs import LAB01
+from autograder.labs import get_lab
 
 ROOT = Path(__file__).resolve().parents[2]
-MISTAKES = {p.stem: p for p in sorted((Path(__file__).parent / "lab01").glob("*.py"))}
+RELATIVE = re.compile(r"^from (\.+)(\w*)", re.M)  # from .tokens / from ..tokens / from . import
 
 
-def wrong_function(path: Path) -> str:
+def library(lab: str = "lab01") -> dict[str, Path]:
+    """{mistake name: file} of one lab, sorted by name."""
+    return {p.stem: p for p in sorted((Path(__file__).parent / lab).glob("*.py"))}
+
+
+MISTAKES = library("lab01")
+
+
+def wrong_function(path: Path, lab: str = "lab01") -> str:
     """The one graded function a mistake file defines (ValueError if not exactly one)."""
     tree = ast.parse(path.read_text())
     defined = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
-    graded = [name for name in defined if name in LAB01.functions]
+    graded = [name for name in defined if name in get_lab(lab).functions]
     if len(graded) != 1 or len(defined) != 1:
         raise ValueError(f"{path.name} should define exactly one graded function, got {defined}")
     return graded[0]
 
 
-def reference_source() -> str:
-    """The reference core's lab01.py as a stand-alone file (its relative import made absolute)."""
-    text = (ROOT / "mindlab_core" / "lab01.py").read_text()
-    return text.replace("from .tokens import", "from mindlab_core.tokens import")
+def reference_source(lab: str = "lab01") -> str:
+    """The lab's reference module as a stand-alone file, its relative imports made absolute.
+
+    mindlab_core/lab01.py's `from .tokens import` and mindlab_core/lab02/reference.py's
+    `from ..tokens import` both become `from mindlab_core.tokens import`.
+    """
+    module = get_lab(lab).reference
+    package = module.split(".")[:-1]  # the reference is a module, not a package
+
+    def absolute(match: re.Match) -> str:
+        base = package[:len(package) - len(match[1]) + 1]
+        return "from " + ".".join([*base, *filter(None, [match[2]])])
+
+    text = (ROOT / (module.replace(".", "/") + ".py")).read_text()
+    return RELATIVE.sub(absolute, text)
 
 
-def submission_source(mistake: Path | None = None) -> str:
-    """A full submission: the reference functions, then the mistake's wrong one (if any)."""
-    source = reference_source()
+def submission_source(mistake: Path | None = None, lab: str = "lab01") -> str:
+    """A full submission: the lab's reference functions, then the mistake's wrong one (if any)."""
+    source = reference_source(lab)
     if mistake is None:
         return source
     return f"{source}\n\n# ---------------- the mistake: {mistake.stem}\n{mistake.read_text()}"
 
 
-def write_submission(mistake: Path | None, folder: Path) -> Path:
+def write_submission(mistake: Path | None, folder: Path, lab: str = "lab01") -> Path:
     """The submission as a .py file in folder, named after the mistake."""
     path = folder / f"{mistake.stem if mistake else 'reference'}.py"
-    path.write_text(submission_source(mistake))
+    path.write_text(submission_source(mistake, lab))
     return path
 
 
@@ -59,7 +81,7 @@ def namespace(source: str) -> dict:
     return ns
 
 
-def reference_functions() -> dict:
+def reference_functions(lab: str = "lab01") -> dict:
     """{graded name: reference function}, what call_isolated swaps in for the others."""
-    module = importlib.import_module(LAB01.reference)
-    return {name: getattr(module, name) for name in LAB01.functions}
+    module = importlib.import_module(get_lab(lab).reference)
+    return {name: getattr(module, name) for name in get_lab(lab).functions}
