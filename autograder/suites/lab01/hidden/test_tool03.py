@@ -255,6 +255,10 @@ def test_greedy_decode_writes_the_models_favourite_word(learner):
             raise Fail(f"greedy_decode gave a {len(got)}-letter word on a model whose greedy "
                        "walk never reaches '.': with the default max_len=50 it should stop at "
                        "exactly 50 letters.")
+        if got == "":
+            raise Fail("greedy_decode returned an empty word where the model's greedy walk "
+                       "writes letters: from '.', take the most likely next token, append it, "
+                       "and stop only when that token is '.'.")
         if got == _greedy_from(M, index("a")):
             raise Fail("greedy_decode starts its walk at 'a': every word starts after '.', "
                        "so the first step takes the most likely token of row 0.")
