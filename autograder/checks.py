@@ -317,12 +317,17 @@ class LocalLearner(LearnerBase):
 def describe(value: Any) -> str:
     """'a list', 'a float', 'a numpy array of shape (27,)' — for messages."""
     if isinstance(value, Unsupported):
-        return f"a {value.type_name}"
+        return _a(value.type_name)
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape}"
     if value is None:
         return "None (is a return statement missing?)"
-    return f"a {type(value).__name__}"
+    return _a(type(value).__name__)
+
+
+def _a(name: str) -> str:
+    """'a list', 'an int', 'an object of ...' — the article a learner expects."""
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def expect_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:

@@ -321,7 +321,7 @@ class WorkerLearner(LearnerBase):
         types = tuple(str(t) for t in data["types"])
         if self.hide_messages:  # a class made at call time could be named after the input
             types = tuple(t if t.startswith(("builtins.", "numpy.")) else
-                          "submission.an exception class of your own" for t in types)
+                          "an exception of your own" for t in types)
         message = "" if self.hide_messages else str(data["message"])[:300]
         trace = str(data.get("trace", ""))
         if trace:
