@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 
-LAB_OPTION = click.option("--lab", default="lab01", show_default=True,
-                          help="Which lab: lab01 is 'Reverse-engineer a mind'.")
+from .labs import LABS
+
+LAB_HELP = "Which lab: " + "; ".join(f"{lab.id} is '{lab.title}'" for lab in LABS.values())
+LAB_OPTION = click.option("--lab", default="lab01", show_default=True, help=LAB_HELP + ".")
+# check and grade: a file named after a lab (lab02.ipynb, lab02_alice.py) is that lab's
+FILE_LAB_OPTION = click.option(
+    "--lab", default=None,
+    help=LAB_HELP + ".  [default: the lab FILE is named after, e.g. lab02.ipynb -> lab02; "
+                    "else lab01, or the handout's own lab]")
+NAMED_AFTER_LAB = re.compile(r"^(lab\d+)(?!\d)")
+
+
+def lab_of(file: Path | None, lab: str | None) -> str:
+    """The lab to check `file` against: --lab if given, else the lab its name starts with,
+    else (no FILE) the one lab whose LAB.py / LAB.ipynb is here, else the default lab.
+
+    >>> lab_of(Path("lab02.ipynb"), None), lab_of(Path("alice.py"), None)
+    ('lab02', 'lab01')
+    """
+    if lab is not None:
+        return lab
+    if file is not None:
+        named = NAMED_AFTER_LAB.match(file.name)
+        return named[1] if named and named[1] in LABS else default_lab()
+    here = [lab_id for lab_id in LABS
+            if any(Path(f"{lab_id}{suffix}").is_file() for suffix in (".py", ".ipynb"))]
+    return here[0] if len(here) == 1 else default_lab()
+
+
+def default_lab() -> str:
+    """lab01; in a student handout, the one lab whose public checks it holds."""
+    suites = Path(__file__).resolve().parent / "suites"
+    installed = [lab_id for lab_id in LABS if (suites / lab_id / "public").is_dir()]
+    return installed[0] if len(installed) == 1 else "lab01"
 
 
 class Main(click.Group):
@@ -65,15 +98,17 @@ ISOLATION_OPTION = click.option(
 
 @main.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@LAB_OPTION
+@FILE_LAB_OPTION
 @click.option("--verbose", "-v", is_flag=True, help="Add your own traceback to failed checks.")
 @ISOLATION_OPTION
-def check(file: Path | None, lab: str, verbose: bool, isolation: str) -> None:
-    """Run the public checks on your FILE (default: lab01.py or lab01.ipynb here).
+def check(file: Path | None, lab: str | None, verbose: bool, isolation: str) -> None:
+    """Run the public checks on your FILE (default: LAB.py or LAB.ipynb here).
 
     Prints one line per check and a score per tool; exits 0 only when every check passes.
     """
     from autograder.sandbox import prestart
+
+    lab = lab_of(file, lab)
 
     prestart(lab, isolation)  # the worker's start-up overlaps our own imports
     from autograder.runner import check_command
@@ -83,7 +118,7 @@ def check(file: Path | None, lab: str, verbose: bool, isolation: str) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@LAB_OPTION
+@FILE_LAB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (SPEC §4).")
 @click.option("--gradescope", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write Gradescope's results.json to this path.")
@@ -97,7 +132,7 @@ def check(file: Path | None, lab: str, verbose: bool, isolation: str) -> None:
               show_default=True, help="Seconds the file's top-level code may take.")
 @click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
               help="Address-space limit of the learner's process.")
-def grade(file: Path, lab: str, as_json: bool, gradescope: Path | None, junit: Path | None,
+def grade(file: Path, lab: str | None, as_json: bool, gradescope: Path | None, junit: Path | None,
           verbose: bool, isolation: str, call_timeout: float, load_timeout: float,
           memory_mb: int) -> None:
     """Grade one submission FILE with the hidden checks.
@@ -107,9 +142,9 @@ def grade(file: Path, lab: str, as_json: bool, gradescope: Path | None, junit: P
     """
     from autograder.runner import grade_command
 
-    raise SystemExit(grade_command(file, lab, as_json, gradescope, junit, verbose, isolation,
-                                   call_timeout=call_timeout, load_timeout=load_timeout,
-                                   memory_mb=memory_mb))
+    raise SystemExit(grade_command(file, lab_of(file, lab), as_json, gradescope, junit, verbose,
+                                   isolation, call_timeout=call_timeout,
+                                   load_timeout=load_timeout, memory_mb=memory_mb))
 
 
 @main.command()

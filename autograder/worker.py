@@ -582,11 +582,13 @@ class Worker:
 
     @staticmethod
     def _line(tb, filename: str) -> str:
-        line = "?"
+        """The cell's own line that raised: the outermost frame in `filename`, so a demo
+        line calling a stub is named, not the stub's `raise` (in a .py every cell has the
+        same filename; in a notebook a stub defined in another cell has another one)."""
         for frame in traceback.extract_tb(tb):
             if frame.filename == filename:
-                line = str(frame.lineno)
-        return line
+                return str(frame.lineno)
+        return "?"
 
     def _borrowed_at_load(self) -> dict[str, str]:
         """Graded names bound to the reference's own function, code or module."""
