@@ -96,6 +96,9 @@ def load_record(out: Path, student: str) -> dict | None:
     return record if record.get("version") == RESULT_VERSION else None
 
 
+NOT_YET = "not graded yet: the batch was interrupted; rerun to continue"
+
+
 def entry_record(entry: Entry, lab: str, suite: str, **more: Any) -> dict:
     """The record of one student; `report` is the SPEC §4 report, None if not graded."""
     record = {"version": RESULT_VERSION, "student": entry.student, "lab": lab, "suite": suite,
@@ -147,8 +150,13 @@ class Summary:
         return sum(r["status"] == "graded" for r in self.records)
 
     @property
+    def pending(self) -> int:
+        """Rows an interruption left ungraded (the next run grades them)."""
+        return sum(r.get("reason") == NOT_YET for r in self.records)
+
+    @property
     def errors(self) -> int:
-        return sum(r["status"] != "graded" for r in self.records)
+        return sum(r["status"] != "graded" for r in self.records) - self.pending
 
     @property
     def faults(self) -> int:
@@ -166,7 +174,8 @@ class Summary:
         max_score = next((r["report"]["max_score"] for r in self.records
                           if r["status"] == "graded"), None)
         score = f"mean {mean:.1f} / {max_score:g}" if mean is not None else "mean -"
-        return (f"graded {self.graded}, errors {self.errors}, reused {self.reused}, "
+        pending = f"not graded yet {self.pending}, " if self.pending else ""
+        return (f"graded {self.graded}, errors {self.errors}, {pending}reused {self.reused}, "
                 f"{score}, {self.seconds:.1f} s")
 
 
@@ -227,6 +236,9 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
     started, t0 = now(), time.perf_counter()
     get_lab(lab)  # a clear error for an unknown lab before anything runs
     folder, out = Path(folder), Path(out)
+    if out.resolve() == folder.resolve():
+        raise ValueError(f"--out {out} is the submissions folder itself: the gradebook would "
+                         "mix with the students' files. Choose another folder, e.g. --out grades")
     layout_used, entries = discover(folder, layout, lab, assignment)
     entries = [e for e in entries if e.source.resolve() != out.resolve()]  # OUTDIR inside DIR
     if shard is not None:
@@ -265,7 +277,7 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
         todo, jobs, make_grader, grade_one, fault, lambda r: save_record(out, r), progress)
 
     summary.records = [load_record(out, e.student) or entry_record(e, lab, suite,
-                       reason="not graded yet: the batch was interrupted; rerun to continue")
+                       reason=NOT_YET)
                        for e in entries]
     summary.seconds = time.perf_counter() - t0
     manifest = {"lab": lab, "suite": suite, "suite_hash": suite_hash, "layout": layout_used,

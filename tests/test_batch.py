@@ -294,6 +294,7 @@ def test_a_killed_batch_continues_where_it_stopped(tmp_path: Path):
     assert not (out / "grades.csv").exists()
     summary = fake_batch(folder, out)
     assert summary.reused == kept and summary.graded_now == 12 - kept
+    assert summary.pending == 0 and summary.errors == 0
     rows = read_csv(out)
     assert len(rows) == 12 and all(r["status"] == "graded" for r in rows.values())
     assert (rows["s03"]["tool01"], rows["s05"]["tool01"]) == ("0.0", "5.0")
@@ -316,6 +317,10 @@ def test_cli_usage_errors_exit_2(tmp_path: Path):
     assert result.exit_code == 2 and "shard" in result.output
     result = runner.invoke(main, ["merge-grades", str(tmp_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "results/" in result.output
+    (tmp_path / "alice.py").write_text("x = 1\n")
+    result = runner.invoke(main, ["grade-batch", str(tmp_path), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "submissions folder itself" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alice.py"], "nothing written"
 
 
 
