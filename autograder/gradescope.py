@@ -108,6 +108,10 @@ def gradescope_command(out: Path, lab_id: str, hidden_visibility: str) -> int:
     except ValueError as exc:
         click.echo(f"Error: {exc}", err=True)
         return 2
+    except OSError as exc:  # a parent that is a file, no permission, a full disk
+        click.echo(f"Error: cannot write {out} ({exc.strerror or exc}): choose an --out path "
+                   "in a folder you can write to, e.g. --out autograder.zip", err=True)
+        return 2
     click.echo(f"Wrote {out} ({len(names)} files, {out.stat().st_size / 1024:.0f} kB): "
                f"setup.sh, run_autograder and the grading side of mindlab for {lab_id}.")
     click.echo("Upload it as the assignment's autograder (Configure Autograder > Zip file); "

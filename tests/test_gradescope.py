@@ -216,3 +216,9 @@ def test_build_zip_refuses_an_unknown_lab(tmp_path: Path):
     with pytest.raises(ValueError, match="unknown lab"):
         build_zip(tmp_path / "x.zip", "lab99")
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_an_out_path_that_cannot_be_written_is_a_usage_error(tmp_path: Path):
+    (tmp_path / "afile").write_text("")
+    bad = CliRunner().invoke(main, ["gradescope", "--out", str(tmp_path / "afile" / "x.zip")])
+    assert bad.exit_code == 2 and "cannot write" in bad.output
