@@ -517,17 +517,19 @@ def suites_hash(lab: str, suite: str | None = None) -> str:
 
 
 def find_submission(lab: str, folder: Path | None = None) -> Path:
-    """The learner's file in `folder` (default: cwd): LAB.py or LAB.ipynb, exactly one."""
+    """The learner's file in `folder` (default: cwd): LAB.ipynb or LAB.py.
+
+    When both are there (a jupytext pair, as in the handout), the one saved last holds
+    the latest work; on a tie, the notebook.
+    """
     folder = Path.cwd() if folder is None else folder
-    found = [folder / f"{lab}{suffix}" for suffix in (".py", ".ipynb")]
+    found = [folder / f"{lab}{suffix}" for suffix in (".ipynb", ".py")]
     found = [p for p in found if p.is_file()]
     if not found:
         raise ValueError(f"no {lab}.py or {lab}.ipynb in {folder}: pass your file, "
-                         f"e.g. mindlab check path/to/{lab}.ipynb")
-    if len(found) > 1:
-        raise ValueError(f"both {lab}.py and {lab}.ipynb are here: say which one to check, "
-                         f"e.g. mindlab check {lab}.ipynb")
-    return found[0]
+                         f"e.g. mindlab check path/to/my_{lab}.ipynb")
+    # whole seconds: jupytext writes both files of a pair within the same second
+    return max(found, key=lambda p: (int(p.stat().st_mtime), p.suffix == ".ipynb"))
 
 
 def _usage_error(message: str) -> int:
@@ -544,6 +546,10 @@ def check_command(file: Path | None, lab: str, verbose: bool, isolation: str) ->
     try:
         get_lab(lab)
         path = find_submission(lab) if file is None else file
+        if file is None and path.with_suffix({".py": ".ipynb", ".ipynb": ".py"}[path.suffix]
+                                             ).is_file():
+            click.echo(f"({path.name} is the more recently saved of {lab}.py and "
+                       f"{lab}.ipynb; name a file to check the other)", err=True)
         if not path.is_file():
             raise ValueError(f"{path} does not exist")
         if path.suffix not in (".py", ".ipynb"):
@@ -575,6 +581,9 @@ def grade_command(file: Path, lab: str, as_json: bool, gradescope: Path | None,
         get_lab(lab)
         if file.suffix not in (".py", ".ipynb"):
             raise ValueError(f"{file.name}: mindlab grades a .py file or a .ipynb notebook")
+        if not (PACKAGE_ROOT / "autograder" / "suites" / lab / "hidden").is_dir():
+            raise ValueError("the hidden checks are not part of the student handout: use "
+                             f"mindlab check {file} (the public checks) instead.")
         grader = Grader(lab=lab, suite="hidden", isolation=isolation, verbose=verbose,
                         **options)
     except ValueError as exc:

@@ -64,3 +64,17 @@ def test_loading_notes_name_the_line_that_called_a_stub(tmp_path):
     for n in noted:
         assert "NotImplementedError" not in lines[n - 1]
         assert any(f"{f}(" in lines[n - 1] for f in LABS["lab02"].functions), lines[n - 1]
+
+
+def test_grade_without_hidden_checks_is_a_usage_error(tmp_path, monkeypatch):
+    """A student handout ships no hidden suite: grade says to use check (exit 2)."""
+    import autograder.runner
+
+    (tmp_path / "autograder" / "suites" / "lab01" / "public").mkdir(parents=True)
+    monkeypatch.setattr(autograder.runner, "PACKAGE_ROOT", tmp_path)
+    path = tmp_path / "lab01.py"
+    path.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["grade", str(path), "--json"])
+    assert result.exit_code == 2
+    assert "the hidden checks are not part of the student handout: use mindlab check" \
+        in result.output

@@ -226,7 +226,11 @@ def test_installed_handout_says_what_needs_the_full_install(venv: Path, tmp_path
     assert tour.returncode == 1 and "full install" in tour.stderr
     sync = _run(venv, ["mindlab", "sync"], tmp_path)
     assert sync.returncode == 1 and "full install" in sync.stderr
-    assert "Traceback" not in tour.stderr + sync.stderr
+    (tmp_path / "lab01.py").write_text("", encoding="utf-8")
+    grade = _run(venv, ["mindlab", "grade", "lab01.py"], tmp_path)
+    assert grade.returncode == 2 and "not part of the student handout" in grade.stderr
+    assert "mindlab check lab01.py" in grade.stderr and not grade.stdout
+    assert "Traceback" not in tour.stderr + sync.stderr + grade.stderr
     version = _run(venv, ["mindlab", "--version"], tmp_path)
     assert "handout" in version.stdout
 
