@@ -113,7 +113,26 @@ def test_check_without_a_file_explains(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     none = CliRunner().invoke(main, ["check"])
     assert none.exit_code == 2 and "no lab01.py or lab01.ipynb" in none.output
-    (tmp_path / "lab01.py").write_text("")
-    (tmp_path / "lab01.ipynb").write_text("{}")
-    both = CliRunner().invoke(main, ["check"])
-    assert both.exit_code == 2 and "both lab01.py and lab01.ipynb" in both.output
+
+
+
+def test_check_picks_the_more_recently_saved_of_a_pair(tmp_path, monkeypatch):
+    """The handout holds lab01.py and lab01.ipynb: plain `mindlab check` must still work."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lab01.py").write_text("def softmax(x):\n    return 1 / 0\n")
+    (tmp_path / "lab01.ipynb").write_text("{}")  # not a notebook: it would be a load note
+    os.utime(tmp_path / "lab01.ipynb", (1_000_000, 1_000_000))  # saved long ago
+    newer_py = CliRunner().invoke(main, ["check", "--isolation", "process"])
+    assert newer_py.exit_code == 1
+    assert "lab01.py is the more recently saved" in newer_py.output
+    assert _checked(newer_py.output).endswith("lab01.py")
+    os.utime(tmp_path / "lab01.py", (1_000, 1_000))  # now the notebook is newer
+    newer_nb = CliRunner().invoke(main, ["check", "--isolation", "process"])
+    assert _checked(newer_nb.output).endswith("lab01.ipynb")
+
+
+def _checked(output: str) -> str:
+    """The file named on `mindlab check`'s header line."""
+    return next(line for line in output.splitlines() if "public checks on" in line).strip()
