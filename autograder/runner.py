@@ -75,6 +75,7 @@ from .wire import Unsupported
 
 STARTUP_TIMEOUT = 60.0  # seconds for a zygote to import numpy and the reference
 MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
+MAX_SKIPPED_CELLS = 2  # notebook cells that may hang at load before the file scores 0
 REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
 KILL_TIMEOUT = 3.0  # seconds for a zygote to kill a worker; longer means the learner stopped it
 
@@ -175,6 +176,7 @@ class WorkerLearner(LearnerBase):
         self.blocked: list[str] = []
         self.poisoned: dict[str, LearnerProblem] = {}
         self.spawns = 0
+        self.skipped: set[int] = set()  # cells that hung while loading: later loads skip them
         self._zygote: Zygote | None = None
         self._pid: int | None = None
         self._sock: socket.socket | None = None
@@ -202,16 +204,31 @@ class WorkerLearner(LearnerBase):
                     raise GraderFault(f"could not start a worker: {exc}") from exc
         sub = self.submission
         request = {"op": "load", "cells": [list(c) for c in sub.cells], "module": sub.module,
-                   "display": sub.display, "stop_on_error": sub.stop_on_error}
+                   "display": sub.display, "stop_on_error": sub.stop_on_error,
+                   "skip": sorted(self.skipped)}
+        running = None  # the cell the worker said it was starting
         try:
             worker.send_message(self._sock, request)
-            reply = worker.recv_message(self._sock, self.load_timeout)
+            deadline = time.monotonic() + self.load_timeout
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                reply = worker.recv_message(self._sock, left)
+                if reply.get("kind") != "beat":
+                    break
+                running = reply.get("cell")
             defined = {str(k): str(v) for k, v in dict(reply["defined"]).items()}
             notes = [str(n) for n in reply["notes"]]
             borrowed = {str(k): str(v) for k, v in dict(reply["borrowed"]).items()}
             blocked = [str(m) for m in reply["blocked"]]
         except TimeoutError:
             self._stop_worker()
+            if isinstance(running, int) and len(self.skipped) < MAX_SKIPPED_CELLS:
+                # one hanging cell of a notebook costs that cell, not the whole file
+                self.skipped.add(running)
+                self._start_worker()
+                return
             self._fail_load(f"Your file did not finish loading within {self.load_timeout:g} s "
                             "(an endless loop or a long computation outside any function?), so "
                             "nothing in it could be graded: put such code inside a function.")

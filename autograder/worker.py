@@ -487,6 +487,14 @@ def _confine(config: dict, tmp: str) -> None:
             pass  # e.g. macOS refuses RLIMIT_AS: the wall-time limit still applies
 
 
+def _first_line(source: str) -> int:
+    """The 1-based line of a cell's first non-blank line (cells keep the file's numbering)."""
+    for n, line in enumerate(source.splitlines(), 1):
+        if line.strip():
+            return n
+    return 1
+
+
 class Worker:
     """Loads one submission, then answers call / repeat requests over its socket."""
 
@@ -538,7 +546,15 @@ class Worker:
         self.namespace = ns = vars(module)
         notes: list[str] = []
         stop = request["stop_on_error"]
-        for source, filename in request["cells"]:
+        skip = set(request.get("skip", ()))
+        for i, (source, filename) in enumerate(request["cells"]):
+            if i in skip:  # it hung on an earlier load: say so, run the rest
+                notes.append(f"{filename}: the cell starting at line {_first_line(source)} "
+                             "did not finish loading in time (an endless loop or a long "
+                             "computation?), so it was skipped; the cells after it still ran.")
+                continue
+            if not stop:  # cell by cell: the judge learns which cell hangs, if one does
+                self.reply({"kind": "beat", "cell": i})
             self.learner_files.add(filename)
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             problem, fatal = self._run_cell(source, filename, ns, stop)

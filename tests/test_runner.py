@@ -272,3 +272,30 @@ def test_bwrap_never_covers_its_private_tmp_with_the_real_one(monkeypatch):
     pairs = list(zip(args, args[1:], args[2:]))
     assert ("--ro-bind", "/tmp", "/tmp") not in pairs
     assert ("--ro-bind", "/", "/") not in pairs
+
+
+@pytest.mark.parametrize("suffix", [".py", ".ipynb"])
+def test_a_cell_that_hangs_while_loading_costs_only_that_cell(tmp_path, suffix):
+    """A stray endless loop in one cell of a notebook (or percent .py): the cell is
+    skipped with a note, the cells after it still run, the functions keep their grade."""
+    import jupytext
+
+    source = (ROOT / "solutions" / "lab01.py").read_text(encoding="utf-8")
+    source += "\n# %%\nwhile True:\n    pass\n\n# %%\nafter_the_loop = 1\n"
+    path = tmp_path / f"lab01{suffix}"
+    if suffix == ".py":
+        path.write_text(source, encoding="utf-8")
+    else:
+        jupytext.write(jupytext.reads(source, fmt="py:percent"), str(path))
+    report = grade_file(path, isolation="process", call_timeout=2.0, load_timeout=2.0)
+    assert report.status == "graded" and report.score == report.max_score
+    assert any("did not finish loading in time" in n and "skipped" in n for n in report.notes)
+
+
+def test_a_plain_py_that_hangs_at_import_still_scores_zero(tmp_path):
+    """Without cells there is nothing to skip: the file never finished loading."""
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source().replace("# %%", "#") + "\nwhile True:\n    pass\n")
+    report = grade_file(path, isolation="process", call_timeout=2.0, load_timeout=1.0)
+    assert report.status == "graded" and report.score == 0
+    assert any("did not finish loading" in n for n in report.notes)
