@@ -37,6 +37,9 @@ BASIC = (
     "sparse_features_flipped", "toy_forward_no_relu", "importance_loss_unweighted",
     "feature_dimensionality_rows", "sae_encode_no_centering", "sae_decode_no_bias",
     "sae_loss_no_l1", "best_cosines_per_learned_row",
+    # what the first public examples let through, each now shown by a check of its own
+    "causal_attention_no_scale", "run_with_cache_no_relu", "toy_forward_no_bias",
+    "toy_forward_relu_hidden", "sae_encode_no_relu",
 )
 
 

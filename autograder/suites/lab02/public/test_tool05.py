@@ -37,7 +37,7 @@ def test_make_contexts_of_ab(learner):
                    "and targets a, b, '.'.")
 
 
-@check(points=3, function="run_with_cache")
+@check(points=2, function="run_with_cache")
 def test_run_with_cache_of_a_tiny_model(learner):
     """run_with_cache on a tiny model gives the embedding [3, 0], then [3, 3]"""
     got = value(learner, "run_with_cache", tiny_model(), np.array([[3]]))
@@ -49,6 +49,19 @@ def test_run_with_cache_of_a_tiny_model(learner):
     if not (np.allclose(first, [[3, 0]]) and np.allclose(second, [[3, 3]])):
         raise Fail("for token 3 the embedding is E[0][3] = [3, 0]; the block adds "
                    "relu([3, 0] @ W1) @ W2 = [0, 3], giving [3, 3].")
+
+
+@check(points=1, function="run_with_cache")
+def test_run_with_cache_applies_the_relu(learner):
+    """run_with_cache applies the ReLU: a block whose hidden unit is negative adds nothing"""
+    model = tiny_model()
+    model["W1"] = -model["W1"]  # the hidden unit of token 3 is now -3
+    streams = value(learner, "run_with_cache", model, np.array([[3]]))
+    last = expect_array(streams[-1] if isinstance(streams, list) and streams else streams,
+                        "run_with_cache(...)[-1]", shape=(1, 2))
+    if not np.allclose(last, [[3, 0]]):
+        raise Fail("with W1 = [[-1], [0]] the hidden unit is relu([3, 0] @ W1) = relu(-3) = 0, "
+                   "so the block adds nothing and the last stream stays [3, 0].")
 
 
 @check(points=2, function="logit_lens")

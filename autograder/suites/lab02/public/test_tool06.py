@@ -10,7 +10,7 @@ from autograder.suites.lab02.calls import value
 TOOL = "tool06"
 
 
-@check(points=2, function="causal_attention")
+@check(points=1, function="causal_attention")
 def test_causal_attention_of_equal_scores(learner):
     """causal_attention with all-zero q and k spreads each row evenly over the past"""
     got = expect_array(value(learner, "causal_attention", np.zeros((3, 4)), np.zeros((3, 4))),
@@ -19,6 +19,18 @@ def test_causal_attention_of_equal_scores(learner):
     if not np.allclose(got, expected):
         raise Fail("with equal scores, row i should be 1/(i+1) on keys 0..i and exactly 0 on "
                    "the future keys.")
+
+
+@check(points=1, function="causal_attention")
+def test_causal_attention_divides_by_sqrt_d_head(learner):
+    """causal_attention divides the scores by sqrt(d_head): by 2 when d_head is 4"""
+    q, k = np.zeros((2, 4)), np.zeros((2, 4))
+    q[1, 0], k[0, 0] = 2 * np.log(3), 1.0  # the one nonzero score: q[1] . k[0] = 2 ln 3
+    got = expect_array(value(learner, "causal_attention", q, k), "causal_attention(q, k)",
+                       shape=(2, 2))
+    if not np.allclose(got, [[1, 0], [0.75, 0.25]]):
+        raise Fail("with d_head = 4 the scores are divided by sqrt(4) = 2: q[1] . k[0] = 2 ln 3 "
+                   "becomes ln 3 and q[1] . k[1] = 0 stays 0, so row 1 is [3/4, 1/4].")
 
 
 @check(points=2, function="repeated_tokens")

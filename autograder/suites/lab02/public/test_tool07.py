@@ -26,13 +26,24 @@ def test_sparse_features_extremes(learner):
                    "with a value in (0, 1).")
 
 
-@check(points=1.5, function="toy_forward")
+@check(points=0.5, function="toy_forward")
 def test_toy_forward_identity(learner):
     """toy_forward with W = identity and b = 0 gives relu(X) back"""
     got = expect_array(value(learner, "toy_forward", {"W": np.eye(2), "b": np.zeros(2)},
                              np.array([[0.5, -0.25]])), "toy_forward(identity, X)", shape=(1, 2))
     if not np.allclose(got, [[0.5, 0.0]]):
         raise Fail("with W the identity, X @ W.T @ W is X, and the ReLU zeroes -0.25.")
+
+
+@check(points=1, function="toy_forward")
+def test_toy_forward_adds_b_then_applies_the_relu(learner):
+    """toy_forward of [1, 0] with W = [[1, -1]] and b = [0.5, 0.5] is relu([1.5, -0.5])"""
+    got = expect_array(value(learner, "toy_forward", {"W": np.array([[1.0, -1.0]]),
+                                                      "b": np.array([0.5, 0.5])},
+                             np.array([[1.0, 0.0]])), "toy_forward(params, X)", shape=(1, 2))
+    if not np.allclose(got, [[1.5, 0.0]]):
+        raise Fail("h = [1, 0] @ W.T = [1]; h @ W = [1, -1]; + b = [1.5, -0.5]; the ReLU on "
+                   "that output gives [1.5, 0].")
 
 
 @check(points=1, function="importance_loss")
@@ -56,12 +67,22 @@ def test_feature_dimensionality_small_example(learner):
                    "column is a dropped feature (0, not nan).")
 
 
-@check(points=1, function="sae_encode")
+@check(points=0.5, function="sae_encode")
 def test_sae_encode_small_example(learner):
     """sae_encode gives relu((H - b_dec) @ W_enc + b_enc) = [[1, 2]]"""
     got = expect_array(value(learner, "sae_encode", SAE, H), "sae_encode(sae, H)", shape=(1, 2))
     if not np.allclose(got, [[1.0, 2.0]]):
         raise Fail("H - b_dec = [1, 3]; @ identity + [0, -1] = [1, 2]; relu keeps [1, 2].")
+
+
+@check(points=0.5, function="sae_encode")
+def test_sae_encode_applies_the_relu(learner):
+    """sae_encode of H = [[0, 3]] is [[0, 2]]: the ReLU zeroes a negative latent"""
+    got = expect_array(value(learner, "sae_encode", SAE, np.array([[0.0, 3.0]])),
+                       "sae_encode(sae, H)", shape=(1, 2))
+    if not np.allclose(got, [[0.0, 2.0]]):
+        raise Fail("H - b_dec = [-1, 3]; @ identity + [0, -1] = [-1, 2]; the ReLU makes the "
+                   "negative latent 0: [0, 2].")
 
 
 @check(points=1, function="sae_decode")
