@@ -615,8 +615,10 @@ def grade_command(file: Path, lab: str, as_json: bool, gradescope: Path | None,
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
         out = click.get_text_stream("stdout")
-        click.echo(render_report(report, color=out.isatty(),
-                                 ascii_only=not _can_encode(out, "✓✗·")), nl=False)
+        ascii_only = not _can_encode(out, "✓✗·")
+        click.echo(f"mindlab grade · {lab} · hidden checks on {file}".replace(
+            "·", "-" if ascii_only else "·"))
+        click.echo(render_report(report, color=out.isatty(), ascii_only=ascii_only), nl=False)
     return 0 if report.status == "graded" else 1
 
 

@@ -51,6 +51,15 @@ def test_check_lab02_py_without_lab_runs_lab02s_checks(tmp_path):
     assert "Total: 40/40" in result.output
 
 
+def test_grade_lab02_py_without_lab_says_which_lab_it_graded(tmp_path):
+    path = tmp_path / "lab02.py"
+    shutil.copy(lab_file("solutions", "lab02"), path)
+    result = run("grade", str(path), *QUICK)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"mindlab grade · lab02 · hidden checks on {path}\n")
+    assert "Total: 40/40" in result.output
+
+
 def test_loading_notes_name_the_line_that_called_a_stub(tmp_path):
     """In a .py every cell has the same file name: the note names the demo line that ran
     into the stub, not the stub's own `raise NotImplementedError()` (as a notebook does)."""
