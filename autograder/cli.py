@@ -11,26 +11,26 @@ from .labs import LABS
 
 LAB_HELP = "Which lab: " + "; ".join(f"{lab.id} is '{lab.title}'" for lab in LABS.values())
 LAB_OPTION = click.option("--lab", default="lab01", show_default=True, help=LAB_HELP + ".")
-# check and grade: a file named after a lab (lab02.ipynb, lab02_alice.py) is that lab's
+# check and grade: a file named after a lab (lab02.ipynb, my_lab02.py) is that lab's
 FILE_LAB_OPTION = click.option(
     "--lab", default=None,
-    help=LAB_HELP + ".  [default: the lab FILE is named after, e.g. lab02.ipynb -> lab02; "
-                    "else lab01, or the handout's own lab]")
-NAMED_AFTER_LAB = re.compile(r"^(lab\d+)(?!\d)")
+    help=LAB_HELP + ".  [default: the lab FILE is named after, e.g. my_lab02.ipynb -> "
+                    "lab02; else lab01, or the handout's own lab]")
+LAB_IN_NAME = re.compile(r"(?<![a-z0-9])(lab\d+)(?!\d)")
 
 
 def lab_of(file: Path | None, lab: str | None) -> str:
-    """The lab to check `file` against: --lab if given, else the lab its name starts with,
+    """The lab to check `file` against: --lab if given, else the one lab its name names,
     else (no FILE) the one lab whose LAB.py / LAB.ipynb is here, else the default lab.
 
-    >>> lab_of(Path("lab02.ipynb"), None), lab_of(Path("alice.py"), None)
+    >>> lab_of(Path("alice_lab02.ipynb"), None), lab_of(Path("alice.py"), None)
     ('lab02', 'lab01')
     """
     if lab is not None:
         return lab
     if file is not None:
-        named = NAMED_AFTER_LAB.match(file.name)
-        return named[1] if named and named[1] in LABS else default_lab()
+        named = {m for m in LAB_IN_NAME.findall(file.name.lower()) if m in LABS}
+        return named.pop() if len(named) == 1 else default_lab()
     here = [lab_id for lab_id in LABS
             if any(Path(f"{lab_id}{suffix}").is_file() for suffix in (".py", ".ipynb"))]
     return here[0] if len(here) == 1 else default_lab()

@@ -31,6 +31,9 @@ def test_lab_option_help_names_every_lab(command):
 def test_a_file_named_after_a_lab_is_that_labs(tmp_path, monkeypatch):
     assert lab_of(Path("lab02.ipynb"), None) == "lab02"
     assert lab_of(Path("sub/lab02_alice.py"), None) == "lab02"
+    assert lab_of(Path("my_lab02.py"), None) == lab_of(Path("Alice-Lab02.ipynb"), None) == "lab02"
+    assert lab_of(Path("lab01_vs_lab02.py"), None) == "lab01"  # two labs named: the default
+    assert lab_of(Path("collab02.py"), None) == "lab01"  # not a lab's name
     assert lab_of(Path("lab02.py"), "lab01") == "lab01"  # --lab wins
     assert lab_of(Path("alice.py"), None) == lab_of(Path("lab1.py"), None) == "lab01"
     assert lab_of(Path("lab99.py"), None) == "lab01"  # not a lab: the default
