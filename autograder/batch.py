@@ -196,6 +196,13 @@ def runner_factory(lab: str, suite: str, isolation: str, **options: Any) -> Call
     return lambda: Grader(lab=lab, suite=suite, isolation=isolation, **options)
 
 
+def _suites_sha256(lab: str, suite: str) -> str:
+    """The suites' hash as every report's provenance gives it (suites_sha256)."""
+    from .runner import suites_hash
+
+    return suites_hash(lab, suite)
+
+
 def grading_hash(lab: str, suite: str, options: dict | None = None) -> str:
     """What a grade depends on besides the file: every suite file of the lab (the hidden
     checks import shared helpers next to hidden/), the reference, mindlab's version and
@@ -280,7 +287,9 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
                        reason=NOT_YET)
                        for e in entries]
     summary.seconds = time.perf_counter() - t0
-    manifest = {"lab": lab, "suite": suite, "suite_hash": suite_hash, "layout": layout_used,
+    manifest = {"lab": lab, "suite": suite, "suites_sha256": _suites_sha256(lab, suite),
+                "suite_hash": suite_hash,  # the resume key: suites, reference, version, limits
+                "layout": layout_used,
                 "source": str(folder), "shard": f"{shard[0]}/{shard[1]}" if shard else None,
                 "jobs": jobs, "started": started, "command": command,
                 "complete": not summary.interrupted,

@@ -163,8 +163,9 @@ def render_html(records: list[dict], manifest: dict[str, Any]) -> str:
                      'grade the rest.</p>')
     counts = (f'{len(records)} students: {len(done)} graded, {len(errors)} errors. '
               f'Mean {mean:.1f}, median {median:g} out of {max_score:g}.')
+    suites = manifest.get("suites_sha256") or manifest.get("suite_hash") or ""
     prov = escape(f'lab {manifest.get("lab")} · suite {manifest.get("suite")} '
-                  f'{(manifest.get("suite_hash") or "")[:12]} · isolation '
+                  f'{suites[:12]} · isolation '
                   f'{", ".join(manifest.get("isolation") or []) or "-"} · '
                   f'{manifest.get("ended", "")}')
     return PAGE.format(

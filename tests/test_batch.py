@@ -356,6 +356,13 @@ def test_example_class_is_up_to_date():
         "run: python benchmarks/make_class.py"
 
 
+def test_manifest_names_the_suites_as_every_report_does(graded_examples: Path):
+    manifest = json.loads((graded_examples / "manifest.json").read_text())
+    report = json.loads((graded_examples / "feedback" / "ada.json").read_text())
+    assert manifest["suites_sha256"] == report["provenance"]["suites_sha256"]
+    assert manifest["suites_sha256"][:12] in (graded_examples / "report.html").read_text()
+
+
 def test_example_class_grades_as_expected(graded_examples: Path):
     rows = read_csv(graded_examples)
     assert rows["README"]["status"] == "error"
