@@ -43,6 +43,8 @@ def run_tour(lab: str = "lab01", letter: str = "q", out: Path | None = None) -> 
     """Print the tour of `lab` for `letter`; write its pictures to `out` (if given)."""
     _discover(lab)
     if lab not in TOURS:
+        for folder in Path(__file__).parent.glob("lab*/tour.py"):  # list every lab's tour
+            _discover(folder.parent.name)
         known = ", ".join(sorted(TOURS))
         raise click.BadParameter(f"there is no tour for {lab!r} yet: choose one of {known}.",
                                  param_hint="'--lab'")
