@@ -117,7 +117,7 @@ def check(file: Path | None, lab: str | None, verbose: bool, isolation: str) -> 
 
 
 @main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, path_type=Path))  # a folder: see grade
 @FILE_LAB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (SPEC §4).")
 @click.option("--gradescope", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -596,8 +596,11 @@ def grade_command(file: Path, lab: str, as_json: bool, gradescope: Path | None,
 
     try:
         get_lab(lab)
+        if file.is_dir():
+            raise ValueError(f"{file} is a folder: to grade every submission in it, use "
+                             f"mindlab grade-batch {file} --out grades")
         if file.suffix not in (".py", ".ipynb"):
-            raise ValueError(f"{file.name}: mindlab grades a .py file or a .ipynb notebook")
+            raise ValueError(f"{file}: mindlab grades a .py file or a .ipynb notebook")
         if not (PACKAGE_ROOT / "autograder" / "suites" / lab / "hidden").is_dir():
             raise ValueError("the hidden checks are not part of the student handout: use "
                              f"mindlab check {file} (the public checks) instead.")

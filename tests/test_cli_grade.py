@@ -74,11 +74,12 @@ def test_grade_of_a_hostile_file_still_exits_0_with_a_report(run):
     (["grade", "{file}", "--isolation", "docker"], "docker"),
     (["grade", "{txt}"], ".py file or a .ipynb"),
     (["grade"], "Missing argument"),
+    (["grade", "{folder}"], "use mindlab grade-batch"),
 ])
 def test_grade_usage_errors_exit_2(run, correct, args, words):
     txt = correct.with_suffix(".txt")
     txt.write_text("x")
-    args = [a.format(file=correct, txt=txt) for a in args]
+    args = [a.format(file=correct, txt=txt, folder=correct.parent) for a in args]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and words in result.output
 
