@@ -103,6 +103,9 @@ def one_letter_W(first: dict[str, float]) -> np.ndarray:
     return W
 
 
+_LETTERS = frozenset(TOKENS[1:])
+
+
 def letters_only(word: str) -> bool:
     """True when every character of word is one of a..z (no `.`, no capitals)."""
-    return all(ch in TOKENS[1:] for ch in word)
+    return set(word) <= _LETTERS
