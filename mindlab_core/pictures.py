@@ -164,7 +164,8 @@ def greedy_path(W, word: str) -> Picture:
         ids.append(BOUNDARY)
     steps = list(zip(ids[:-1], ids[1:]))
     chosen = [probs[a, b] for a, b in steps]
-    runner_up = [np.sort(probs[a])[-2] for a, _ in steps]
+    second = [int(np.argsort(probs[a], kind="stable")[-2]) for a, _ in steps]
+    runner_up = [probs[a, j] for (a, _), j in zip(steps, second)]
     fig = Picture(figsize=(max(4.0, 0.55 * len(steps) + 1.5), 3.4), layout="constrained")
     ax = fig.add_subplot()
     x = np.arange(len(steps))
@@ -172,7 +173,8 @@ def greedy_path(W, word: str) -> Picture:
     ax.bar(x, chosen, width=0.5, color=BELIEF, label="step taken")
     for xi, p in zip(x, chosen):
         ax.text(xi, p + 0.02, f"{p:.2f}", ha="center", fontsize=8)
-    ax.set_xticks(x, [f"{TOKENS[a]}→{TOKENS[b]}" for a, b in steps], fontsize=8)
+    ax.set_xticks(x, [f"{TOKENS[a]}→{TOKENS[b]}\n(2nd: {TOKENS[j]})"
+                      for (a, b), j in zip(steps, second)], fontsize=8)
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("probability")
     ax.set_title(f"The greedy path: '{word}'" if word else "The greedy path: the empty word")
