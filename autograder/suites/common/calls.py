@@ -83,6 +83,8 @@ def expect_value_error(learner: Learner, function: str, args: tuple, what: str,
     if out.raised is None:
         raise Fail(f"{function} returned {describe(out.value)} for {what}, but it should "
                    "raise ValueError there." + (f" {hint}" if hint else ""))
+    if out.raised.is_a(NotImplementedError):  # a stub: say so, as every other check does
+        raise LearnerRaised(function, out.raised)
     if not out.raised.is_a(ValueError):
         raise Fail(f"{function} raised {out.raised.type_name} for {what}; raise ValueError "
                    "yourself for it (a clear message saying what is allowed helps).")
