@@ -89,6 +89,19 @@ def tour(lab: str, letter: str, out: Path | None) -> None:
     run_tour(lab=lab, letter=letter, out=out)
 
 
+def LIMIT_OPTIONS(command):  # noqa: N802 -- a decorator, named like the options above
+    """--call-timeout, --load-timeout and --memory-mb: the limits each learner's worker gets."""
+    command = click.option("--memory-mb", type=click.IntRange(min=64), default=2048,
+                           show_default=True,
+                           help="Address-space limit of each learner's process.")(command)
+    command = click.option("--load-timeout", type=click.FloatRange(min=0.01), default=10.0,
+                           show_default=True,
+                           help="Seconds a file's top-level code may take.")(command)
+    return click.option("--call-timeout", type=click.FloatRange(min=0.01), default=2.0,
+                        show_default=True,
+                        help="Seconds one call of a learner's function may take.")(command)
+
+
 ISOLATION_OPTION = click.option(
     "--isolation", type=click.Choice(["auto", "bwrap", "process"]), default="auto",
     show_default=True,
@@ -126,12 +139,7 @@ def check(file: Path | None, lab: str | None, verbose: bool, isolation: str) -> 
               help="Also write JUnit XML to this path.")
 @click.option("--verbose", "-v", is_flag=True, help="Add the learner's traceback to failures.")
 @ISOLATION_OPTION
-@click.option("--call-timeout", type=click.FloatRange(min=0.01), default=2.0, show_default=True,
-              help="Seconds one call of a learner's function may take.")
-@click.option("--load-timeout", type=click.FloatRange(min=0.01), default=10.0,
-              show_default=True, help="Seconds the file's top-level code may take.")
-@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
-              help="Address-space limit of the learner's process.")
+@LIMIT_OPTIONS
 def grade(file: Path, lab: str | None, as_json: bool, gradescope: Path | None, junit: Path | None,
           verbose: bool, isolation: str, call_timeout: float, load_timeout: float,
           memory_mb: int) -> None:
@@ -173,12 +181,7 @@ def sync(lab: str, check: bool) -> None:
 @click.option("--shard", default=None, metavar="I/N",
               help="Grade only part I of N (a Slurm array task); join with merge-grades.")
 @ISOLATION_OPTION
-@click.option("--call-timeout", type=click.FloatRange(min=0.01), default=2.0, show_default=True,
-              help="Seconds one call of a learner's function may take.")
-@click.option("--load-timeout", type=click.FloatRange(min=0.01), default=10.0,
-              show_default=True, help="Seconds a file's top-level code may take.")
-@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
-              help="Address-space limit of each learner's process.")
+@LIMIT_OPTIONS
 def grade_batch(folder: Path, out: Path, lab: str, jobs: int | None, layout: str,
                 assignment: str | None, force: bool, shard: str | None,
                 isolation: str, call_timeout: float, load_timeout: float,

@@ -85,6 +85,13 @@ def _shown(letter: str) -> str:
     return "the start of a word" if letter == "." else f"'{letter}'"
 
 
+def needs_full_install() -> click.ClickException:
+    """The error a tour raises in a student handout, which ships without reference answers."""
+    return click.ClickException(
+        "mindlab tour shows the reference answers, which this student install does not "
+        "include: it needs the full install (pip install mindlab), e.g. your instructor's.")
+
+
 def _file_letter(letter: str) -> str:
     return "dot" if letter == "." else letter  # "belief_..png" would be easy to miss
 
@@ -95,10 +102,7 @@ def tour_lab01(letter: str, out: Path | None) -> list[Path]:
     try:
         from . import lab01 as ref
     except ImportError:  # a student handout ships without the reference answers
-        raise click.ClickException(
-            "mindlab tour shows the reference answers, which this student install does not "
-            "include: it needs the full install (pip install mindlab), e.g. your "
-            "instructor's.") from None
+        raise needs_full_install() from None
     from .bigram import trained_model
 
     model = trained_model()

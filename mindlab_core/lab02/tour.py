@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from ..tour import _section, tour
+from ..tour import _section, needs_full_install, tour
 from . import directions, induction, pictures, residual, superposition
 
 HALF = 20  # half length of the repeated sequence shown to the induction model
@@ -26,9 +26,7 @@ def tour_lab02(letter: str, out: Path | None) -> list[Path]:
     try:
         from . import findings, reference
     except ImportError:  # a student handout ships without the reference answers
-        raise click.ClickException(
-            "mindlab tour shows the reference answers, which this student install does not "
-            "include: it needs the full install (pip install mindlab).") from None
+        raise needs_full_install() from None
     from ..tokens import TOKENS
 
     figures = {}
