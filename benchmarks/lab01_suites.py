@@ -61,11 +61,13 @@ def irreducible_seconds(repeat: int) -> float:
 
     def draw() -> None:
         rng = np.random.default_rng(0)
-        for _ in range(t2.N_WORDS):  # one draw, judged by two checks
-            ref.sample_word(W, rng)
+        for _ in range(t2.N_FIRST_LETTERS):
+            ref.sample_word(W, rng, max_len=1)
+        for _ in range(t2.N_WORDS):
+            ref.sample_word(t2.SHORT, rng)
         for temperature, _ in t2.TEMPERATURES:
             for _ in range(t2.N_TEMPERATURE_WORDS):
-                ref.sample_word(t2.ONE_LETTER, rng, temperature=temperature)
+                ref.sample_word(t2.ONE_LETTER, rng, temperature=temperature, max_len=1)
 
     return median_seconds(draw, repeat)
 

@@ -99,7 +99,7 @@ def _critical(df: int, p: float) -> float:
 def _distributions() -> dict[str, tuple[dict, int]]:
     from autograder.suites.lab01.hidden import test_tool02 as t2
 
-    found = {"first letters": (t2.FIRST_LETTER_PROBS, t2.N_WORDS),
+    found = {"first letters": (t2.FIRST_LETTER_PROBS, t2.N_FIRST_LETTERS),
              "lengths": (t2.LENGTH_PROBS, t2.N_WORDS)}
     for temperature, _ in t2.TEMPERATURES:
         found[f"temperature {temperature}"] = (t2._one_letter_probs(temperature),
