@@ -84,7 +84,9 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def save_record(out: Path, record: dict) -> None:
-    write_atomic(results_dir(out) / f"{record['student']}.json", json.dumps(record, indent=1))
+    # compact: json's C encoder only runs without indent (5x faster, and this is per student)
+    write_atomic(results_dir(out) / f"{record['student']}.json",
+                 json.dumps(record, separators=(",", ":")))
 
 
 def load_record(out: Path, student: str) -> dict | None:
@@ -503,8 +505,9 @@ def write_gradebook(out: Path, records: list[dict], manifest: dict, seconds: flo
     write_atomic(out / "grades.csv", buffer.getvalue())
     students = [{k: r.get(k) for k in ("student", "status", "reason", "submission", "seconds",
                                        "report")} for r in records]
+    # compact, like results/: a machine's file, and json's fast encoder needs no indent
     write_atomic(out / "grades.json", json.dumps({"lab": manifest.get("lab"),
-                                                  "students": students}, indent=1))
+                                                  "students": students}, separators=(",", ":")))
     for r in records:
         write_atomic(out / "feedback" / f"{r['student']}.txt", feedback_text(r))
         write_atomic(out / "feedback" / f"{r['student']}.json",

@@ -17,7 +17,8 @@ learner's functions through it, never directly:
 plain-data channel, see wire.py) or raises LearnerRaised / LearnerTimeout /
 LearnerCrashed / MissingFunction, which the judge turns into feedback. `learner.call`
 gives the full Outcome (value, what it raised, which arguments it changed);
-`learner.repeat` calls a function many times in one round trip, sharing one
+`learner.calls` makes several calls of one function in one round trip (a check's list of
+cases); `learner.repeat` calls a function many times in one round trip, sharing one
 `np.random.Generator` made from `Rng(seed)`.
 
 Checks are plain pytest tests too: `pytest autograder/suites/lab01/hidden` runs them
@@ -132,8 +133,13 @@ class NotLoaded(LearnerProblem):
     """The learner's file could not be loaded at all; detail is the sentence saying why."""
 
 
+Case = tuple[tuple, dict]  # the (args, kwargs) of one call
+
+
 class Learner(Protocol):
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome: ...
+
+    def calls(self, function: str, cases: list[Case]) -> list[Outcome]: ...
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]: ...
 
@@ -143,6 +149,10 @@ class LearnerBase:
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
         raise NotImplementedError
+
+    def calls(self, function: str, cases: list[Case]) -> list[Outcome]:
+        """One Outcome per (args, kwargs), in order: call() for each (a worker batches them)."""
+        return [self.call(function, *args, **kwargs) for args, kwargs in cases]
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
         raise NotImplementedError
@@ -229,7 +239,7 @@ def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
     their buggy softmax gets the reference softmax during the call. `reference` maps
     graded names to reference functions ({} means: no swapping). The caller's
     arguments are copied in, and compared afterwards to report mutation (`watch=False`
-    skips that: repeated calls report values only, and it halves their cost).
+    skips that: it halves the cost of a call whose inputs nobody asks about).
     `trace(exc)`, when given, renders what the call raised for Raised.traceback.
     Runs learner code: only ever call it inside the worker (or for local checks).
     """
@@ -240,31 +250,82 @@ def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
     real_kwargs = materialize(kwargs, rng_cache)
     before_args = _snapshot(real_args) if watch else ()
     before_kwargs = _snapshot(real_kwargs) if watch else {}
+    saved = _swap_others(namespace, reference, function)
+    try:
+        value = fn(*real_args, **real_kwargs)
+        raised = None
+    except Exception as exc:  # SystemExit and KeyboardInterrupt are the worker's business
+        value, raised = None, _raised_with_trace(exc, trace)
+    finally:
+        _restore(namespace, saved)
+    mutated = tuple(i for i, (a, b) in enumerate(zip(before_args, real_args))
+                    if not same_value(a, b))
+    mutated += tuple(k for k in before_kwargs if not same_value(before_kwargs[k], real_kwargs[k]))
+    return Outcome(value=value, raised=raised, mutated=mutated)
+
+
+def repeat_isolated(namespace: dict, reference: dict, function: str, times: int,
+                    args: tuple, kwargs: dict,
+                    trace: Callable[[BaseException], str] | None = None,
+                    between: Callable[[], None] | None = None) -> tuple[list, Raised | None]:
+    """`times` calls of namespace[function] with the same arguments, as call_isolated.
+
+    One np.random.Generator per Rng seed is shared by all the calls, so they draw on
+    from one another like a loop in the learner's own notebook. The other graded
+    functions are swapped for the reference once for the whole run (a statistical check
+    makes hundreds of calls: per-call bookkeeping would cost more than the calls), and
+    inputs are not watched. Returns (values, None), or at the first call that raises,
+    (the values before it, what it raised). `between()` runs after each call (the
+    worker's heartbeat).
+    """
+    fn = namespace.get(function)
+    if not callable(fn):
+        raise MissingFunction(function)
+    cache: dict[int, np.random.Generator] = {}
+    real_args = materialize(args, cache)
+    real_kwargs = materialize(kwargs, cache)
+    values = []
+    saved = _swap_others(namespace, reference, function)
+    try:
+        for _ in range(times):
+            try:
+                values.append(fn(*real_args, **real_kwargs))
+            except Exception as exc:
+                return values, _raised_with_trace(exc, trace)
+            if between is not None:
+                between()
+    finally:
+        _restore(namespace, saved)
+    return values, None
+
+
+def _swap_others(namespace: dict, reference: dict, function: str) -> dict:
+    """Put the reference in place of every graded function but `function`; what was there."""
     saved = {}
     for name, ref in reference.items():
         if name != function:
             saved[name] = namespace.get(name, _ABSENT)
             namespace[name] = ref
-    try:
-        value = fn(*real_args, **real_kwargs)
-        raised = None
-    except Exception as exc:  # SystemExit and KeyboardInterrupt are the worker's business
-        value, raised = None, raised_of(exc)
-        if trace is not None:
-            try:
-                raised = Raised(raised.type_names, raised.message, trace(exc))
-            except Exception:
-                pass
-    finally:
-        for name, old in saved.items():
-            if old is _ABSENT:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = old
-    mutated = tuple(i for i, (a, b) in enumerate(zip(before_args, real_args))
-                    if not same_value(a, b))
-    mutated += tuple(k for k in before_kwargs if not same_value(before_kwargs[k], real_kwargs[k]))
-    return Outcome(value=value, raised=raised, mutated=mutated)
+    return saved
+
+
+def _restore(namespace: dict, saved: dict) -> None:
+    for name, old in saved.items():
+        if old is _ABSENT:
+            namespace.pop(name, None)
+        else:
+            namespace[name] = old
+
+
+def _raised_with_trace(exc: BaseException,
+                       trace: Callable[[BaseException], str] | None) -> Raised:
+    raised = raised_of(exc)
+    if trace is not None:
+        try:
+            raised = Raised(raised.type_names, raised.message, trace(exc))
+        except Exception:
+            pass
+    return raised
 
 
 _ABSENT = object()
@@ -300,15 +361,11 @@ class LocalLearner(LearnerBase):
         return outcome
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
-        cache: dict[int, np.random.Generator] = {}
-        values = []
-        for _ in range(times):
-            outcome = call_isolated(self.namespace, self.reference, function, args, kwargs, cache,
-                                    watch=False)
-            if outcome.raised is not None:
-                raise LearnerRaised(function, outcome.raised)
-            values.append(wire.roundtrip(outcome.value))
-        return values
+        values, raised = repeat_isolated(self.namespace, self.reference, function, times,
+                                         args, kwargs)
+        if raised is not None:
+            raise LearnerRaised(function, raised)
+        return [wire.roundtrip(v) for v in values]
 
 
 # ---------------------------------------------------------------- judging what came back

@@ -358,12 +358,29 @@ class WorkerLearner(LearnerBase):
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
         message = {"op": "call", "function": function, "args": list(args), "kwargs": kwargs}
         reply = self._check_reply(function, self._request(function, message, self.call_timeout))
+        return self._outcome(function, reply)
+
+    def calls(self, function: str, cases: list[tuple[tuple, dict]]) -> list[Outcome]:
+        """Several calls in one round trip, each held to the time limit of one call."""
+        if not cases:
+            return []
+        message = {"op": "calls", "function": function,
+                   "cases": [[list(args), kwargs] for args, kwargs in cases]}
+        reply = self._check_reply(function, self._request(
+            function, message, self.call_timeout, total=self.call_timeout * len(cases)))
+        results = reply.get("results")
+        if not isinstance(results, list) or len(results) != len(cases):
+            raise LearnerCrashed(function, " (its results could not be carried back)")
+        return [self._outcome(function, result) for result in results]
+
+    def _outcome(self, function: str, data: Any) -> Outcome:
+        """The Outcome a worker's result describes; LearnerCrashed if it is malformed."""
         try:
-            raised = None if reply["raised"] is None else self._raised(reply["raised"])
-            mutated = tuple(m for m in reply["mutated"] if type(m) in (int, str))
-            return Outcome(value=self._plain(reply.get("value")), raised=raised,
+            raised = None if data["raised"] is None else self._raised(data["raised"])
+            mutated = tuple(m for m in data["mutated"] if type(m) in (int, str))
+            return Outcome(value=self._plain(data.get("value")), raised=raised,
                            mutated=mutated)
-        except (KeyError, TypeError, IndexError) as exc:
+        except (KeyError, TypeError, IndexError, AttributeError) as exc:
             raise LearnerCrashed(function, " (it sent the grader something unreadable)") \
                 from exc
 
@@ -404,6 +421,7 @@ class Grader:
         self.file_mb = file_mb
         self.verbose = verbose
         self._zygote: Zygote | None = None
+        self._suites_sha256 = ""  # hashed once: the suites this process imported stay put
 
     def __enter__(self) -> Grader:
         with contextlib.suppress(GraderFault):
@@ -465,9 +483,11 @@ class Grader:
 
         from mindlab_core import __version__
 
+        if not self._suites_sha256:
+            self._suites_sha256 = suites_hash(self.lab.id, self.suite)
         return {"mindlab": __version__, "numpy": numpy.__version__,
                 "python": platform.python_version(), "platform": sys.platform,
-                "suites_sha256": suites_hash(self.lab.id, self.suite),
+                "suites_sha256": self._suites_sha256,
                 "isolation": self.isolation, "call_timeout": self.call_timeout,
                 "load_timeout": self.load_timeout, "memory_mb": self.memory_mb,
                 "seconds": round(seconds, 3)}

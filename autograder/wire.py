@@ -71,6 +71,8 @@ def _to_tree(value, buffers: list[bytes], depth: int):
         if value.dtype.char in _DTYPES:
             buffers.append(np.array(value).tobytes())
             return {"$npscalar": len(buffers) - 1, "dtype": value.dtype.str}
+    if t is Unsupported:  # the worker's stand-in for a value it could not carry
+        return {"$unsupported": value.type_name}
     if t in (list, tuple):
         if len(value) > MAX_ITEMS:
             return {"$unsupported": f"{t.__name__} of {len(value)} items"}

@@ -25,6 +25,7 @@ can hold each *call* (not the whole batch) to its time limit.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib.abc
 import io
@@ -44,6 +45,7 @@ from . import checks, wire
 MAX_MESSAGE = 64 * 2**20  # bytes; a learner value larger than this arrives as Unsupported
 BEAT_EVERY = 0.05  # seconds between heartbeats during a repeat
 RNG_KEY = "$rng"  # {"$rng": seed} stands for checks.Rng(seed) on the wire
+UNCARRIED = "value too large to carry, or one the grader could not read"  # "a ..." in feedback
 
 
 # ---------------------------------------------------------------- framing (both sides)
@@ -487,6 +489,30 @@ def _confine(config: dict, tmp: str) -> None:
             pass  # e.g. macOS refuses RLIMIT_AS: the wall-time limit still applies
 
 
+def _encoded(value) -> bytes:
+    """wire.encode(value), or b"" when it cannot be carried (unreadable or too large)."""
+    try:
+        data = wire.encode(value)
+    except BaseException:  # e.g. the learner patched numpy so their value cannot encode
+        return b""
+    return data if len(data) <= MAX_MESSAGE else b""
+
+
+def _carried(value):
+    """The value itself when it can cross the channel alone, else Unsupported saying why."""
+    return value if _encoded(value) else wire.Unsupported(UNCARRIED)
+
+
+def _outcome_data(outcome: checks.Outcome) -> dict:
+    """An Outcome as plain data for the channel (runner.WorkerLearner._outcome reads it)."""
+    raised = outcome.raised
+    return {"value": outcome.value,
+            "raised": None if raised is None else
+            {"types": list(raised.type_names), "message": raised.message,
+             "trace": raised.traceback},
+            "mutated": list(outcome.mutated)}
+
+
 def _first_line(source: str) -> int:
     """The 1-based line of a cell's first non-blank line (cells keep the file's numbering)."""
     for n, line in enumerate(source.splitlines(), 1):
@@ -516,6 +542,8 @@ class Worker:
                 reply = self.load(request)
             elif op == "call":
                 reply = self.call(request)
+            elif op == "calls":
+                reply = self.calls(request)
             elif op == "repeat":
                 reply = self.repeat(request)
             else:
@@ -523,15 +551,14 @@ class Worker:
             self.reply(reply)
 
     def reply(self, value: dict) -> None:
-        try:
-            data = wire.encode(value)
-        except BaseException:  # e.g. the learner patched numpy so their value cannot encode
-            data = b""
-        if not data or len(data) > MAX_MESSAGE:
-            what = ("a value too large to carry" if data
-                    else "a value the grader could not read")
-            value = {k: v for k, v in value.items() if k not in ("value", "values")}
-            value["value"] = wire.Unsupported(what)
+        data = _encoded(value)
+        if not data and "results" in value:  # one case's value spoils the batch: only it
+            value = {**value, "results": [{**r, "value": _carried(r.get("value"))}
+                                          for r in value["results"]]}
+            data = _encoded(value)
+        if not data:
+            value = {k: v for k, v in value.items() if k not in ("value", "values", "results")}
+            value["value"] = wire.Unsupported(UNCARRIED)
             data = wire.encode(value)
         self.sock.sendall(struct.pack("<Q", len(data)) + data)
 
@@ -636,62 +663,94 @@ class Worker:
                   if f.filename in self.learner_files]
         return "".join(traceback.format_list(frames))[-3000:]  # the judge adds the last line
 
-    def _one_call(self, function: str, args, kwargs, cache,
-                  watch: bool = True) -> checks.Outcome:
-        """call_isolated with the tripwire set on the reference of `function`."""
-        z = self.z
-        ref = z.refs.get(function)
-        original = ref.__code__ if ref is not None else None
-        if ref is not None:
-            ref.__code__ = self.tripwires[function]
+    @contextlib.contextmanager
+    def _tripwire(self, function: str):
+        """While inside, the reference of `function` notes who calls it (borrowing)."""
+        ref = self.z.refs.get(function)
+        if ref is None:
+            yield
+            return
+        original = ref.__code__
+        ref.__code__ = self.tripwires[function]
         try:
-            return checks.call_isolated(self.namespace, z.refs, function, args, kwargs,
-                                        cache, trace=self._trace, watch=watch)
-        except SystemExit as exc:  # exit() inside a graded function: report it, keep serving
-            return checks.Outcome(raised=checks.Raised(("builtins.SystemExit",
-                                                        "builtins.BaseException"),
-                                                       str(exc.code), self._trace(exc)))
+            yield
         finally:
-            if ref is not None:
-                ref.__code__ = original
+            ref.__code__ = original
+
+    def _exited(self, exc: SystemExit) -> checks.Raised:
+        """exit() inside a graded function: reported as what it raised; we keep serving."""
+        return checks.Raised(("builtins.SystemExit", "builtins.BaseException"),
+                             str(exc.code), self._trace(exc))
+
+    def _one_call(self, function: str, args, kwargs) -> checks.Outcome:
+        """call_isolated with the tripwire set on the reference of `function`."""
+        try:
+            with self._tripwire(function):
+                return checks.call_isolated(self.namespace, self.z.refs, function, args,
+                                            kwargs, trace=self._trace)
+        except SystemExit as exc:
+            return checks.Outcome(raised=self._exited(exc))
 
     def _result(self, function: str, outcome: checks.Outcome) -> dict:
-        raised = outcome.raised
-        return {"kind": "result", "value": outcome.value,
-                "raised": None if raised is None else
-                {"types": list(raised.type_names), "message": raised.message,
-                 "trace": raised.traceback},
-                "mutated": list(outcome.mutated), "borrowed": function in self.z.tripped}
+        return {"kind": "result", **_outcome_data(outcome),
+                "borrowed": function in self.z.tripped}
 
     def call(self, request: dict) -> dict:
         function = request["function"]
         args = rng_from_wire(tuple(request["args"]))
         kwargs = rng_from_wire(request["kwargs"])
         try:
-            outcome = self._one_call(function, args, kwargs, None)
+            outcome = self._one_call(function, args, kwargs)
         except checks.MissingFunction:
             return {"kind": "missing"}
         return self._result(function, outcome)
+
+    def _heartbeat(self):
+        """A function to call after each call of a batch: it sends a beat when BEAT_EVERY
+        has passed since the last one, so the judge, which waits at most one call's time
+        limit for any message, holds each call of the batch to that limit."""
+        last = time.monotonic()
+
+        def beat() -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last > BEAT_EVERY:
+                self.reply({"kind": "beat"})
+                last = now
+
+        return beat
+
+    def calls(self, request: dict) -> dict:
+        """One call per case, in order, each with its own arguments and watched for mutation."""
+        function = request["function"]
+        beat = self._heartbeat()
+        results = []
+        for args, kwargs in request["cases"]:
+            try:
+                outcome = self._one_call(function, rng_from_wire(tuple(args)),
+                                         rng_from_wire(kwargs))
+            except checks.MissingFunction:
+                return {"kind": "missing"}
+            results.append(_outcome_data(outcome))
+            beat()
+        return {"kind": "result", "results": results, "borrowed": function in self.z.tripped}
 
     def repeat(self, request: dict) -> dict:
         """`times` calls sharing one Generator per Rng seed; heartbeats keep the judge patient."""
         function = request["function"]
         args = rng_from_wire(tuple(request["args"]))
         kwargs = rng_from_wire(request["kwargs"])
-        cache: dict = {}
-        values = []
-        last = time.monotonic()
-        for _ in range(int(request["times"])):
-            try:
-                outcome = self._one_call(function, args, kwargs, cache, watch=False)
-            except checks.MissingFunction:
-                return {"kind": "missing"}
-            if outcome.raised is not None:
-                return self._result(function, outcome)
-            values.append(outcome.value)
-            now = time.monotonic()
-            if now - last > BEAT_EVERY:
-                self.reply({"kind": "beat"})
-                last = now
+        beat = self._heartbeat()
+        try:
+            with self._tripwire(function):
+                values, raised = checks.repeat_isolated(
+                    self.namespace, self.z.refs, function, int(request["times"]), args,
+                    kwargs, trace=self._trace, between=beat)
+        except checks.MissingFunction:
+            return {"kind": "missing"}
+        except SystemExit as exc:
+            values, raised = [], self._exited(exc)
+        if raised is not None:
+            return self._result(function, checks.Outcome(raised=raised))
         return {"kind": "result", "values": values, "raised": None, "mutated": [],
                 "borrowed": function in self.z.tripped}

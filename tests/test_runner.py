@@ -299,3 +299,42 @@ def test_a_plain_py_that_hangs_at_import_still_scores_zero(tmp_path):
     report = grade_file(path, isolation="process", call_timeout=2.0, load_timeout=1.0)
     assert report.status == "graded" and report.score == 0
     assert any("did not finish loading" in n for n in report.notes)
+
+
+# ---------------------------------------------------------------- several calls, one round trip
+
+
+def test_calls_answer_each_case_in_order_across_the_channel(correct):
+    with open_learner(correct, "lab01") as learner:
+        W = np.zeros((27, 27))
+        outs = learner.calls("read_row", [((W, "a"), {}), ((W, "A"), {}), ((W, "."), {})])
+    assert [o.raised is None for o in outs] == [True, False, True]
+    assert outs[1].raised.is_a(ValueError) and np.allclose(outs[2].value, 1 / 27)
+
+
+def test_a_case_that_hangs_in_a_batch_is_held_to_one_calls_limit(tmp_path):
+    """read_row hangs for 'q' only: the batched check that reaches 'q' times out (and
+    read_row's later checks fail at once), while the other functions keep their grade."""
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source() + (
+        "\n_read_row = read_row\n\ndef read_row(W, letter):\n"
+        "    while letter == 'q':\n        pass\n    return _read_row(W, letter)\n"),
+        encoding="utf-8")
+    report = grade_file(path, isolation="process", call_timeout=1.0, load_timeout=5.0)
+    tests = {t.id: t for tool in report.tools for t in tool.tests}
+    assert "did not finish in time" in tests["read_row_matches_the_model"].feedback
+    assert all(t.passed for t in tests.values() if t.function != "read_row")
+    assert report.status == "graded"
+
+
+def test_one_uncarriable_value_in_a_batch_spoils_only_its_case(tmp_path):
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source() + (
+        "\n_data_row = data_row\n\ndef data_row(counts, letter):\n"
+        "    if letter == 'z':\n        return np.zeros(9 * 2**20)\n"  # 72 MiB: over the cap
+        "    return _data_row(counts, letter)\n"), encoding="utf-8")
+    with open_learner(path, "lab01") as learner:
+        counts = np.ones((27, 27), dtype=np.int64)
+        outs = learner.calls("data_row", [((counts, "a"), {}), ((counts, "z"), {})])
+    assert np.allclose(outs[0].value, 1 / 27)
+    assert "too large to carry" in repr(outs[1].value)

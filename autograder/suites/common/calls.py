@@ -2,17 +2,23 @@
 
     out = outcome(learner, "sample_word", W, Rng(1))   # the full Outcome (raised, mutated)
     got = value(learner, "project", X, d, changed=lab_changed)  # the result, or a Fail
+    for got in values(learner, "read_row", [(W, "a"), (W, "q")]):  # one round trip
+        ...
 
 Every argument is deep-copied before every call (arrays, and the dicts, lists and tuples
 holding them, e.g. a model's params), so a function that writes into its input never
 spoils a check's constants (across the worker channel they are copies anyway). What a
 lab says about a changed input names that lab's parameters, so each lab's calls.py
 passes its own `changed` (see `inputs_changed`).
+
+A check with several cases asks for them all at once (`values`, `expect_value_errors`):
+one round trip to the worker instead of one per case, and the cases are still judged in
+order, the first wrong one failing the check, as a loop of `value` calls would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -44,6 +50,24 @@ def outcome(learner: Learner, function: str, *args: Any, **kwargs: Any) -> Outco
     return learner.call(function, *fresh(args), **fresh(kwargs))
 
 
+class Args:
+    """One case's arguments when they include keywords: values(..., [Args(W, top=3), ...])."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.args, self.kwargs = args, kwargs
+
+
+def outcomes(learner: Learner, function: str, cases: Iterable[tuple | Args],
+             **kwargs: Any) -> list[Outcome]:
+    """One Outcome per case (a tuple of arguments, or Args), in one round trip.
+
+    Every call also gets `kwargs` (an Args' own keywords win).
+    """
+    calls = [(case.args, {**kwargs, **case.kwargs}) if isinstance(case, Args)
+             else (tuple(case), kwargs) for case in cases]
+    return learner.calls(function, [(fresh(args), fresh(kw)) for args, kw in calls])
+
+
 def inputs_changed(function: str, mutated: tuple, names: tuple[str, ...], advice: str) -> str:
     """Feedback for a call that wrote into its inputs, naming them from the parameter names.
 
@@ -65,7 +89,25 @@ def value(learner: Learner, function: str, *args: Any,
     When the call raises, `on_raise(outcome)` may return a specific hint (a Fail);
     otherwise LearnerRaised lets the judge write the general feedback.
     """
-    out = outcome(learner, function, *args, **kwargs)
+    return judged(function, outcome(learner, function, *args, **kwargs), on_raise, changed)
+
+
+def values(learner: Learner, function: str, cases: Iterable[tuple | Args],
+           on_raise: Callable[[Outcome], str | None] | None = None,
+           changed: Changed | None = None, **kwargs: Any) -> Iterator[Any]:
+    """value() for each argument tuple, all called in one round trip, judged one by one.
+
+    Yields each result in order; a case that raised (or changed its inputs) raises there,
+    so the cases after it are never looked at, as in a loop of value() calls.
+    """
+    for out in outcomes(learner, function, cases, **kwargs):
+        yield judged(function, out, on_raise, changed)
+
+
+def judged(function: str, out: Outcome,
+           on_raise: Callable[[Outcome], str | None] | None = None,
+           changed: Changed | None = None) -> Any:
+    """out.value, or the Fail / LearnerRaised its call deserves (see value)."""
     if out.raised is not None:
         hint = on_raise(out) if on_raise is not None else None
         if hint:
@@ -79,12 +121,22 @@ def value(learner: Learner, function: str, *args: Any,
 def expect_value_error(learner: Learner, function: str, args: tuple, what: str,
                        kwargs: dict | None = None, hint: str = "") -> None:
     """Fail unless function(*args) raises ValueError; `what` names the bad input."""
-    out = outcome(learner, function, *args, **(kwargs or {}))
-    if out.raised is None:
-        raise Fail(f"{function} returned {describe(out.value)} for {what}, but it should "
-                   "raise ValueError there." + (f" {hint}" if hint else ""))
-    if out.raised.is_a(NotImplementedError):  # a stub: say so, as every other check does
-        raise LearnerRaised(function, out.raised)
-    if not out.raised.is_a(ValueError):
-        raise Fail(f"{function} raised {out.raised.type_name} for {what}; raise ValueError "
-                   "yourself for it (a clear message saying what is allowed helps).")
+    expect_value_errors(learner, function, [(args, what, hint)], kwargs)
+
+
+def expect_value_errors(learner: Learner, function: str, cases: list[tuple[tuple, str, str]],
+                        kwargs: dict | None = None) -> None:
+    """Fail unless every (args, what, hint) case raises ValueError (one round trip).
+
+    `what` names the bad input in the feedback; `hint` (may be "") is added to it.
+    """
+    outs = outcomes(learner, function, [args for args, _, _ in cases], **(kwargs or {}))
+    for out, (_, what, hint) in zip(outs, cases):
+        if out.raised is None:
+            raise Fail(f"{function} returned {describe(out.value)} for {what}, but it should "
+                       "raise ValueError there." + (f" {hint}" if hint else ""))
+        if out.raised.is_a(NotImplementedError):  # a stub: say so, as every other check does
+            raise LearnerRaised(function, out.raised)
+        if not out.raised.is_a(ValueError):
+            raise Fail(f"{function} raised {out.raised.type_name} for {what}; raise ValueError "
+                       "yourself for it (a clear message saying what is allowed helps).")

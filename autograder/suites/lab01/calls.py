@@ -10,12 +10,12 @@ parameters, its advice for a function that changed its input, and SPEC's bad let
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from autograder.checks import Learner, Outcome
 from autograder.suites.common import calls
-from autograder.suites.common.calls import expect_value_error
+from autograder.suites.common.calls import Args, expect_value_errors
 
 # parameter names of the graded functions, to name what a call changed (SPEC §2)
 PARAMETERS = {
@@ -53,12 +53,21 @@ def value(learner: Learner, function: str, *args: Any,
                        changed=changed if keep_inputs else None, **kwargs)
 
 
+def values(learner: Learner, function: str, cases: Iterable[tuple | Args],
+           on_raise: Callable[[Outcome], str | None] | None = None,
+           keep_inputs: bool = False, **kwargs: Any) -> Iterator[Any]:
+    """value() for each argument tuple, in one round trip (see common/calls.values)."""
+    return calls.values(learner, function, cases, on_raise=on_raise,
+                        changed=changed if keep_inputs else None, **kwargs)
+
+
 def expect_bad_letters_rejected(learner: Learner, function: str,
                                 args_for: Callable[[Any], tuple]) -> None:
     """function(*args_for(bad)) raises ValueError for each of SPEC's bad letters."""
+    cases = []
     for bad in BAD_LETTERS:
         hint = ("Careful: '' in TOKENS is True and TOKENS.index('') is 0, so also check "
                 "that the letter is one character long." if bad == "" else "")
-        expect_value_error(learner, function, args_for(bad),
-                           f"the letter {bad!r} (letters are '.' and 'a' to 'z', one "
-                           "character each)", hint=hint)
+        cases.append((args_for(bad), f"the letter {bad!r} (letters are '.' and 'a' to 'z', "
+                      "one character each)", hint))
+    expect_value_errors(learner, function, cases)

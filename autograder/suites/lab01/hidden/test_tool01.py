@@ -12,7 +12,7 @@ import numpy as np
 from autograder.checks import Fail, check, expect_array, expect_float
 from autograder.suites.common.hints import mistake, quietly, same
 from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import expect_bad_letters_rejected, value
+from autograder.suites.lab01.calls import expect_bad_letters_rejected, value, values
 from mindlab_core import lab01 as ref
 from mindlab_core.tokens import index
 
@@ -173,10 +173,10 @@ def test_read_row_matches_the_model(learner):
         return (f"read_row raised {out.raised.type_name} for an ordinary letter: turn the "
                 "letter into its row with the token order '.abc...z' ('.' is 0, 'z' is 26).")
 
-    for letter in LETTERS:
-        got = expect_array(value(learner, "read_row", W, letter, on_raise=raised,
-                                 keep_inputs=True),
-                           "read_row(W, letter)", shape=(27,))
+    cases = [(W, letter) for letter in LETTERS]
+    for letter, got in zip(LETTERS, values(learner, "read_row", cases, on_raise=raised,
+                                           keep_inputs=True)):
+        got = expect_array(got, "read_row(W, letter)", shape=(27,))
         if not same(got, READ_ROW[letter]):
             hint = mistake(got, READ_ROW_MISTAKES[letter])
             raise Fail("read_row(W, letter) is not the model's belief after the letter for "
@@ -243,10 +243,10 @@ def _data_row_raised(out) -> str:
 @check(points=1, function="data_row")
 def test_data_row_matches_the_counts(learner):
     """data_row gives the letter's row of counts divided by its sum"""
-    for letter in LETTERS:
-        got = expect_array(value(learner, "data_row", COUNTS, letter,
-                                 on_raise=_data_row_raised, keep_inputs=True),
-                           "data_row(counts, letter)", shape=(27,))
+    cases = [(COUNTS, letter) for letter in LETTERS]
+    for letter, got in zip(LETTERS, values(learner, "data_row", cases,
+                                           on_raise=_data_row_raised, keep_inputs=True)):
+        got = expect_array(got, "data_row(counts, letter)", shape=(27,))
         if not same(got, DATA_ROW[letter]):
             hint = mistake(got, DATA_ROW_MISTAKES[letter])
             raise Fail("data_row(counts, letter) is not what the data does after the letter "
@@ -257,9 +257,11 @@ def test_data_row_matches_the_counts(learner):
 @check(points=0.5, function="data_row")
 def test_data_row_reads_the_first_letter_row(learner):
     """data_row(counts, ".") gives the first-letter frequencies, for any counts"""
-    for counts in (COUNTS, SMALL_COUNTS):
-        got = expect_array(value(learner, "data_row", counts, ".", on_raise=_data_row_raised),
-                           "data_row(counts, '.')", shape=(27,))
+    both = (COUNTS, SMALL_COUNTS)
+    got_all = values(learner, "data_row", [(counts, ".") for counts in both],
+                     on_raise=_data_row_raised)
+    for counts, got in zip(both, got_all):
+        got = expect_array(got, "data_row(counts, '.')", shape=(27,))
         if not same(got, ref.data_row(counts, ".")):
             hint = mistake(got, _data_row_mistakes(counts, "."))
             raise Fail("data_row(counts, '.') is not how often each token starts a word"
@@ -300,9 +302,9 @@ def _gap_mistakes(W_: np.ndarray, counts: np.ndarray, letter: str) -> dict[str, 
 @check(points=1, function="belief_gap")
 def test_belief_gap_is_the_total_variation_distance(learner):
     """belief_gap gives 0.5 * sum(|belief - data|) for the letter"""
-    for case, expected in zip(GAP_CASES, GAPS):
-        got = expect_float(value(learner, "belief_gap", *case, keep_inputs=True),
-                           "belief_gap(W, counts, letter)")
+    got_all = values(learner, "belief_gap", GAP_CASES, keep_inputs=True)
+    for case, expected, got in zip(GAP_CASES, GAPS, got_all):
+        got = expect_float(got, "belief_gap(W, counts, letter)")
         if not np.isclose(got, expected, rtol=1e-7, atol=1e-10):
             hint = mistake(got, _gap_mistakes(*case))
             raise Fail(f"belief_gap gave {got:.4g} for one letter, which is not the total "
@@ -324,10 +326,11 @@ DISJOINT_COUNTS[index("e"), index("y")] = 7
 @check(points=0.5, function="belief_gap")
 def test_belief_gap_spans_zero_to_one(learner):
     """belief_gap is 0 when model and data agree and 1 when they never do"""
-    for args, expected, when in (
-            ((MATCHED_W, MATCHED_COUNTS, "m"), 0.0, "the model's belief equals the data"),
-            ((DISJOINT_W, DISJOINT_COUNTS, "e"), 1.0, "model and data never agree")):
-        got = expect_float(value(learner, "belief_gap", *args), "belief_gap(W, counts, letter)")
+    cases = (((MATCHED_W, MATCHED_COUNTS, "m"), 0.0, "the model's belief equals the data"),
+             ((DISJOINT_W, DISJOINT_COUNTS, "e"), 1.0, "model and data never agree"))
+    got_all = values(learner, "belief_gap", [args for args, _, _ in cases])
+    for (_, expected, when), got in zip(cases, got_all):
+        got = expect_float(got, "belief_gap(W, counts, letter)")
         if not np.isclose(got, expected, atol=1e-9):
             raise Fail(f"belief_gap gave {got:.4g} where {when}; the total variation "
                        "distance 0.5 * sum(|belief - data|) is 0 for equal beliefs and 1 for "

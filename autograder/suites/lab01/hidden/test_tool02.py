@@ -18,10 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_str
-from autograder.suites.common.calls import expect_value_error
+from autograder.suites.common.calls import Args, expect_value_errors
 from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import expect_bad_letters_rejected, value
+from autograder.suites.lab01.calls import expect_bad_letters_rejected, value, values
 from autograder.suites.lab01.stats import consistent
 from mindlab_core import lab01 as ref
 from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
@@ -62,9 +62,9 @@ def _ablate_mistakes(W_: np.ndarray, letter: str) -> dict[str, np.ndarray]:
 @check(points=1.5, function="ablate_column")
 def test_ablate_column_blocks_the_column(learner):
     """ablate_column gives W with the letter's column set to -inf"""
-    for (W_, letter), expected in zip(ABLATE_CASES, ABLATED):
-        got = expect_array(value(learner, "ablate_column", W_, letter),
-                           "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
+    got_all = values(learner, "ablate_column", ABLATE_CASES)
+    for (W_, letter), expected, got in zip(ABLATE_CASES, ABLATED, got_all):
+        got = expect_array(got, "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
         if same(got, expected, rtol=0, atol=0):
             continue
         j = index(letter)
@@ -269,10 +269,9 @@ def test_sample_word_rejects_temperature_zero_or_below(learner):
     if words != ["mind"]:
         raise Fail("sample_word does not write the one word a simple model allows yet: this "
                    "check pays once it does and also rejects temperature <= 0.")
-    for temperature in (0.0, -1.0):
-        expect_value_error(learner, "sample_word", (W, Rng(63)),
-                           "a temperature <= 0 (it must be > 0; raise before dividing by "
-                           "it)", kwargs={"temperature": temperature})
+    what = "a temperature <= 0 (it must be > 0; raise before dividing by it)"
+    expect_value_errors(learner, "sample_word", [(Args(W, Rng(63), temperature=t), what, "")
+                                                 for t in (0.0, -1.0)])
 
 
 @check(points=0.5, function="sample_word")

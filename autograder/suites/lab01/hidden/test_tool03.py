@@ -10,7 +10,7 @@ import numpy as np
 
 from autograder.checks import Fail, check, describe, expect_str
 from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import value
+from autograder.suites.lab01.calls import Args, value, values
 from mindlab_core import lab01 as ref
 from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
 
@@ -104,8 +104,9 @@ RULES = {"trained": ref.rank_rules(W), "random": ref.rank_rules(RANDOM)}
 @check(points=1.5, function="rank_rules")
 def test_rank_rules_lists_each_rows_top_rule(learner):
     """rank_rules gives each row's most likely next token, most confident first"""
-    for name, M in (("trained", W), ("random", RANDOM)):
-        got = _rules(value(learner, "rank_rules", M), "rank_rules(W)")
+    models = (("trained", W), ("random", RANDOM))
+    for (name, _), got in zip(models, values(learner, "rank_rules", [(M,) for _, M in models])):
+        got = _rules(got, "rank_rules(W)")
         if not _same_rules(got, RULES[name]):
             raise _not_the_rulebook(got, RULES[name])
 
@@ -191,8 +192,9 @@ TOPS = (1, 3, 26, 27)
 def test_rank_rules_top_keeps_the_first_k(learner):
     """rank_rules(W, top=k) returns the first k rules"""
     full = RULES["random"]
-    for k in TOPS:
-        got = _rules(value(learner, "rank_rules", RANDOM, top=k), "rank_rules(W, top=k)")
+    got_all = values(learner, "rank_rules", [Args(RANDOM, top=k) for k in (*TOPS, None)])
+    for k, got in zip(TOPS, got_all):
+        got = _rules(got, "rank_rules(W, top=k)")
         if _same_rules(got, full[:k]):
             continue
         if len(got) == k + 1 or len(got) == k - 1:
@@ -204,7 +206,7 @@ def test_rank_rules_top_keeps_the_first_k(learner):
                        "rules when top is given.")
         raise Fail("rank_rules(W, top=k) gave k rules, but not the k most confident ones: "
                    "sort all 27 first, then keep the first k.")
-    got = _rules(value(learner, "rank_rules", RANDOM, top=None), "rank_rules(W, top=None)")
+    got = _rules(next(got_all), "rank_rules(W, top=None)")
     if not _same_rules(got, full):
         raise Fail("rank_rules(W, top=None) should give all 27 rules, like rank_rules(W).")
 
@@ -239,13 +241,14 @@ def _greedy_from(M: np.ndarray, start: int, max_len: int = 50) -> str:
     return "".join(letters)
 
 
-def _word(learner, M: np.ndarray, what: str, keep_inputs: bool = False, **kwargs) -> str:
-    got = expect_str(value(learner, "greedy_decode", M, keep_inputs=keep_inputs, **kwargs),
-                     what)
-    if got.endswith(".") and inputs.letters_only(got[:-1]):
-        raise Fail("greedy_decode returned a word ending in '.': reaching '.' ends the word, "
-                   "but the '.' itself is not part of it.")
-    return got
+def _words(learner, cases: list, what: str, keep_inputs: bool = False):
+    """greedy_decode's word for each case (models, or Args), one round trip; Fail on a '.'."""
+    for got in values(learner, "greedy_decode", cases, keep_inputs=keep_inputs):
+        got = expect_str(got, what)
+        if got.endswith(".") and inputs.letters_only(got[:-1]):
+            raise Fail("greedy_decode returned a word ending in '.': reaching '.' ends the "
+                       "word, but the '.' itself is not part of it.")
+        yield got
 
 
 GREEDY = {"trained": ref.greedy_decode(W), "random": ref.greedy_decode(RANDOM)}
@@ -254,8 +257,9 @@ GREEDY = {"trained": ref.greedy_decode(W), "random": ref.greedy_decode(RANDOM)}
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_writes_the_models_favourite_word(learner):
     """greedy_decode follows the most likely token from '.' on the trained model"""
-    for name, M in (("trained", W), ("random", RANDOM)):
-        got = _word(learner, M, "greedy_decode(W)")
+    models = (("trained", W), ("random", RANDOM))
+    for (name, M), got in zip(models, _words(learner, [(M,) for _, M in models],
+                                             "greedy_decode(W)")):
         if got == GREEDY[name]:
             continue
         if len(GREEDY[name]) == 50 and len(got) != 50:
@@ -281,8 +285,7 @@ NEAR_PATH = inputs.path_W("mind", low=-60.0) + 3.0  # shifted: an in-place shift
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_follows_a_path_and_leaves_W_unchanged(learner):
     """greedy_decode writes the only word a model allows and leaves W unchanged"""
-    for M in (PATH, NEAR_PATH):
-        got = _word(learner, M, "greedy_decode(W)", keep_inputs=True)
+    for got in _words(learner, [(PATH,), (NEAR_PATH,)], "greedy_decode(W)", keep_inputs=True):
         if got != "mind":
             raise Fail("greedy_decode gave another word than the only one a model allows: "
                        "start at row 0 ('.'), move to the row of the "
@@ -295,8 +298,9 @@ CYCLE = inputs.cycle_W("ab")
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_stops_at_max_len_on_a_cycle(learner):
     """greedy_decode stops at max_len letters when the greedy walk cycles forever"""
-    for kwargs, cap in (({"max_len": 5}, 5), ({"max_len": 1}, 1), ({}, 50)):
-        got = _word(learner, CYCLE, "greedy_decode(W)", **kwargs)
+    caps = (({"max_len": 5}, 5), ({"max_len": 1}, 1), ({}, 50))
+    words = _words(learner, [Args(CYCLE, **kwargs) for kwargs, _ in caps], "greedy_decode(W)")
+    for (kwargs, cap), got in zip(caps, words):
         if got == ref.greedy_decode(CYCLE, **kwargs):
             continue
         told = "a small max_len" if kwargs else "the default max_len=50"
@@ -320,7 +324,7 @@ for _letter in "foz":
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_breaks_ties_by_lowest_index(learner):
     """greedy_decode takes the lowest-index token when the most likely ones are tied"""
-    got = _word(learner, TIE_PATH, "greedy_decode(W)")
+    (got,) = _words(learner, [(TIE_PATH,)], "greedy_decode(W)")
     if got == ref.greedy_decode(TIE_PATH):
         return
     if got == "f":
