@@ -1,6 +1,8 @@
 """Calling a lab 02 function from a check: the shared helpers, with lab 02's parameter names.
 
     got = value(learner, "project", X, direction)   # the result, or LearnerRaised / Fail
+    for got in values(learner, "project", [(X, d1), (X, d2)]):  # one round trip
+        ...
 
 Calling with copies and checking for ValueError are lab-independent
 (autograder/suites/common/calls.py); what stays here is lab 02's: the names of its
@@ -9,11 +11,12 @@ parameters and its advice for a function that changed its input (every call chec
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from autograder.checks import Learner, Outcome
 from autograder.suites.common import calls
+from autograder.suites.common.calls import Args
 
 # parameter names of the graded functions, to name what a call changed (docs/lab02-contract.md)
 PARAMETERS = {
@@ -56,3 +59,14 @@ def value(learner: Learner, function: str, *args: Any,
     When the call raises, `on_raise(outcome)` may return a specific hint (a Fail).
     """
     return calls.value(learner, function, *args, on_raise=on_raise, changed=changed, **kwargs)
+
+
+def values(learner: Learner, function: str, cases: Iterable[tuple | Args],
+           on_raise: Callable[[Outcome], str | None] | None = None,
+           **kwargs: Any) -> Iterator[Any]:
+    """value() for each case (a tuple of arguments, or Args), all in one round trip.
+
+    Yields each result in order; the first case that raised or changed its inputs raises
+    there, as a loop of value() calls would.
+    """
+    return calls.values(learner, function, cases, on_raise=on_raise, changed=changed, **kwargs)

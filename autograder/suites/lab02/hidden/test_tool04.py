@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, check, expect_array, expect_float
-from autograder.suites.common.calls import expect_value_error
+from autograder.suites.common.calls import expect_value_errors
 from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab02 import inputs
-from autograder.suites.lab02.calls import value
+from autograder.suites.lab02.calls import values
 from mindlab_core.lab02 import directions as D
 from mindlab_core.lab02 import reference as ref
 
@@ -48,10 +48,11 @@ def _direction_mistakes(A: np.ndarray, B: np.ndarray) -> dict[str, np.ndarray]:
 @check(points=2.5, function="mean_difference_direction")
 def test_mean_difference_direction_points_from_b_to_a(learner):
     """mean_difference_direction gives the unit vector from mean(X_b) to mean(X_a)"""
-    for A, B, what in ((VOWELS, CONSONANTS, "vowel rows, consonant rows"),
-                       (CLASS_A, CLASS_B, "7 rows, 3 rows")):
-        got = expect_array(value(learner, "mean_difference_direction", A, B),
-                           f"mean_difference_direction({what})", shape=(A.shape[1],))
+    cases = ((VOWELS, CONSONANTS, "vowel rows, consonant rows"),
+             (CLASS_A, CLASS_B, "7 rows, 3 rows"))
+    got_all = values(learner, "mean_difference_direction", [(A, B) for A, B, _ in cases])
+    for (A, B, what), got in zip(cases, got_all):
+        got = expect_array(got, f"mean_difference_direction({what})", shape=(A.shape[1],))
         expected = ref.mean_difference_direction(A, B)
         if same(got, expected):
             continue
@@ -65,12 +66,11 @@ def test_mean_difference_direction_points_from_b_to_a(learner):
 def test_mean_difference_direction_rejects_bad_classes(learner):
     """mean_difference_direction raises ValueError when the means coincide or widths differ"""
     same_means = np.array([[1.0, 2.0], [3.0, 4.0]])
-    expect_value_error(learner, "mean_difference_direction", (same_means, same_means[::-1]),
-                       "two classes with the same mean",
-                       hint="Their difference has length 0: there is no direction to return "
-                            "(dividing by 0 gives nan).")
-    expect_value_error(learner, "mean_difference_direction", (CLASS_A, CLASS_B[:, :4]),
-                       "classes of widths 6 and 4")
+    expect_value_errors(learner, "mean_difference_direction", [
+        ((same_means, same_means[::-1]), "two classes with the same mean",
+         "Their difference has length 0: there is no direction to return (dividing by 0 "
+         "gives nan)."),
+        ((CLASS_A, CLASS_B[:, :4]), "classes of widths 6 and 4", "")])
 
 
 # ---------------------------------------------------------------- project
@@ -90,11 +90,12 @@ def _project_mistakes(X_: np.ndarray, d: np.ndarray) -> dict[str, np.ndarray]:
 @check(points=2, function="project")
 def test_project_scores_along_the_direction(learner):
     """project gives X @ direction / |direction| for each row of X"""
-    for X_, d, what in ((X, DIRECTION, "X, a direction of length 3.7"),
-                        (LETTERS, ref.mean_difference_direction(VOWELS, CONSONANTS),
-                         "the letter rows, the vowel direction")):
-        got = expect_array(value(learner, "project", X_, d), f"project({what})",
-                           shape=(X_.shape[0],))
+    cases = ((X, DIRECTION, "X, a direction of length 3.7"),
+             (LETTERS, ref.mean_difference_direction(VOWELS, CONSONANTS),
+              "the letter rows, the vowel direction"))
+    got_all = values(learner, "project", [(X_, d) for X_, d, _ in cases])
+    for (X_, d, what), got in zip(cases, got_all):
+        got = expect_array(got, f"project({what})", shape=(X_.shape[0],))
         if same(got, ref.project(X_, d)):
             continue
         hint = mistake(got, _project_mistakes(X_, d))
@@ -106,9 +107,10 @@ def test_project_scores_along_the_direction(learner):
 @check(points=1, function="project")
 def test_project_rejects_bad_directions(learner):
     """project raises ValueError for a zero direction or a direction of the wrong length"""
-    expect_value_error(learner, "project", (X, np.zeros(6)), "a zero direction",
-                       hint="A zero vector has no direction (and |direction| = 0).")
-    expect_value_error(learner, "project", (X, np.ones(5)), "X of width 6 and a direction of 5")
+    expect_value_errors(learner, "project", [
+        ((X, np.zeros(6)), "a zero direction",
+         "A zero vector has no direction (and |direction| = 0)."),
+        ((X, np.ones(5)), "X of width 6 and a direction of 5", "")])
 
 
 # ---------------------------------------------------------------- cosine_similarity
@@ -119,8 +121,8 @@ def test_cosine_similarity_is_the_cosine(learner):
     """cosine_similarity gives u.v / (|u| |v|) as a float, whatever the lengths"""
     cases = ((U, V, "two random vectors"), (U, -3 * U, "u and -3u"),
              (VOWELS[0], VOWELS[1], "the rows of 'a' and 'e'"))
-    for u, v, what in cases:
-        got = value(learner, "cosine_similarity", u, v)
+    got_all = values(learner, "cosine_similarity", [(u, v) for u, v, _ in cases])
+    for (u, v, what), got in zip(cases, got_all):
         if isinstance(got, np.ndarray) and got.shape != ():
             raise Fail(f"cosine_similarity({what}) returned an array of shape {got.shape}: "
                        "return one number, u @ v / (|u| |v|).")
@@ -142,7 +144,7 @@ def test_cosine_similarity_is_the_cosine(learner):
 @check(points=1, function="cosine_similarity")
 def test_cosine_similarity_rejects_zero_vectors(learner):
     """cosine_similarity raises ValueError for a zero vector or mismatched lengths"""
-    expect_value_error(learner, "cosine_similarity", (np.zeros(3), np.ones(3)),
-                       "a zero vector u", hint="A zero vector has no angle (0 / 0 is nan).")
-    expect_value_error(learner, "cosine_similarity", (np.ones(3), np.ones(4)),
-                       "vectors of lengths 3 and 4")
+    expect_value_errors(learner, "cosine_similarity", [
+        ((np.zeros(3), np.ones(3)), "a zero vector u",
+         "A zero vector has no angle (0 / 0 is nan)."),
+        ((np.ones(3), np.ones(4)), "vectors of lengths 3 and 4", "")])

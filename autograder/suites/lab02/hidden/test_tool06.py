@@ -11,10 +11,10 @@ import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array
 from autograder.checks import describe as describe_value
-from autograder.suites.common.calls import expect_value_error
+from autograder.suites.common.calls import expect_value_error, expect_value_errors
 from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab02 import inputs
-from autograder.suites.lab02.calls import value
+from autograder.suites.lab02.calls import value, values
 from mindlab_core.lab02 import reference as ref
 from mindlab_core.lab02.induction import run_attention_model
 
@@ -90,9 +90,11 @@ def test_causal_attention_is_stable(learner):
 @check(points=1, function="repeated_tokens")
 def test_repeated_tokens_repeats_a_random_half(learner):
     """repeated_tokens gives BOS, a random half from 1..n_vocab-1, then the same half again"""
-    for n_vocab, half in ((50, 10), (4, 300)):
+    sizes = ((50, 10), (4, 300))  # each call gets its own fresh Generator of seed 601
+    got_all = values(learner, "repeated_tokens", [(Rng(601), n_vocab, half)
+                                                  for n_vocab, half in sizes])
+    for (n_vocab, half), got in zip(sizes, got_all):
         what = f"repeated_tokens(rng, n_vocab={n_vocab}, half_len={half})"
-        got = value(learner, "repeated_tokens", Rng(601), n_vocab, half)
         tokens = expect_array(got, what, shape=(2 * half + 1,))
         if got.dtype.kind not in "iu":
             raise Fail(f"{what} returned dtype {got.dtype}: tokens are integers.")
@@ -113,9 +115,9 @@ def test_repeated_tokens_repeats_a_random_half(learner):
 @check(points=1, function="repeated_tokens")
 def test_repeated_tokens_uses_the_rng(learner):
     """repeated_tokens draws with the rng it is given: same seed, same tokens"""
-    first = value(learner, "repeated_tokens", Rng(602), 50, 20)
-    again = value(learner, "repeated_tokens", Rng(602), 50, 20)
-    other = value(learner, "repeated_tokens", Rng(603), 50, 20)
+    # one round trip; each call still gets its own fresh Generator from its seed
+    first, again, other = values(learner, "repeated_tokens",
+                                 [(Rng(602), 50, 20), (Rng(602), 50, 20), (Rng(603), 50, 20)])
     if not (isinstance(first, np.ndarray) and isinstance(again, np.ndarray)
             and isinstance(other, np.ndarray)):
         raise Fail("repeated_tokens should return a numpy array of tokens.")
@@ -244,7 +246,7 @@ def test_ablate_head_rejects_missing_heads(learner):
                                            rtol=0, atol=0)):
         raise Fail("ablate_head(params, 0, 3) is not right yet: this check pays once it "
                    "zeroes the right head and rejects missing ones.")
-    expect_value_error(learner, "ablate_head", (MODEL, 2, 0), "layer 2 of a 2-layer model")
-    expect_value_error(learner, "ablate_head", (MODEL, 0, -1), "head -1",
-                       hint="Python accepts index -1 (the last head); a head number must be "
-                            "0..heads-1, so check the range yourself.")
+    expect_value_errors(learner, "ablate_head", [
+        ((MODEL, 2, 0), "layer 2 of a 2-layer model", ""),
+        ((MODEL, 0, -1), "head -1", "Python accepts index -1 (the last head); a head number "
+         "must be 0..heads-1, so check the range yourself.")])

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_float
-from autograder.suites.common.calls import expect_value_error
+from autograder.suites.common.calls import expect_value_error, expect_value_errors
 from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab02 import inputs
-from autograder.suites.lab02.calls import value
+from autograder.suites.lab02.calls import value, values
 from mindlab_core.lab02 import reference as ref
 
 TOOL = "tool07"
@@ -36,10 +36,12 @@ N = 40_000
 @check(points=1.5, function="sparse_features")
 def test_sparse_features_are_sparse_uniform_values(learner):
     """sparse_features: each entry is 0 with probability sparsity, else uniform in [0, 1)"""
-    for sparsity in (0.3, 0.9):
+    sparsities = (0.3, 0.9)  # each call gets its own fresh Generator of seed 700
+    got_all = values(learner, "sparse_features", [(Rng(700), N, 5, sparsity)
+                                                  for sparsity in sparsities])
+    for sparsity, got in zip(sparsities, got_all):
         what = f"sparse_features(rng, {N}, 5, sparsity={sparsity})"
-        got = expect_array(value(learner, "sparse_features", Rng(700), N, 5, sparsity), what,
-                           shape=(N, 5))
+        got = expect_array(got, what, shape=(N, 5))
         if got.min() < 0 or got.max() >= 1:
             raise Fail(f"{what} has values outside [0, 1): a feature that is on takes a "
                        "uniform value, rng.random().")
@@ -50,10 +52,10 @@ def test_sparse_features_are_sparse_uniform_values(learner):
             raise Fail(f"{what} has {rate:.1%} of entries on, expected {1 - sparsity:.0%}"
                        + (": sparsity is the probability that a feature is OFF." if flipped
                           else "."))
-        values = got[on]
-        if abs(values.mean() - 0.5) > 0.01 or abs((values < 0.25).mean() - 0.25) > 0.02:
+        on_values = got[on]
+        if abs(on_values.mean() - 0.5) > 0.01 or abs((on_values < 0.25).mean() - 0.25) > 0.02:
             raise Fail(f"{what}: the features that are on should be uniform in [0, 1) "
-                       f"(mean 0.5), but their mean is {values.mean():.3f}.")
+                       f"(mean 0.5), but their mean is {on_values.mean():.3f}.")
         if abs(on[:, 0].mean() - on[:, 4].mean()) > 0.02 or abs(on[: N // 2].mean()
                                                                  - on[N // 2:].mean()) > 0.02:
             raise Fail(f"{what}: features should be on equally often in every column and row.")
@@ -62,17 +64,19 @@ def test_sparse_features_are_sparse_uniform_values(learner):
 @check(points=1, function="sparse_features")
 def test_sparse_features_uses_the_rng(learner):
     """sparse_features draws with the rng it is given, and rejects sparsity outside [0, 1]"""
-    first = value(learner, "sparse_features", Rng(704), 50, 5, 0.5)
-    again = value(learner, "sparse_features", Rng(704), 50, 5, 0.5)
-    other = value(learner, "sparse_features", Rng(705), 50, 5, 0.5)
+    # one round trip; each call still gets its own fresh Generator from its seed
+    first, again, other = values(learner, "sparse_features",
+                                 [(Rng(704), 50, 5, 0.5), (Rng(704), 50, 5, 0.5),
+                                  (Rng(705), 50, 5, 0.5)])
     if not same(first, again, rtol=0, atol=0):
         raise Fail("sparse_features gave different batches for two generators with the same "
                    "seed: draw with the rng argument, not np.random or a new generator.")
     if same(first, other, rtol=0, atol=0):
         raise Fail("sparse_features gave the same batch for different seeds: draw with the "
                    "rng argument.")
-    expect_value_error(learner, "sparse_features", (Rng(706), 5, 5, 1.5), "sparsity = 1.5")
-    expect_value_error(learner, "sparse_features", (Rng(706), 5, 5, -0.1), "sparsity = -0.1")
+    expect_value_errors(learner, "sparse_features", [
+        ((Rng(706), 5, 5, 1.5), "sparsity = 1.5", ""),
+        ((Rng(706), 5, 5, -0.1), "sparsity = -0.1", "")])
 
 
 # ---------------------------------------------------------------- the toy model
@@ -81,9 +85,11 @@ def test_sparse_features_uses_the_rng(learner):
 @check(points=1.5, function="toy_forward")
 def test_toy_forward_reconstructs_through_the_bottleneck(learner):
     """toy_forward gives relu(X @ W.T @ W + b)"""
-    for params, X, what in ((TOY, X5, "5 features in 2-d"), (TOY_3D, X7, "7 features in 3-d")):
+    cases = ((TOY, X5, "5 features in 2-d"), (TOY_3D, X7, "7 features in 3-d"))
+    got_all = values(learner, "toy_forward", [(params, X) for params, X, _ in cases])
+    for (params, X, what), got in zip(cases, got_all):
         name = f"toy_forward({what})"
-        got = expect_array(value(learner, "toy_forward", params, X), name, shape=X.shape)
+        got = expect_array(got, name, shape=X.shape)
         if same(got, ref.toy_forward(params, X)):
             continue
         W, b = params["W"], params["b"]
@@ -125,11 +131,12 @@ def test_feature_dimensionality_shares_out_dimensions(learner):
     """feature_dimensionality gives |W_i|^2 / sum_j (Ŵ_i . W_j)^2 per column, 0 for dropped ones"""
     dropped = np.array(TOY["W"])
     dropped[:, 3] = 0.0
-    for W, what in ((TOY["W"], "W (2, 5)"), (TOY_3D["W"], "W (3, 7)"),
-                    (dropped, "W with column 3 all zeros")):
+    cases = ((TOY["W"], "W (2, 5)"), (TOY_3D["W"], "W (3, 7)"),
+             (dropped, "W with column 3 all zeros"))
+    got_all = values(learner, "feature_dimensionality", [(W,) for W, _ in cases])
+    for (W, what), got in zip(cases, got_all):
         name = f"feature_dimensionality({what})"
-        got = expect_array(value(learner, "feature_dimensionality", W), name,
-                           shape=(W.shape[1],))
+        got = expect_array(got, name, shape=(W.shape[1],))
         expected = ref.feature_dimensionality(W)
         if same(got, expected):
             continue

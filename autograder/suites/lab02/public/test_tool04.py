@@ -9,7 +9,7 @@ import numpy as np
 
 from autograder.checks import Fail, check, expect_array, expect_float
 from autograder.suites.common.calls import expect_value_error
-from autograder.suites.lab02.calls import value
+from autograder.suites.lab02.calls import value, values
 
 TOOL = "tool04"
 
@@ -40,8 +40,10 @@ def test_project_small_example(learner):
 @check(points=3, function="cosine_similarity")
 def test_cosine_similarity_small_examples(learner):
     """cosine_similarity is 1/sqrt(2) for [1, 0] and [5, 5], and -1 for opposite vectors"""
-    for u, v, expected in (([1.0, 0.0], [5.0, 5.0], 2 ** -0.5), ([1.0, 2.0], [-2.0, -4.0], -1.0)):
-        got = expect_float(value(learner, "cosine_similarity", np.array(u), np.array(v)),
-                           f"cosine_similarity({u}, {v})")
+    cases = (([1.0, 0.0], [5.0, 5.0], 2 ** -0.5), ([1.0, 2.0], [-2.0, -4.0], -1.0))
+    got_all = values(learner, "cosine_similarity", [(np.array(u), np.array(v))
+                                                    for u, v, _ in cases])
+    for (u, v, expected), got in zip(cases, got_all):
+        got = expect_float(got, f"cosine_similarity({u}, {v})")
         if not np.isclose(got, expected):
             raise Fail(f"cosine_similarity({u}, {v}) gave {got:.4g}, expected {expected:.4g}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_float
-from autograder.suites.lab02.calls import value
+from autograder.suites.lab02.calls import value, values
 
 TOOL = "tool07"
 
@@ -17,10 +17,9 @@ H = np.array([[2.0, 3.0]])
 @check(points=1.5, function="sparse_features")
 def test_sparse_features_extremes(learner):
     """sparse_features is all zeros at sparsity 1 and never zero at sparsity 0"""
-    off = expect_array(value(learner, "sparse_features", Rng(1), 100, 5, 1.0),
-                       "sparse_features(rng, 100, 5, 1.0)", shape=(100, 5))
-    on = expect_array(value(learner, "sparse_features", Rng(2), 100, 5, 0.0),
-                      "sparse_features(rng, 100, 5, 0.0)", shape=(100, 5))
+    got = values(learner, "sparse_features", [(Rng(1), 100, 5, 1.0), (Rng(2), 100, 5, 0.0)])
+    off = expect_array(next(got), "sparse_features(rng, 100, 5, 1.0)", shape=(100, 5))
+    on = expect_array(next(got), "sparse_features(rng, 100, 5, 0.0)", shape=(100, 5))
     if off.any() or not (on > 0).all() or on.max() >= 1:
         raise Fail("at sparsity 1 every feature is off (0); at sparsity 0 every feature is on, "
                    "with a value in (0, 1).")
