@@ -21,6 +21,11 @@ class Lab:
     title: str
     reference: str  # module holding the reference implementation of every graded function
     tools: tuple[Tool, ...]
+    # "module:function" the worker server calls once before forking a worker per student,
+    # so what the lab's notebook builds with it (a trained model) costs nothing per student
+    preload: tuple[str, ...] = ()
+    # modules replaced by do-nothing stand-ins while grading (the lab's pictures)
+    stubs: tuple[str, ...] = ()
 
     @property
     def functions(self) -> tuple[str, ...]:
@@ -43,6 +48,8 @@ LAB01 = Lab(
         Tool("tool02", "Intervene", ("ablate_column", "sample_word"), points=10.0),
         Tool("tool03", "Extract the algorithm", ("rank_rules", "greedy_decode"), points=10.0),
     ),
+    preload=("mindlab_core.bigram:trained_model",),
+    stubs=("mindlab_core.pictures",),
 )
 
 LAB02 = Lab(
@@ -61,6 +68,9 @@ LAB02 = Lab(
              ("sparse_features", "toy_forward", "importance_loss", "feature_dimensionality",
               "sae_encode", "sae_decode", "sae_loss", "best_cosines")),
     ),
+    preload=("mindlab_core.bigram:trained_model",
+             "mindlab_core.lab02.superposition:trained_toy_models"),
+    stubs=("mindlab_core.pictures", "mindlab_core.lab02.pictures"),
 )
 
 LABS: dict[str, Lab] = {LAB01.id: LAB01, LAB02.id: LAB02}

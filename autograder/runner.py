@@ -329,6 +329,8 @@ class WorkerLearner(LearnerBase):
             return Unsupported("ndarray subclass" if name.startswith("ndarray subclass")
                                else "object of a class of your own" if own else name)
         if type(value) in (list, tuple):
+            if all(type(v) in (str, int, float, bool) for v in value):  # e.g. sampled words
+                return value
             return type(value)(self._plain(v) for v in value)
         if type(value) is dict:
             return {k: self._plain(v) for k, v in value.items()}

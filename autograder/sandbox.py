@@ -41,9 +41,10 @@ WORKER_FILES = ("__init__.py", "checks.py", "wire.py", "worker.py")  # all the w
 BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
 # modules that do nothing while grading: pictures (no drawing, and no matplotlib start-up
 # in every worker) and the notebook's own check cells (the grading happens out here)
-STUBS = ("mindlab_core.pictures", "mindlab_core.checkcell", "autograder.notebook")
+# every lab's stand-ins (the in-notebook check cells) and preloads; each lab adds its own
+STUBS = ("mindlab_core.checkcell", "autograder.notebook")
 # imported (and called, after ':') once in the zygote, so every forked worker has them
-PRELOAD = ("numpy.random", "numpy.random._pickle", "mindlab_core.bigram:trained_model")
+PRELOAD = ("numpy.random", "numpy.random._pickle")
 BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
         "from autograder.worker import zygote_main; zygote_main(int(sys.argv[1]))")
 
@@ -216,7 +217,7 @@ def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int)
         "reference_file": ref_file, "blocked": [*BLOCKED, lab.reference],
         "hide_paths": hide, "tmp_base": "/tmp" if isolation == "bwrap" else tmp,
         "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,
-        "preload": list(PRELOAD), "stubs": list(STUBS),
+        "preload": [*PRELOAD, *lab.preload], "stubs": [*STUBS, *lab.stubs],
     }
     try:
         proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], cwd=tmp, env=env,

@@ -185,7 +185,7 @@ class Zygote:
                 getattr(obj, attr)()
         self._hide(config)
         for name in config.get("stubs", []):
-            _install_stub(name)
+            _install_stub(name, self.blocker)
 
     def _load_reference(self, config: dict) -> tuple[dict, dict]:
         """Build the reference module from source the judge sent (its file may be hidden)."""
@@ -249,7 +249,7 @@ class Nothing:
         return "<not drawn while grading>"
 
 
-def _install_stub(name: str) -> None:
+def _install_stub(name: str, blocker: Blocker | None = None) -> None:
     """Put a do-nothing module at `name` (e.g. pictures, or the in-notebook check cells).
 
     The grader draws no pictures and runs no in-notebook checks: learner code that
@@ -263,7 +263,10 @@ def _install_stub(name: str) -> None:
     parent, _, child = name.rpartition(".")
     if parent:
         if parent not in sys.modules:
-            _install_stub(parent)
+            if blocker is not None and blocker.blocks(parent):  # hidden (autograder): a
+                _install_stub(parent, blocker)  # stand-in too, never an import attempt
+            else:  # a real package keeps its other modules (mindlab_core.lab02's models)
+                importlib.import_module(parent)
         setattr(sys.modules[parent], child, module)
 
 

@@ -502,7 +502,7 @@ def feature_dimensionality(W: np.ndarray) -> np.ndarray:
 
 # %% nbgrader={"grade": false, "grade_id": "tool07_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
 sparsities = superposition.SPARSITIES  # 0, 0.7, 0.9, 0.97, 0.99
-toys = superposition.train_toy_models(sparsities)  # one model per sparsity, a few seconds
+toys = superposition.trained_toy_models()  # one per sparsity, trained once (a few seconds)
 rng = np.random.default_rng(1)
 for i, sparsity in enumerate(sparsities):
     toy = superposition.toy_instance(toys, i)

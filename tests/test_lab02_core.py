@@ -202,6 +202,13 @@ def _toys():
     return S.train_toy_models()
 
 
+def test_trained_toy_models_are_the_training_run_handed_out_as_copies():
+    first = S.trained_toy_models()
+    first["W"][:] = 0.0  # a learner's notebook changing its copy ...
+    again = S.trained_toy_models()  # ... changes nobody else's
+    assert all(np.array_equal(again[k], _toys()[k]) for k in ("W", "b"))
+
+
 def test_sparse_features_statistics():
     X = lab02.sparse_features(np.random.default_rng(0), 20000, 5, 0.9)
     assert X.shape == (20000, 5)

@@ -77,7 +77,7 @@ def tour_lab02(letter: str, out: Path | None) -> list[Path]:
     figures["attention.png"] = pictures.attention_patterns(patterns, induction.ROLES)
 
     _section("TOOL 07  superposition", "5 features in 2 dimensions, and an SAE")
-    toys = superposition.train_toy_models()
+    toys = superposition.trained_toy_models()
     for i, sparsity in enumerate(superposition.SPARSITIES):
         dims = reference.feature_dimensionality(toys["W"][i])
         click.echo(f"  sparsity {sparsity:<4}  dimensionality "
