@@ -311,7 +311,16 @@ def _die_with_parent() -> None:
 
 
 def _children(pid: int) -> list[int]:
-    """Pids whose parent is `pid` (Linux /proc; [] elsewhere)."""
+    """Pids whose parent is `pid` (Linux /proc; [] elsewhere).
+
+    One read of /proc/PID/task/PID/children when the kernel has it (the zygote is single
+    threaded, so its main task has them all); else a scan of every /proc/N/stat.
+    """
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", "rb") as f:
+            return [int(n) for n in f.read().split()]
+    except (OSError, ValueError):
+        pass
     found = []
     try:
         entries = os.listdir("/proc")
