@@ -161,7 +161,8 @@ def render_html(records: list[dict], manifest: dict[str, Any]) -> str:
     if not manifest.get("complete", True):
         warnings += ('<p class="warn">This batch was interrupted: rerun the same command to '
                      'grade the rest.</p>')
-    counts = (f'{len(records)} students: {len(done)} graded, {len(errors)} errors. '
+    counts = (f'{len(records)} students: {len(done)} graded, {len(errors)} '
+              f'error{"" if len(errors) == 1 else "s"}. '
               f'Mean {mean:.1f}, median {median:g} out of {max_score:g}.')
     suites = manifest.get("suites_sha256") or manifest.get("suite_hash") or ""
     prov = escape(f'lab {manifest.get("lab")} · suite {manifest.get("suite")} '

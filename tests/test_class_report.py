@@ -54,7 +54,7 @@ def test_report_is_self_contained_and_escapes_what_learners_wrote():
     assert html.count("<svg") == 2
     assert "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "not a submission" in html and "11 graded, 1 errors" in html
+    assert "not a submission" in html and "11 graded, 1 error." in html
 
 
 def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:
