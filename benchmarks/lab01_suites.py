@@ -56,17 +56,18 @@ def suite_seconds(suite: str, repeat: int) -> dict[str, float]:
 
 
 def irreducible_seconds(repeat: int) -> float:
-    """Drawing the hidden suite's words directly: the sampling any grader must pay for."""
+    """Drawing the hidden suite's words directly: the sampling any grader must pay for
+    (for a learner who draws as the lab says: the agreement words of each check)."""
     W = t2.W
 
     def draw() -> None:
         rng = np.random.default_rng(0)
-        for _ in range(t2.N_FIRST_LETTERS):
+        for _ in range(t2.N_AGREE):
             ref.sample_word(W, rng, max_len=1)
-        for _ in range(t2.N_WORDS):
+        for _ in range(len(t2.AGREE_LENGTHS)):
             ref.sample_word(t2.SHORT, rng)
         for temperature, _ in t2.TEMPERATURES:
-            for _ in range(t2.N_TEMPERATURE_WORDS):
+            for _ in range(t2.N_AGREE):
                 ref.sample_word(t2.ONE_LETTER, rng, temperature=temperature, max_len=1)
 
     return median_seconds(draw, repeat)

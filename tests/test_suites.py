@@ -223,3 +223,44 @@ def test_correct_code_written_differently_gets_full_marks(suite):
     failed = [(t.id, t.feedback) for tool in tools for t in tool.tests if not t.passed]
     assert not failed
     assert math.isclose(sum(tool.score for tool in tools), 30.0)
+
+
+GUMBEL_SAMPLER = '''
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    """The Gumbel-max trick: 27 uniforms a draw, so never the reference's words."""
+    if temperature <= 0:
+        raise ValueError("temperature must be positive")
+    word, row = "", 0
+    while len(word) < max_len:
+        noise = -np.log(-np.log(rng.random(27)))
+        row = int(np.argmax(np.asarray(W[row], dtype=float) / temperature + noise))
+        if row == 0:
+            break
+        word += TOKENS[row]
+    return word
+'''
+
+
+def test_a_sampler_that_draws_another_way_passes_by_statistics():
+    """The hidden sampling checks accept a learner whose words are the reference's own,
+    draw for draw; anyone else gets the chi-square tests, and a right sampler passes them."""
+    from autograder.suites.lab01.hidden import test_tool02 as t2
+
+    learner = LocalLearner(namespace(submission_source() + GUMBEL_SAMPLER),
+                           reference_functions())
+    words = learner.repeat("sample_word", t2.N_AGREE, t2.W, t2.Rng(71), max_len=1)
+    assert words != t2.AGREE_FIRST_LETTERS  # so the statistics are what judged it
+    tools = run_lab(LAB01, "hidden", learner)
+    failed = [(t.id, t.feedback) for tool in tools for t in tool.tests if not t.passed]
+    assert not failed
+
+
+def test_the_reference_sampler_agrees_draw_for_draw():
+    """The shortcut the statistical checks take for a learner drawing as the lab says."""
+    from autograder.suites.lab01.hidden import test_tool02 as t2
+
+    learner = LocalLearner(namespace(submission_source()), reference_functions())
+    assert learner.repeat("sample_word", t2.N_AGREE, t2.W, t2.Rng(71),
+                          max_len=1) == t2.AGREE_FIRST_LETTERS
+    assert learner.repeat("sample_word", len(t2.AGREE_LENGTHS), t2.SHORT,
+                          t2.Rng(72)) == t2.AGREE_LENGTHS
