@@ -598,7 +598,7 @@ def check_command(file: Path | None, lab: str, verbose: bool, isolation: str) ->
         return _usage_error(str(exc))
     with grader:
         report = grader.grade(path)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     ascii_only = not _can_encode(out, "✓✗·")
     click.echo(f"mindlab check · {lab} · public checks on {path}".replace(
         "·", "-" if ascii_only else "·"))
@@ -639,7 +639,7 @@ def grade_command(file: Path, lab: str, as_json: bool, gradescope: Path | None,
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
-        out = click.get_text_stream("stdout")
+        out = sys.stdout
         ascii_only = not _can_encode(out, "✓✗·")
         click.echo(f"mindlab grade · {lab} · hidden checks on {file}".replace(
             "·", "-" if ascii_only else "·"))

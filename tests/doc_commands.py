@@ -6,8 +6,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shlex
+from collections.abc import Iterator
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "workflows.md"
@@ -27,3 +30,14 @@ def blocks(heading: str) -> list[list[str]]:
 def argv(line: str) -> list[str]:
     """'mindlab check lab01.ipynb' -> ['check', 'lab01.ipynb'] (the program name dropped)."""
     return shlex.split(line)[1:]
+
+
+@contextlib.contextmanager
+def working_in(folder: Path) -> Iterator[Path]:
+    """Run a docs command from `folder` (as the instructor's shell would), then come back."""
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield folder
+    finally:
+        os.chdir(before)

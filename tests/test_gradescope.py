@@ -21,7 +21,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from doc_commands import argv, blocks
+from doc_commands import argv, blocks, working_in
 from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
@@ -74,7 +74,7 @@ RESULTS_SCHEMA = {
 def _doc_command(line: str, folder: Path) -> Path:
     """Run one `mindlab ...` line of docs/workflows.md in `folder`; the zip it wrote."""
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=folder) as here:
+    with working_in(folder) as here:
         result = runner.invoke(main, argv(line))
         assert result.exit_code == 0, result.output
         return Path(here) / "autograder.zip"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from doc_commands import argv, blocks
+from doc_commands import argv, blocks, working_in
 from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
@@ -183,7 +183,7 @@ def test_installed_handout_checks_the_exercise_kindly(form: str, handout: Path, 
 def test_release_as_the_docs_say(tmp_path: Path):
     [[line]] = blocks("## 1.")[0:1]
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as here:
+    with working_in(tmp_path) as here:
         result = runner.invoke(main, argv(line))
         assert result.exit_code == 0, result.output
         assert sorted(p.name for p in (Path(here) / "handout").iterdir()) == [
