@@ -91,12 +91,17 @@ def mean_difference_direction(X_a: np.ndarray, X_b: np.ndarray) -> np.ndarray:
     means coincide there is no direction and ValueError is raised. Inputs are unchanged.
     """
     ### BEGIN SOLUTION
-    X_a, X_b = _matrix(X_a, "X_a"), _matrix(X_b, "X_b")
-    if X_a.shape[1] != X_b.shape[1]:
-        raise ValueError(f"X_a has width {X_a.shape[1]} but X_b has {X_b.shape[1]}: "
-                         "both classes must live in the same space")
-    diff = X_a.mean(axis=0) - X_b.mean(axis=0)
-    return diff / np.linalg.norm(_vector(diff, "the difference of the two means"))
+    centre_a = _matrix(X_a, "X_a").mean(axis=0)  # (d,) the average member of class a
+    centre_b = _matrix(X_b, "X_b").mean(axis=0)
+    if centre_a.shape != centre_b.shape:
+        raise ValueError(f"the rows of X_a have {centre_a.size} entries and those of X_b "
+                         f"{centre_b.size}: give both classes as vectors of the same size")
+    gap = centre_a - centre_b  # points from b's centre to a's
+    length = np.sqrt(np.sum(gap**2))
+    if not length > 0:
+        raise ValueError("X_a and X_b have the same mean, so there is no direction between "
+                         "them: pick two classes that differ")
+    return gap / length
     ### END SOLUTION
 
 
@@ -111,11 +116,15 @@ def project(X: np.ndarray, direction: np.ndarray) -> np.ndarray:
     Mismatched widths or a zero direction raise ValueError. Inputs are unchanged.
     """
     ### BEGIN SOLUTION
-    X, direction = _matrix(X, "X"), _vector(direction, "direction")
-    if X.shape[1] != direction.shape[0]:
-        raise ValueError(f"X has width {X.shape[1]} but direction has length "
-                         f"{direction.shape[0]}: they must match")
-    return X @ (direction / np.linalg.norm(direction))
+    rows = _matrix(X, "X")
+    d = np.asarray(direction, dtype=np.float64)
+    if d.shape != (rows.shape[1],):
+        raise ValueError(f"direction has shape {d.shape} but the rows of X have "
+                         f"{rows.shape[1]} entries: give a (d,) vector as wide as X")
+    length = np.linalg.norm(d)
+    if length == 0:
+        raise ValueError("direction is the zero vector: it has no direction to project on")
+    return np.einsum("nd,d->n", rows, d) / length
     ### END SOLUTION
 
 
@@ -130,11 +139,16 @@ def cosine_similarity(u: np.ndarray, v: np.ndarray) -> float:
     lengths or a zero vector raise ValueError. Inputs are unchanged.
     """
     ### BEGIN SOLUTION
-    u, v = _vector(u, "u"), _vector(v, "v")
-    if u.shape != v.shape:
-        raise ValueError(f"u has length {u.shape[0]} but v has {v.shape[0]}: they must match")
-    cos = float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
-    return min(1.0, max(-1.0, cos))  # rounding can step a hair outside [-1, 1]
+    a = np.asarray(u, dtype=np.float64)
+    b = np.asarray(v, dtype=np.float64)
+    if a.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"u and v must be 1-D vectors of the same length, got shapes "
+                         f"{a.shape} and {b.shape}")
+    size_a, size_b = np.linalg.norm(a), np.linalg.norm(b)
+    if size_a == 0 or size_b == 0:
+        raise ValueError("the angle to a zero vector is undefined: u and v must be non-zero")
+    # a unit vector dotted with a unit vector; clip away rounding just outside [-1, 1]
+    return float(np.clip(np.dot(a / size_a, b / size_b), -1.0, 1.0))
     ### END SOLUTION
 
 
@@ -201,16 +215,18 @@ def make_contexts(words: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     k < 1 raises ValueError, and so does a word with a character outside a..z.
     """
     ### BEGIN SOLUTION
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a whole number of characters >= 1, got {k!r}")
-    contexts: list[list[int]] = []
-    targets: list[int] = []
+    if not (isinstance(k, (int, np.integer)) and k >= 1):
+        raise ValueError(f"k is the number of tokens of context, a whole number >= 1; got {k!r}")
+    windows = []
     for word in words:
-        ids = [0] * (k - 1) + encode(word)  # encode adds one `.` at each end
-        for t in range(k, len(ids)):
-            contexts.append(ids[t - k:t])
-            targets.append(ids[t])
-    return (np.array(contexts, dtype=np.int64).reshape(-1, k), np.array(targets, dtype=np.int64))
+        if "." in word:  # encode would take it as a token: a word has letters only
+            raise ValueError(f"{word!r} contains '.': words use the letters a..z only")
+        # encode checks every character and adds one '.' at each end; pad to k in front
+        padded = np.array([0] * (k - 1) + encode(word), dtype=np.int64)
+        # each window of k + 1 tokens is one pair: k tokens of context, then the target
+        windows.append(np.lib.stride_tricks.sliding_window_view(padded, k + 1))
+    pairs = np.concatenate(windows) if windows else np.zeros((0, k + 1), dtype=np.int64)
+    return np.ascontiguousarray(pairs[:, :k]), np.ascontiguousarray(pairs[:, k])
     ### END SOLUTION
 
 
@@ -223,15 +239,17 @@ def run_with_cache(params: dict, contexts: np.ndarray) -> list[np.ndarray]:
     contexts is (n, k) token indices. params is not changed.
     """
     ### BEGIN SOLUTION
-    E = params["E"]
-    contexts = np.asarray(contexts)
-    x = sum(E[p][contexts[:, p]] for p in range(E.shape[0]))
-    streams = [x]
-    for layer in range(params["W1"].shape[0]):
-        hidden = np.maximum(0.0, x @ params["W1"][layer] + params["b1"][layer])
-        x = x + hidden @ params["W2"][layer] + params["b2"][layer]
-        streams.append(x)
-    return streams
+    ctx = np.asarray(contexts)
+    x = np.zeros((ctx.shape[0], params["E"].shape[-1]))
+    for slot, table in enumerate(params["E"]):
+        x = x + table[ctx[:, slot]]  # one embedding table per context position
+    cache = [x]
+    blocks = zip(params["W1"], params["b1"], params["W2"], params["b2"])
+    for W_in, b_in, W_out, b_out in blocks:
+        block_output = np.maximum(x @ W_in + b_in, 0.0) @ W_out + b_out
+        x = x + block_output  # a new array: the cached streams stay as they were
+        cache.append(x)
+    return cache
     ### END SOLUTION
 
 
@@ -243,7 +261,8 @@ def logit_lens(params: dict, streams: list[np.ndarray]) -> np.ndarray:
     nothing at the end of the model. params and streams are not changed.
     """
     ### BEGIN SOLUTION
-    return np.stack([s @ params["U"] + params["bU"] for s in streams])
+    U, bU = params["U"], params["bU"]
+    return np.stack([stream @ U for stream in streams]) + bU
     ### END SOLUTION
 
 
@@ -257,11 +276,13 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> float:
     Computed with a stable log-softmax, so logits of any size (1e4) are fine.
     """
     ### BEGIN SOLUTION
-    logits = np.asarray(logits, dtype=np.float64)
-    targets = np.asarray(targets)
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    return float(-log_probs[np.arange(len(targets)), targets].mean())
+    z = np.asarray(logits, dtype=np.float64)
+    y = np.asarray(targets, dtype=np.int64)
+    top = z.max(axis=1)
+    # log sum exp, shifted by each row's largest logit so that exp never overflows
+    log_total = top + np.log(np.sum(np.exp(z - top[:, None]), axis=1))
+    chosen = np.take_along_axis(z, y[:, None], axis=1)[:, 0]
+    return float(np.mean(log_total - chosen))
     ### END SOLUTION
 
 
@@ -324,14 +345,14 @@ def causal_attention(q: np.ndarray, k: np.ndarray) -> np.ndarray:
     [[1.0, 0.0], [0.5, 0.5]]
     """
     ### BEGIN SOLUTION
-    q = np.asarray(q, dtype=np.float64)
-    k = np.asarray(k, dtype=np.float64)
-    scores = q @ k.T / np.sqrt(q.shape[-1])
-    future = np.triu(np.ones(scores.shape, dtype=bool), k=1)
-    scores = np.where(future, -np.inf, scores)
-    scores = scores - scores.max(axis=-1, keepdims=True)
-    weights = np.exp(scores)
-    return weights / weights.sum(axis=-1, keepdims=True)
+    d_head = np.shape(q)[-1]
+    scores = np.einsum("id,jd->ij", q, k, dtype=np.float64) / np.sqrt(d_head)
+    pattern = np.zeros_like(scores)  # the future (j > i) stays exactly 0
+    for i in range(scores.shape[0]):
+        visible = scores[i, : i + 1]
+        e = np.exp(visible - visible.max())
+        pattern[i, : i + 1] = e / e.sum()
+    return pattern
     ### END SOLUTION
 
 
@@ -345,10 +366,14 @@ def repeated_tokens(rng: np.random.Generator, n_vocab: int, half_len: int) -> np
     [0, 1, 1, 1, 1]
     """
     ### BEGIN SOLUTION
-    if half_len < 1 or n_vocab < 2:
-        raise ValueError(f"need half_len >= 1 and n_vocab >= 2, got {half_len=} and {n_vocab=}")
-    half = rng.integers(1, n_vocab, size=half_len)
-    return np.concatenate([[BOS], half, half]).astype(np.int64)
+    if n_vocab < 2:
+        raise ValueError(f"n_vocab={n_vocab} leaves no token besides BOS: use n_vocab >= 2")
+    if half_len < 1:
+        raise ValueError(f"half_len={half_len}: a repeated sequence needs half_len >= 1")
+    first_half = 1 + rng.integers(n_vocab - 1, size=half_len)  # 1..n_vocab-1, never BOS
+    sequence = np.zeros(2 * half_len + 1, dtype=np.int64)  # position 0 stays BOS
+    sequence[1:] = np.tile(first_half, 2)
+    return sequence
     ### END SOLUTION
 
 
@@ -363,8 +388,9 @@ def prev_token_score(patterns: np.ndarray) -> np.ndarray:
     1.0
     """
     ### BEGIN SOLUTION
-    patterns = np.asarray(patterns, dtype=np.float64)
-    return np.diagonal(patterns, offset=-1, axis1=-2, axis2=-1).mean(axis=-1)
+    P = np.asarray(patterns, dtype=np.float64)
+    queries = np.arange(1, P.shape[-1])
+    return P[..., queries, queries - 1].mean(axis=-1)
     ### END SOLUTION
 
 
@@ -379,14 +405,13 @@ def induction_score(patterns: np.ndarray, half_len: int) -> np.ndarray:
     half's queries count. A T that is not 2 * half_len + 1 raises ValueError.
     """
     ### BEGIN SOLUTION
-    patterns = np.asarray(patterns, dtype=np.float64)
-    T = patterns.shape[-1]
-    if T != 2 * half_len + 1:
-        raise ValueError(f"patterns cover {T} positions but a repeated sequence with "
-                         f"half_len={half_len} has {2 * half_len + 1} (BOS + 2 halves)")
-    stripe = np.diagonal(patterns, offset=1 - half_len, axis1=-2, axis2=-1)
-    # the stripe's entries are queries half_len - 1 .. 2 * half_len: keep the last half_len
-    return stripe[..., -half_len:].mean(axis=-1)
+    P = np.asarray(patterns, dtype=np.float64)
+    if P.shape[-1] != 2 * half_len + 1:
+        raise ValueError(f"half_len={half_len} means sequences of 2 * {half_len} + 1 tokens, "
+                         f"but the patterns are over {P.shape[-1]} positions")
+    queries = np.arange(half_len + 1, 2 * half_len + 1)  # the repeated half
+    keys = queries - half_len + 1  # the token after each query's earlier copy
+    return P[..., queries, keys].mean(axis=-1)
     ### END SOLUTION
 
 
@@ -399,8 +424,10 @@ def find_heads(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     [(0, 1), (1, 0)]
     """
     ### BEGIN SOLUTION
-    scores = np.asarray(scores)
-    return [(int(layer), int(head)) for layer, head in zip(*np.nonzero(scores > threshold))]
+    S = np.asarray(scores)
+    n_layers, n_heads = S.shape
+    return [(layer, head) for layer in range(n_layers) for head in range(n_heads)
+            if S[layer, head] > threshold]
     ### END SOLUTION
 
 
@@ -412,14 +439,14 @@ def ablate_head(params: dict, layer: int, head: int) -> dict:
     what you change). A layer or head out of range raises ValueError.
     """
     ### BEGIN SOLUTION
-    n_layers, n_heads = params["W_O"].shape[:2]
-    if not (0 <= layer < n_layers and 0 <= head < n_heads):
-        raise ValueError(f"there is no head ({layer}, {head}): layers run 0..{n_layers - 1}, "
-                         f"heads 0..{n_heads - 1}")
-    ablated = dict(params)
-    ablated["W_O"] = np.array(params["W_O"], dtype=np.float64)
-    ablated["W_O"][layer, head] = 0.0
-    return ablated
+    W_O = params["W_O"]
+    if layer not in range(W_O.shape[0]):
+        raise ValueError(f"layer {layer} does not exist: the model has layers 0..{W_O.shape[0] - 1}")
+    if head not in range(W_O.shape[1]):
+        raise ValueError(f"head {head} does not exist: each layer has heads 0..{W_O.shape[1] - 1}")
+    silenced = np.copy(W_O)
+    silenced[layer, head] = 0.0
+    return {**params, "W_O": silenced}
     ### END SOLUTION
 
 
@@ -495,11 +522,12 @@ def sparse_features(rng: np.random.Generator, n: int, n_features: int,
     [0.0, 0.0, 0.0, 0.0, 0.0]
     """
     ### BEGIN SOLUTION
-    if not 0.0 <= sparsity <= 1.0:
-        raise ValueError(f"sparsity is a probability, in [0, 1]; got {sparsity!r}")
-    values = rng.random((n, n_features))
-    on = rng.random((n, n_features)) >= sparsity
-    return values * on
+    if not (0 <= sparsity <= 1):
+        raise ValueError(f"sparsity={sparsity!r} is not a probability: give a number in [0, 1]")
+    size = (n, n_features)
+    magnitude = rng.uniform(0.0, 1.0, size=size)
+    off = rng.uniform(0.0, 1.0, size=size) < sparsity  # True with probability sparsity
+    return np.where(off, 0.0, magnitude)
     ### END SOLUTION
 
 
@@ -511,8 +539,9 @@ def toy_forward(params: dict, X: np.ndarray) -> np.ndarray:
     feature back along its own direction. params and X are not changed.
     """
     ### BEGIN SOLUTION
-    W, b = params["W"], params["b"]
-    return np.maximum(0.0, (np.asarray(X) @ W.T) @ W + b)
+    W = np.asarray(params["W"])
+    gram = W.T @ W  # (f, f): how much feature j's direction overlaps feature i's
+    return np.clip(np.asarray(X) @ gram + params["b"], 0.0, None)
     ### END SOLUTION
 
 
@@ -524,8 +553,9 @@ def importance_loss(X: np.ndarray, X_hat: np.ndarray, importance: np.ndarray) ->
     1.5
     """
     ### BEGIN SOLUTION
-    err = (np.asarray(X, dtype=np.float64) - np.asarray(X_hat, dtype=np.float64)) ** 2
-    return float((err * np.asarray(importance)).sum(axis=1).mean())
+    squared = np.square(np.subtract(X, X_hat, dtype=np.float64))
+    per_example = squared @ np.asarray(importance, dtype=np.float64)  # (n,) weighted sums
+    return float(np.mean(per_example))
     ### END SOLUTION
 
 
@@ -540,12 +570,12 @@ def feature_dimensionality(W: np.ndarray) -> np.ndarray:
     [1.0, 1.0, 0.0]
     """
     ### BEGIN SOLUTION
-    W = np.asarray(W, dtype=np.float64)
-    norms = np.linalg.norm(W, axis=0)  # (f,)
-    alive = norms > 0
-    units = np.where(alive, W / np.where(alive, norms, 1.0), 0.0)
-    interference = ((units.T @ W) ** 2).sum(axis=1)  # (f,) sum_j (Ŵ_i . W_j)^2
-    return np.where(alive, norms**2 / np.where(alive, interference, 1.0), 0.0)
+    gram = np.einsum("mi,mj->ij", W, W, dtype=np.float64)  # gram[i, j] = W_i . W_j
+    own = np.diag(gram)  # |W_i|^2
+    # (Ŵ_i . W_j)^2 = gram[i, j]^2 / |W_i|^2, so D_i = |W_i|^4 / sum_j gram[i, j]^2
+    dims = np.zeros(len(own))
+    np.divide(own**2, np.sum(gram**2, axis=1), out=dims, where=own > 0)
+    return dims
     ### END SOLUTION
 
 
@@ -566,7 +596,9 @@ pictures.feature_arrows(toys["W"], sparsities)
 def sae_encode(sae: dict, H: np.ndarray) -> np.ndarray:
     """(n, k) the SAE's latent activations relu((H - b_dec) @ W_enc + b_enc) for H (n, m)."""
     ### BEGIN SOLUTION
-    return np.maximum(0.0, (np.asarray(H) - sae["b_dec"]) @ sae["W_enc"] + sae["b_enc"])
+    centred = np.asarray(H, dtype=np.float64) - sae["b_dec"]
+    pre = np.einsum("nm,mk->nk", centred, sae["W_enc"]) + sae["b_enc"]
+    return np.where(pre > 0, pre, 0.0)
     ### END SOLUTION
 
 
@@ -574,7 +606,7 @@ def sae_encode(sae: dict, H: np.ndarray) -> np.ndarray:
 def sae_decode(sae: dict, F: np.ndarray) -> np.ndarray:
     """(n, m) the reconstruction F @ W_dec + b_dec from latents F (n, k)."""
     ### BEGIN SOLUTION
-    return np.asarray(F) @ sae["W_dec"] + sae["b_dec"]
+    return sae["b_dec"] + np.einsum("nk,km->nm", np.asarray(F, dtype=np.float64), sae["W_dec"])
     ### END SOLUTION
 
 
@@ -586,10 +618,12 @@ def sae_loss(sae: dict, H: np.ndarray, l1: float) -> float:
     few of them to be on at once. A float; sae and H are not changed.
     """
     ### BEGIN SOLUTION
-    H = np.asarray(H, dtype=np.float64)
-    F = sae_encode(sae, H)
-    recon = ((H - sae_decode(sae, F)) ** 2).sum(axis=1).mean()
-    return float(recon + l1 * np.abs(F).sum(axis=1).mean())
+    latents = sae_encode(sae, H)
+    error = np.asarray(H, dtype=np.float64) - sae_decode(sae, latents)
+    n = len(latents)
+    reconstruction = np.sum(error**2) / n  # summed over m, averaged over n
+    sparsity = np.sum(np.abs(latents)) / n  # summed over k, averaged over n
+    return float(reconstruction + l1 * sparsity)
     ### END SOLUTION
 
 
@@ -603,14 +637,15 @@ def best_cosines(learned: np.ndarray, true: np.ndarray) -> np.ndarray:
     [1.0]
     """
     ### BEGIN SOLUTION
-    def units(A: np.ndarray, what: str) -> np.ndarray:
-        A = np.asarray(A, dtype=np.float64)
-        norms = np.linalg.norm(A, axis=1, keepdims=True)
-        if A.ndim != 2 or not np.all(norms > 0):
-            raise ValueError(f"every row of {what} must be a non-zero vector")
-        return A / norms
-
-    return (units(true, "true") @ units(learned, "learned").T).max(axis=1)
+    A = np.asarray(true, dtype=np.float64)
+    B = np.asarray(learned, dtype=np.float64)
+    for name, rows in (("true", A), ("learned", B)):
+        if rows.ndim != 2 or np.any(np.linalg.norm(rows, axis=1) == 0):
+            raise ValueError(f"{name} must be a 2-D array of non-zero rows: a zero row has "
+                             "no direction to compare")
+    dots = np.einsum("fm,km->fk", A, B)
+    cosines = dots / np.outer(np.linalg.norm(A, axis=1), np.linalg.norm(B, axis=1))
+    return np.max(cosines, axis=1)
     ### END SOLUTION
 
 
