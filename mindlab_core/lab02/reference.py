@@ -106,6 +106,8 @@ def make_contexts(words: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     contexts: list[list[int]] = []
     targets: list[int] = []
     for word in words:
+        if not all("a" <= ch <= "z" for ch in word):  # encode alone lets a "." through
+            raise ValueError(f"a word holds the letters a..z only, got {word!r}")
         ids = [0] * (k - 1) + encode(word)  # encode adds one `.` at each end
         for t in range(k, len(ids)):
             contexts.append(ids[t - k:t])

@@ -69,7 +69,10 @@ def test_make_contexts_rejects_bad_input(learner):
     expect_value_errors(learner, "make_contexts", [
         ((["ab"], 0), "k = 0", ""),
         ((["aB"], 2), "the word 'aB'",
-         "mindlab_core.tokens.encode checks every character for you.")])
+         "mindlab_core.tokens.encode checks every character for you."),
+        ((["a.b"], 2), "the word 'a.b'",
+         "'.' marks where a word starts and ends, so it is never inside one, and "
+         "encode lets it through: check that every character is a..z.")])
 
 
 # ---------------------------------------------------------------- run_with_cache
