@@ -248,7 +248,7 @@ def test_a_sampler_that_draws_another_way_passes_by_statistics():
 
     learner = LocalLearner(namespace(submission_source() + GUMBEL_SAMPLER),
                            reference_functions())
-    words = learner.repeat("sample_word", t2.N_AGREE, t2.W, t2.Rng(71), max_len=1)
+    words = learner.repeat("sample_word", t2.N_AGREE, t2.W, t2.Rng(71), max_len=2)
     assert words != t2.AGREE_FIRST_LETTERS  # so the statistics are what judged it
     tools = run_lab(LAB01, "hidden", learner)
     failed = [(t.id, t.feedback) for tool in tools for t in tool.tests if not t.passed]
@@ -261,6 +261,67 @@ def test_the_reference_sampler_agrees_draw_for_draw():
 
     learner = LocalLearner(namespace(submission_source()), reference_functions())
     assert learner.repeat("sample_word", t2.N_AGREE, t2.W, t2.Rng(71),
-                          max_len=1) == t2.AGREE_FIRST_LETTERS
+                          max_len=2) == t2.AGREE_FIRST_LETTERS
     assert learner.repeat("sample_word", len(t2.AGREE_LENGTHS), t2.SHORT,
                           t2.Rng(72)) == t2.AGREE_LENGTHS
+    for temperature, seed in t2.TEMPERATURES:
+        assert learner.repeat("sample_word", t2.N_AGREE, t2.ONE_LETTER, t2.Rng(seed),
+                              temperature=temperature) == t2.AGREE_TEMPERATURES[seed]
+
+
+# wrong samplers that every deterministic check already catches; here they show that the
+# statistical checks, on their own, reject them with a wide margin at their fixed seeds
+WRONG_SAMPLERS = {
+    "first letters from row 'a'": """
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    word, row = "", 1
+    while len(word) < max_len:
+        t = int(rng.choice(27, p=softmax(W[row] / temperature)))
+        if t == 0:
+            break
+        word, row = word + TOKENS[t], t
+    return word
+""",
+    "uniform first letters": """
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    word, t = "", int(rng.integers(1, 27))
+    while t != 0 and len(word) < max_len:
+        word += TOKENS[t]
+        t = int(rng.choice(27, p=softmax(W[t] / temperature)))
+    return word
+""",
+    "always the first letter's row": """
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    word, t = "", int(rng.choice(27, p=softmax(W[0] / temperature)))
+    row = t
+    while t != 0 and len(word) < max_len:
+        word += TOKENS[t]
+        t = int(rng.choice(27, p=softmax(W[row] / temperature)))
+    return word
+""",
+    "the row after the letter drawn": """
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    word, row = "", 0
+    while len(word) < max_len:
+        t = int(rng.choice(27, p=softmax(W[row] / temperature)))
+        if t == 0:
+            break
+        word, row = word + TOKENS[t], min(t + 1, 26)
+    return word
+""",
+}
+
+
+@pytest.mark.parametrize("name", list(WRONG_SAMPLERS))
+def test_the_statistical_checks_reject_wrong_samplers_by_far(name):
+    from autograder.suites.lab01.hidden import test_tool02 as t2
+
+    learner = LocalLearner(namespace(submission_source() + WRONG_SAMPLERS[name]),
+                           reference_functions())
+    firsts = [w[:1] or "." for w in learner.repeat("sample_word", t2.N_FIRST_LETTERS, t2.W,
+                                                      t2.Rng(71), max_len=2)]
+    lengths = [len(w) for w in learner.repeat("sample_word", t2.N_WORDS, t2.SHORT,
+                                                t2.Rng(72))]
+    best = min(stats.p_value(firsts, t2.FIRST_LETTER_PROBS),
+               stats.p_value(lengths, t2.LENGTH_PROBS))
+    assert best < stats.ALPHA * 1e-6, f"{name}: p = {best:.2g}"
