@@ -38,6 +38,7 @@ import contextlib
 import hashlib
 import os
 import platform
+import re
 import shutil
 import socket
 import subprocess
@@ -324,10 +325,7 @@ class WorkerLearner(LearnerBase):
         if not self.hide_messages:
             return value
         if isinstance(value, Unsupported):
-            name = value.type_name
-            own = "." in name or name.startswith("ndarray subclass")
-            return Unsupported("ndarray subclass" if name.startswith("ndarray subclass")
-                               else "object of a class of your own" if own else name)
+            return Unsupported(_hidden_kind(value.type_name))
         if type(value) in (list, tuple):
             if all(type(v) in (str, int, float, bool) for v in value):  # e.g. sampled words
                 return value
@@ -339,8 +337,7 @@ class WorkerLearner(LearnerBase):
     def _raised(self, data: Any) -> Raised:
         types = tuple(str(t) for t in data["types"])
         if self.hide_messages:  # a class made at call time could be named after the input
-            types = tuple(t if t.startswith(("builtins.", "numpy.")) else
-                          "an exception of your own" for t in types)
+            types = tuple(t if _real_class(t) else "an exception of your own" for t in types)
         message = "" if self.hide_messages else str(data["message"])[:300]
         trace = str(data.get("trace", ""))
         if trace:
@@ -401,6 +398,40 @@ class WorkerLearner(LearnerBase):
         if not isinstance(values, list) or len(values) != times:
             raise LearnerCrashed(function, " (its results could not be carried back)")
         return [self._plain(v) for v in values]
+
+
+# ---------------------------------------------------------------- what hidden feedback may name
+
+# Everything the worker sends is the learner's to forge (their code owns that process),
+# so the hidden suite names only what the judge itself can vouch for: real classes of
+# its own builtins and numpy, and the channel's fixed reasons for not carrying a value.
+_CARRIED_REASONS = re.compile(
+    r"(list|tuple) of \d+ items|numpy array of dtype [<>|=]?[a-z]+\d*|structure nested too "
+    r"deeply|dict \(only small dicts with str keys are carried\)|" + re.escape(worker.UNCARRIED))
+
+
+def _real_class(qualified: str) -> bool:
+    """'builtins.ValueError' or 'numpy.exceptions.AxisError' names a class that exists in
+    this process, not one the learner's code made and only labelled so."""
+    module, _, name = qualified.rpartition(".")
+    if module != "builtins" and module.split(".")[0] != "numpy":
+        return False
+    return isinstance(getattr(sys.modules.get(module), name, None), type)
+
+
+_PLAIN_KINDS = frozenset({  # Python's own types that live outside the builtins namespace
+    "function", "builtin_function_or_method", "method", "generator", "coroutine", "module",
+    "dict_keys", "dict_values", "dict_items", "list_iterator", "tuple_iterator", "ellipsis"})
+
+
+def _hidden_kind(name: str) -> str:
+    """What hidden feedback says a value was, for a value the channel did not carry."""
+    if name.startswith("ndarray subclass"):
+        return "ndarray subclass"
+    if name in _PLAIN_KINDS or _CARRIED_REASONS.fullmatch(name) or \
+            _real_class(f"builtins.{name}") or _real_class(f"numpy.{name}"):
+        return name
+    return "object of a class of your own"
 
 
 # ---------------------------------------------------------------- the Grader

@@ -338,3 +338,34 @@ def test_one_uncarriable_value_in_a_batch_spoils_only_its_case(tmp_path):
         outs = learner.calls("data_row", [((counts, "a"), {}), ((counts, "z"), {})])
     assert np.allclose(outs[0].value, 1 / 27)
     assert "too large to carry" in repr(outs[1].value)
+
+
+FORGED_NAMES = '''
+import gc
+
+def _tag(W):
+    return "LEAK" + str(int(abs(float(W[1, 1])) * 1e6))
+
+def read_row(W, letter):  # an object of a class that claims to be a builtin
+    return type(_tag(W), (), {"__module__": "builtins"})()
+
+def data_row(counts, letter):  # an exception class that claims to be a builtin
+    raise type(_tag(counts), (ValueError,), {"__module__": "builtins"})("x")
+
+def rank_rules(W, top=None):  # the channel's own stand-in, found and forged
+    gc.unfreeze()
+    stand_in = next(o for o in gc.get_objects() if isinstance(o, type)
+                    and o.__name__ == "Unsupported" and "wire" in o.__module__)
+    return stand_in(_tag(W))
+'''
+
+
+def test_hidden_feedback_names_only_what_the_judge_can_vouch_for(tmp_path):
+    """Class names, exception names and the channel's own stand-in can all be forged by
+    learner code; hidden feedback must never carry text made from a hidden input."""
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source() + FORGED_NAMES, encoding="utf-8")
+    report = grade_file(path, isolation="process", **FAST)
+    text = json.dumps(report.to_json())
+    assert "LEAK" not in text
+    assert "a class of your own" in text and "an exception of your own" in text
