@@ -100,6 +100,9 @@ class Outcome:
     raised: Raised | None = None
     mutated: tuple = ()  # positions (int) or names (str) of arguments the call changed
     output: str = ""  # what it printed (cut short)
+    # in a batch (Learner.calls): the call timed out or crashed its worker (or came after
+    # one that did), so there is nothing else to judge; raise it when the check gets here
+    problem: Exception | None = None
 
 
 class LearnerProblem(Exception):
@@ -156,6 +159,9 @@ class LearnerBase:
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
         raise NotImplementedError
+
+    def problem_reached(self, problem: LearnerProblem) -> None:
+        """The judge tells which problem became a check's feedback (see WorkerLearner)."""
 
     def shared(self, key: Any, compute: Callable[[], Any]) -> Any:
         """compute() once per learner (and submission), then the same answer for every check.

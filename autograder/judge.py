@@ -106,6 +106,8 @@ def run_check(check: Check, learner: Learner, verbose: bool = False) -> TestResu
         passed, feedback = False, str(failure)
     except LearnerProblem as problem:
         passed, feedback = False, explain(problem)
+        if hasattr(type(learner), "problem_reached"):  # (not learner.<name>: that calls it)
+            learner.problem_reached(problem)  # a batch's timeout or crash counts from now on
         if verbose and isinstance(problem, LearnerRaised) and problem.raised.traceback:
             feedback += "\nYour traceback:\n" + problem.raised.traceback.rstrip()
     except Exception as exc:  # e.g. the check met a value of an unexpected kind

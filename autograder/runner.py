@@ -177,6 +177,7 @@ class WorkerLearner(LearnerBase):
         self.blocked: list[str] = []
         self.poisoned: dict[str, LearnerProblem] = {}
         self.spawns = 0
+        self._deferred: dict[int, tuple[LearnerProblem, LearnerProblem]] = {}
         self.skipped: set[int] = set()  # cells that hung while loading: later loads skip them
         self._zygote: Zygote | None = None
         self._pid: int | None = None
@@ -288,7 +289,14 @@ class WorkerLearner(LearnerBase):
             raise MissingFunction(function, f"{function} is a {kind}, not a function")
 
     def _request(self, function: str, message: dict, timeout: float,
-                 total: float | None = None) -> dict:
+                 total: float | None = None, cases: list | None = None) -> dict:
+        """Send one request and wait for its reply, at most `timeout` between messages.
+
+        With `cases` (a list), each {"kind": "case"} message is appended to it as it
+        comes, and a timeout or crash on the way is deferred: the exception raised is
+        remembered, and the function is only cut off from later checks once a check
+        reaches that case (problem_reached), as if the cases had been called one by one.
+        """
         self.load()
         self._usable(function)
         if self._sock is None:
@@ -307,18 +315,32 @@ class WorkerLearner(LearnerBase):
                 if left <= 0:
                     raise TimeoutError
                 reply = worker.recv_message(self._sock, left)
-                if reply.get("kind") != "beat":
+                kind = reply.get("kind")
+                if kind == "case" and cases is not None:
+                    cases.append(reply)
+                elif kind != "beat":
                     return reply
         except TimeoutError:
             self._stop_worker()
-            self.poisoned[function] = LearnerTimeout(
-                function, f" (limit {timeout:g} s per call; after that its other checks "
-                          "were not run)")
-            raise LearnerTimeout(function, f" (limit {timeout:g} s per call)") from None
+            later = LearnerTimeout(function, f" (limit {timeout:g} s per call; after that its "
+                                             "other checks were not run)")
+            problem = LearnerTimeout(function, f" (limit {timeout:g} s per call)")
         except (OSError, EOFError, ValueError, AttributeError):
             status = self._stop_worker()
-            self.poisoned[function] = LearnerCrashed(function, status + " on an earlier check")
-            raise LearnerCrashed(function, status) from None
+            later = LearnerCrashed(function, status + " on an earlier check")
+            problem = LearnerCrashed(function, status)
+        if cases is None:
+            self.poisoned[function] = later
+        else:
+            self._deferred[id(problem)] = (problem, later)
+        raise problem
+
+    def problem_reached(self, problem: LearnerProblem) -> None:
+        """A check's feedback is this problem: cut its function off from later checks."""
+        if id(problem) in self._deferred:
+            held, later = self._deferred.pop(id(problem))
+            if held is problem:
+                self.poisoned[later.function] = later
 
     def _plain(self, value: Any) -> Any:
         """Hidden suite: names of the learner's own classes could carry data, so drop them."""
@@ -360,17 +382,24 @@ class WorkerLearner(LearnerBase):
         return self._outcome(function, reply)
 
     def calls(self, function: str, cases: list[tuple[tuple, dict]]) -> list[Outcome]:
-        """Several calls in one round trip, each held to the time limit of one call."""
+        """Several calls in one request; the worker answers each case as it finishes, so
+        each is held to the time limit of one call. A case that hangs or crashes the
+        worker, and every case after it, gets an Outcome whose `problem` says so: the
+        cases before it keep their results."""
         if not cases:
             return []
         message = {"op": "calls", "function": function,
                    "cases": [[list(args), kwargs] for args, kwargs in cases]}
-        reply = self._check_reply(function, self._request(
-            function, message, self.call_timeout, total=self.call_timeout * len(cases)))
-        results = reply.get("results")
-        if not isinstance(results, list) or len(results) != len(cases):
+        answered: list = []
+        try:
+            self._check_reply(function, self._request(
+                function, message, self.call_timeout, cases=answered))
+        except (LearnerTimeout, LearnerCrashed) as exc:
+            outcomes = [self._outcome(function, a) for a in answered[:len(cases)]]
+            return outcomes + [Outcome(problem=exc)] * (len(cases) - len(outcomes))
+        if len(answered) != len(cases):
             raise LearnerCrashed(function, " (its results could not be carried back)")
-        return [self._outcome(function, result) for result in results]
+        return [self._outcome(function, a) for a in answered]
 
     def _outcome(self, function: str, data: Any) -> Outcome:
         """The Outcome a worker's result describes; LearnerCrashed if it is malformed."""

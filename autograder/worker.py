@@ -510,11 +510,6 @@ def _encoded(value) -> bytes:
     return data if len(data) <= MAX_MESSAGE else b""
 
 
-def _carried(value):
-    """The value itself when it can cross the channel alone, else Unsupported saying why."""
-    return value if _encoded(value) else wire.Unsupported(UNCARRIED)
-
-
 def _outcome_data(outcome: checks.Outcome) -> dict:
     """An Outcome as plain data for the channel (runner.WorkerLearner._outcome reads it)."""
     raised = outcome.raised
@@ -564,12 +559,8 @@ class Worker:
 
     def reply(self, value: dict) -> None:
         data = _encoded(value)
-        if not data and "results" in value:  # one case's value spoils the batch: only it
-            value = {**value, "results": [{**r, "value": _carried(r.get("value"))}
-                                          for r in value["results"]]}
-            data = _encoded(value)
         if not data:
-            value = {k: v for k, v in value.items() if k not in ("value", "values", "results")}
+            value = {k: v for k, v in value.items() if k not in ("value", "values")}
             value["value"] = wire.Unsupported(UNCARRIED)
             data = wire.encode(value)
         self.sock.sendall(struct.pack("<Q", len(data)) + data)
@@ -735,17 +726,16 @@ class Worker:
     def calls(self, request: dict) -> dict:
         """One call per case, in order, each with its own arguments and watched for mutation."""
         function = request["function"]
-        beat = self._heartbeat()
-        results = []
         for args, kwargs in request["cases"]:
             try:
                 outcome = self._one_call(function, rng_from_wire(tuple(args)),
                                          rng_from_wire(kwargs))
             except checks.MissingFunction:
                 return {"kind": "missing"}
-            results.append(_outcome_data(outcome))
-            beat()
-        return {"kind": "result", "results": results, "borrowed": function in self.z.tripped}
+            # each answer on its own: the judge keeps it if a later case hangs or crashes,
+            # and times every case from the answer before it
+            self.reply({"kind": "case", **_outcome_data(outcome)})
+        return {"kind": "result", "borrowed": function in self.z.tripped}
 
     def repeat(self, request: dict) -> dict:
         """`times` calls sharing one Generator per Rng seed; heartbeats keep the judge patient."""

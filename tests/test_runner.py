@@ -369,3 +369,37 @@ def test_hidden_feedback_names_only_what_the_judge_can_vouch_for(tmp_path):
     text = json.dumps(report.to_json())
     assert "LEAK" not in text
     assert "a class of your own" in text and "an exception of your own" in text
+
+
+def test_a_later_case_that_hangs_costs_nothing_when_an_earlier_one_already_failed(tmp_path):
+    """As if called one by one: read_row is wrong for 'a' (the first case) and hangs for
+    'z' (the last); the check says what is wrong for 'a', and read_row's other checks
+    still run (nothing reached the hang)."""
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source() + (
+        "\n_read_row = read_row\n\ndef read_row(W, letter):\n"
+        "    while letter == 'z':\n        pass\n"
+        "    if letter == 'a':\n        return W[1]\n"  # the raw logits: a known mistake
+        "    return _read_row(W, letter)\n"), encoding="utf-8")
+    report = grade_file(path, isolation="process", call_timeout=1.0, load_timeout=5.0)
+    tests = {t.id: t for tool in report.tools for t in tool.tests}
+    matches = tests["read_row_matches_the_model"]
+    assert not matches.passed and "raw logits" in matches.feedback
+    assert tests["read_row_reads_the_first_letter_row"].passed
+
+
+def test_a_crash_in_a_batch_keeps_the_cases_before_it(correct, tmp_path):
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source() + (
+        "\nimport os\n_data_row = data_row\n\ndef data_row(counts, letter):\n"
+        "    if letter == 'z':\n        os._exit(3)\n"
+        "    return _data_row(counts, letter)\n"), encoding="utf-8")
+    with open_learner(path, "lab01") as learner:
+        counts = np.ones((27, 27), dtype=np.int64)
+        outs = learner.calls("data_row", [((counts, "a"), {}), ((counts, "z"), {}),
+                                          ((counts, "b"), {})])
+        assert np.allclose(outs[0].value, 1 / 27)
+        assert outs[1].problem is not None and outs[2].problem is outs[1].problem
+        assert "exited with status 3" in outs[1].problem.detail
+        again = learner.call("data_row", counts, "b")  # nothing reached it: not cut off
+    assert np.allclose(again.value, 1 / 27)

@@ -108,6 +108,8 @@ def judged(function: str, out: Outcome,
            on_raise: Callable[[Outcome], str | None] | None = None,
            changed: Changed | None = None) -> Any:
     """out.value, or the Fail / LearnerRaised its call deserves (see value)."""
+    if out.problem is not None:  # it timed out or crashed: the judge words that
+        raise out.problem
     if out.raised is not None:
         hint = on_raise(out) if on_raise is not None else None
         if hint:
@@ -132,6 +134,8 @@ def expect_value_errors(learner: Learner, function: str, cases: list[tuple[tuple
     """
     outs = outcomes(learner, function, [args for args, _, _ in cases], **(kwargs or {}))
     for out, (_, what, hint) in zip(outs, cases):
+        if out.problem is not None:
+            raise out.problem
         if out.raised is None:
             raise Fail(f"{function} returned {describe(out.value)} for {what}, but it should "
                        "raise ValueError there." + (f" {hint}" if hint else ""))
