@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from mistakes import namespace, reference_functions, submission_source
+from mistakes import MISTAKES, namespace, reference_functions, submission_source
 
 from autograder.checks import LocalLearner
 from autograder.judge import checks_of, run_lab, suite_modules
@@ -325,3 +325,18 @@ def test_the_statistical_checks_reject_wrong_samplers_by_far(name):
     best = min(stats.p_value(firsts, t2.FIRST_LETTER_PROBS),
                stats.p_value(lengths, t2.LENGTH_PROBS))
     assert best < stats.ALPHA * 1e-6, f"{name}: p = {best:.2g}"
+
+
+@pytest.mark.parametrize("name", ["sample_word_ignores_temperature",
+                                  "sample_word_multiplies_temperature"])
+def test_the_temperature_check_rejects_its_mistakes_by_far(name):
+    """What N_TEMPERATURE_WORDS promises: at each temperature's fixed seed, the draws of
+    a sampler that ignores or multiplies the temperature sit far below the threshold."""
+    from autograder.suites.lab01.hidden import test_tool02 as t2
+
+    learner = LocalLearner(namespace(submission_source(MISTAKES[name])), reference_functions())
+    for temperature, seed in t2.TEMPERATURES:
+        words = learner.repeat("sample_word", t2.N_TEMPERATURE_WORDS, t2.ONE_LETTER,
+                               t2.Rng(seed), temperature=temperature)
+        p = stats.p_value(words, t2._one_letter_probs(temperature))
+        assert p < stats.ALPHA * 1e-6, f"{name} at temperature {temperature}: p = {p:.2g}"
