@@ -11,7 +11,7 @@ judge for anything but the message framing (`send_message` / `recv_message`):
 - the *worker*: a forked child in its own session, in an empty temporary directory,
   with fds 1/2 on /dev/null (printed text goes to a capped in-memory writer, never to
   the channel), RLIMIT_AS / RLIMIT_FSIZE / RLIMIT_CORE set. It loads the submission
-  once (`load`), then answers `call` and `repeat` requests until it is killed.
+  once (`load`), then answers `call`, `calls` and `repeat` requests until it is killed.
 
 Every message is one wire.encode document behind an 8-byte length (see wire.py: plain
 data only, no pickle). A worker request/reply, for example:
@@ -709,9 +709,10 @@ class Worker:
         return self._result(function, outcome)
 
     def _heartbeat(self):
-        """A function to call after each call of a batch: it sends a beat when BEAT_EVERY
+        """A function to call after each call of a repeat: it sends a beat when BEAT_EVERY
         has passed since the last one, so the judge, which waits at most one call's time
-        limit for any message, holds each call of the batch to that limit."""
+        limit for any message, holds each call of the repeat to that limit (give or take
+        BEAT_EVERY). A batch of calls needs none: it answers each case as it finishes."""
         last = time.monotonic()
 
         def beat() -> None:
