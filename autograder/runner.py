@@ -658,11 +658,7 @@ def check_command(file: Path | None, lab: str, verbose: bool, isolation: str) ->
         return _usage_error(str(exc))
     with grader:
         report = grader.grade(path)
-    out = sys.stdout
-    ascii_only = not _can_encode(out, "✓✗·")
-    click.echo(f"mindlab check · {lab} · public checks on {path}".replace(
-        "·", "-" if ascii_only else "·"))
-    click.echo(render_report(report, color=out.isatty(), ascii_only=ascii_only), nl=False)
+    _print_report(f"mindlab check · {lab} · public checks on {path}", report)
     tests = [t for tool in report.tools for t in tool.tests]
     return 0 if report.status == "graded" and all(t.passed for t in tests) else 1
 
@@ -699,12 +695,19 @@ def grade_command(file: Path, lab: str, as_json: bool, gradescope: Path | None,
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
-        out = sys.stdout
-        ascii_only = not _can_encode(out, "✓✗·")
-        click.echo(f"mindlab grade · {lab} · hidden checks on {file}".replace(
-            "·", "-" if ascii_only else "·"))
-        click.echo(render_report(report, color=out.isatty(), ascii_only=ascii_only), nl=False)
+        _print_report(f"mindlab grade · {lab} · hidden checks on {file}", report)
     return 0 if report.status == "graded" else 1
+
+
+def _print_report(title: str, report: Report) -> None:
+    """The title line and the report, as `check` and `grade` print them (plain ASCII on a
+    terminal that cannot show ✓ ✗ ·; colour only on a terminal)."""
+    import click
+
+    out = sys.stdout
+    ascii_only = not _can_encode(out, "✓✗·")
+    click.echo(title.replace("·", "-" if ascii_only else "·"))
+    click.echo(render_report(report, color=out.isatty(), ascii_only=ascii_only), nl=False)
 
 
 def _can_encode(stream: Any, text: str) -> bool:
