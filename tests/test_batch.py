@@ -276,6 +276,16 @@ batch.grade_batch(sys.argv[1], sys.argv[2], jobs=1, suite_hash="suites-v1",
 """
 
 
+def kill_once_saved(proc: subprocess.Popen, out: Path, at_least: int, timeout: float) -> int:
+    """SIGKILL a running batch once `at_least` results are saved; how many were saved."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and len(list((out / "results").glob("*.json"))) < at_least:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return len(list((out / "results").glob("*.json")))
+
+
 def test_a_killed_batch_continues_where_it_stopped(tmp_path: Path):
     folder, out = tmp_path / "class", tmp_path / "out"
     folder.mkdir()
@@ -284,12 +294,7 @@ def test_a_killed_batch_continues_where_it_stopped(tmp_path: Path):
     script = tmp_path / "slow.py"
     script.write_text(SLOW_BATCH.format(root=str(ROOT), tests=str(ROOT / "tests")))
     proc = subprocess.Popen([sys.executable, str(script), str(folder), str(out)])
-    deadline = time.time() + 60
-    while time.time() < deadline and len(list((out / "results").glob("*.json"))) < 4:
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    kept = len(list((out / "results").glob("*.json")))
+    kept = kill_once_saved(proc, out, 4, timeout=60)
     assert 4 <= kept < 12, "the kill should land halfway"
     assert not (out / "grades.csv").exists()
     summary = fake_batch(folder, out)
@@ -440,12 +445,7 @@ def test_a_killed_cli_run_continues_where_it_stopped(tmp_path: Path):
     cmd = [sys.executable, "-m", "autograder.cli", "grade-batch", str(folder), "--out",
            str(out), "--jobs", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list((out / "results").glob("*.json"))) < 3:
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    kept = len(list((out / "results").glob("*.json")))
+    kept = kill_once_saved(proc, out, 3, timeout=120)
     assert 3 <= kept < 8
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
