@@ -18,8 +18,6 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
@@ -29,7 +27,6 @@ from autograder.checks import LocalLearner  # noqa: E402
 from autograder.judge import run_lab  # noqa: E402
 from autograder.labs import LAB01  # noqa: E402
 from autograder.suites.lab01.hidden import test_tool02 as t2  # noqa: E402
-from mindlab_core import lab01 as ref  # noqa: E402
 
 
 def median_seconds(fn, repeat: int) -> float:
@@ -58,17 +55,11 @@ def suite_seconds(suite: str, repeat: int) -> dict[str, float]:
 def irreducible_seconds(repeat: int) -> float:
     """Drawing the hidden suite's words directly: the sampling any grader must pay for
     (for a learner who draws as the lab says: the agreement words of each check)."""
-    W = t2.W
-
-    def draw() -> None:
-        rng = np.random.default_rng(0)
-        for _ in range(t2.N_AGREE):
-            ref.sample_word(W, rng, max_len=1)
-        for _ in range(len(t2.AGREE_LENGTHS)):
-            ref.sample_word(t2.SHORT, rng)
-        for temperature, _ in t2.TEMPERATURES:
-            for _ in range(t2.N_AGREE):
-                ref.sample_word(t2.ONE_LETTER, rng, temperature=temperature, max_len=1)
+    def draw() -> None:  # the suite's own AGREE_* words, drawn again the same way
+        t2._reference_words(t2.N_AGREE, t2.W, 71, max_len=2)
+        t2._reference_words(len(t2.AGREE_LENGTHS), t2.SHORT, 72)
+        for temperature, seed in t2.TEMPERATURES:
+            t2._reference_words(t2.N_AGREE, t2.ONE_LETTER, seed, temperature=temperature)
 
     return median_seconds(draw, repeat)
 
