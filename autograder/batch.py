@@ -37,6 +37,7 @@ from typing import Any
 
 from .batch_layouts import Entry, discover
 from .labs import get_lab
+from .sandbox import resolve_isolation
 
 RESULT_VERSION = 1  # bump when a result record changes shape: old records get regraded
 
@@ -221,13 +222,6 @@ def grading_hash(lab: str, suite: str, options: dict | None = None) -> str:
     if reference is not None and reference.origin:
         digest.update(Path(reference.origin).read_bytes())
     return digest.hexdigest()
-
-
-def resolve_isolation(isolation: str, suite: str) -> str:
-    """The isolation the runner will use ('auto' resolved); ValueError for a bad name."""
-    from . import runner
-
-    return runner.resolve_isolation(isolation, suite)
 
 
 def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hidden",
