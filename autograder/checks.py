@@ -49,14 +49,25 @@ class CheckInfo:
     points: float
     function: str  # the graded function this check is about
     claim: str  # first line of the docstring
+    after: tuple[str, ...] = ()  # ids of checks (same module) that must pass before this runs
 
 
-def check(points: float, function: str) -> Callable[[Callable], Callable]:
-    """Mark a test function as a graded check worth `points`, about `function`."""
+def check(points: float, function: str,
+          after: str | tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+    """Mark a test function as a graded check worth `points`, about `function`.
+
+    `after` names the checks (their function names without `test_`, in the same module)
+    this one needs, in check50's spirit (`@check(compiles)`): when one of them did not
+    pass, this check is reported as not run, with no points, instead of failing:
+
+        @check(points=1, function="data_row", after="data_row_runs")
+        def test_data_row_rejects_bad_letters(learner): ...
+    """
+    needs = (after,) if isinstance(after, str) else tuple(after)
 
     def mark(fn: Callable) -> Callable:
         claim = (fn.__doc__ or fn.__name__).strip().splitlines()[0]
-        fn.mindlab_check = CheckInfo(float(points), function, claim)
+        fn.mindlab_check = CheckInfo(float(points), function, claim, needs)
         return fn
 
     return mark

@@ -119,10 +119,40 @@ def run_check(check: Check, learner: Learner, verbose: bool = False) -> TestResu
                       function=info.function)
 
 
+def not_run(check: Check, missing: Check) -> TestResult:
+    """The result of a check whose prerequisite `missing` did not pass: no points, not failed."""
+    info = check.info
+    return TestResult(name=info.claim, passed=False, score=0.0, max_score=info.points,
+                      feedback=f"not run: it needs \"{missing.info.claim}\" to pass first.",
+                      id=check.id, function=info.function, status="not run")
+
+
+def run_checks(checks: list[Check], learner: Learner, verbose: bool = False) -> list[TestResult]:
+    """The checks in order, each run only once every check it names in `after` has passed.
+
+    A prerequisite is named by its id and must come earlier in the same list (suites are
+    checked for that in tests/test_suites.py); a name that is not there is a suite bug.
+    """
+    by_id = {c.id: c for c in checks}
+    passed: set[str] = set()
+    results = []
+    for c in checks:
+        unknown = [n for n in c.info.after if n not in by_id]
+        if unknown:
+            raise ValueError(f"check {c.id} needs {unknown[0]!r}, which its module lacks")
+        missing = next((by_id[n] for n in c.info.after if n not in passed), None)
+        result = run_check(c, learner, verbose) if missing is None else not_run(c, missing)
+        if result.passed:
+            passed.add(c.id)
+        results.append(result)
+    return results
+
+
 def run_lab(lab: Lab, kind: str, learner: Learner,
             before_tool: Callable[[str], None] | None = None,
             verbose: bool = False) -> list[ToolResult]:
-    """Every tool of the lab, in order; `before_tool` lets a runner reset its worker."""
+    """Every tool of the lab, in order; `before_tool(tool_id)` runs as each tool starts
+    (benchmarks/lab01_suites.py times the tools with it)."""
     modules = suite_modules(lab, kind)
     results = []
     for tool in lab.tools:
@@ -130,6 +160,6 @@ def run_lab(lab: Lab, kind: str, learner: Learner,
             continue
         if before_tool is not None:
             before_tool(tool.id)
-        tests = [run_check(c, learner, verbose) for c in checks_of(modules[tool.id])]
+        tests = run_checks(checks_of(modules[tool.id]), learner, verbose)
         results.append(tool_result(tool.id, tool.title, tests))
     return results

@@ -28,7 +28,7 @@ def render_report(report: Report, color: bool = False, ascii_only: bool = False)
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if color else text
 
-    ok, bad = ("+", "x") if ascii_only else ("✓", "✗")
+    ok, bad, skip = ("+", "x", "-") if ascii_only else ("✓", "✗", "–")
     lines: list[str] = []
     for tool in report.tools:
         head = f"{tool.id} · {tool.title}" if not ascii_only else f"{tool.id} - {tool.title}"
@@ -37,6 +37,10 @@ def render_report(report: Report, color: bool = False, ascii_only: bool = False)
         for test in tool.tests:
             if test.passed:
                 lines.append(f"  {paint(ok, GREEN)} {test.name}")
+                continue
+            if test.status == "not run":
+                lines.append(f"  {paint(skip, DIM)} {test.name}")
+                lines.append(f"      {paint(test.feedback, DIM)}")
                 continue
             lines.append(f"  {paint(bad, RED)} {test.name}")
             for line in test.feedback.splitlines():
@@ -49,8 +53,10 @@ def render_report(report: Report, color: bool = False, ascii_only: bool = False)
         lines.append(paint("The grader could not grade this file (status: error).", RED))
     tests = [t for tool in report.tools for t in tool.tests]
     passed = sum(t.passed for t in tests)
+    skipped = sum(t.status == "not run" for t in tests)
     total = (f"Total: {points(report.score)}/{points(report.max_score)} "
-             f"({passed} of {len(tests)} checks pass)")
+             f"({passed} of {len(tests)} checks pass"
+             + (f", {skipped} not run" if skipped else "") + ")")
     lines.append(paint(total, BOLD + (GREEN if passed == len(tests) else "")))
     return "\n".join(lines) + "\n"
 
@@ -106,7 +112,9 @@ def junit_xml(report: Report) -> str:
         for test in tool.tests:
             case = ET.SubElement(suite, "testcase", classname=f"{report.lab}.{tool.id}",
                                  name=test.id or test.name)
-            if not test.passed:
+            if test.status == "not run":
+                ET.SubElement(case, "skipped", message=_xml_text(test.feedback))
+            elif not test.passed:
                 failure = ET.SubElement(case, "failure", message=_xml_text(test.name))
                 failure.text = _xml_text(test.feedback)
     if report.notes or report.integrity:

@@ -15,6 +15,12 @@ class TestResult:
     feedback: str
     id: str = ""  # the check's function name: stable across wording changes
     function: str = ""  # the graded function it is about
+    # "passed", "failed", or "not run" (a check it needs did not pass: see checks.check)
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "passed" if self.passed else "failed"
 
 
 @dataclass
