@@ -84,9 +84,14 @@ def tour(lab: str, letter: str, out: Path | None) -> None:
     Reads the model's mind for one letter, ablates the end-of-word column and
     samples words before and after, prints the rulebook and the greedy word.
     """
-    from mindlab_core.tour import run_tour
+    from mindlab_core.tour import TourError, TourUnavailable, run_tour
 
-    run_tour(lab=lab, letter=letter, out=out)
+    try:
+        run_tour(lab=lab, letter=letter, out=out)
+    except TourError as bad:
+        raise click.BadParameter(str(bad), param_hint=f"'--{bad.option}'") from None
+    except TourUnavailable as missing:
+        raise click.ClickException(str(missing)) from None
 
 
 def LIMIT_OPTIONS(command):  # noqa: N802 -- a decorator, named like the options above

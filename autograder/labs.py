@@ -41,7 +41,7 @@ class Lab:
 LAB01 = Lab(
     id="lab01",
     title="Reverse-engineer a mind",
-    reference="mindlab_core.lab01",
+    reference="mindlab_core.lab01.reference",
     tools=(
         Tool("tool01", "Read its mind", ("softmax", "read_row", "data_row", "belief_gap"),
              points=10.0),
@@ -49,7 +49,7 @@ LAB01 = Lab(
         Tool("tool03", "Extract the algorithm", ("rank_rules", "greedy_decode"), points=10.0),
     ),
     preload=("mindlab_core.bigram:trained_model",),
-    stubs=("mindlab_core.pictures",),
+    stubs=("mindlab_core.lab01.pictures",),
 )
 
 LAB02 = Lab(
@@ -70,7 +70,7 @@ LAB02 = Lab(
     ),
     preload=("mindlab_core.bigram:trained_model",
              "mindlab_core.lab02.superposition:trained_toy_models"),
-    stubs=("mindlab_core.pictures", "mindlab_core.lab02.pictures"),
+    stubs=("mindlab_core.lab01.pictures", "mindlab_core.lab02.pictures"),
 )
 
 LABS: dict[str, Lab] = {LAB01.id: LAB01, LAB02.id: LAB02}

@@ -14,7 +14,8 @@ writes
 
 What stays out: the solutions and the masters (mindlab_labs), every hidden suite, the
 suite helpers only hidden suites import (e.g. common/hints.py), the instructor tools (sync,
-release, batch grading) and the reference module of every lab (`mindlab_core.lab01`,
+release, batch grading) and the reference module of every lab
+(`mindlab_core.lab01.reference`,
 ...). Without the reference, `mindlab check` runs each function with the learner's own
 helpers (no reference swapping) and `mindlab tour` says it needs the full install.
 `audit()` re-reads the result and refuses a handout holding solution markers or
@@ -84,10 +85,10 @@ def _suite_imports(source: str) -> set[tuple[str, str]]:
 
 def _is_reference(relative: Path, lab: Lab) -> bool:
     """True for what a `lab` handout must not hold of mindlab_core: the reference module
-    of every lab (mindlab_core/lab01.py, mindlab_core/lab02/reference.py) and everything
-    of the other labs (mindlab_core/lab02/... in a lab01 handout).
+    of every lab (mindlab_core/lab01/reference.py, mindlab_core/lab02/reference.py) and
+    everything of the other labs (mindlab_core/lab02/... in a lab01 handout).
 
-    >>> _is_reference(Path("mindlab_core/lab01.py"), get_lab("lab01"))
+    >>> _is_reference(Path("mindlab_core/lab01/reference.py"), get_lab("lab01"))
     True
     >>> _is_reference(Path("mindlab_core/bigram.py"), get_lab("lab01"))
     False
@@ -197,7 +198,7 @@ def _suite_files(lab: Lab, suites: Path, grader: bool) -> dict[Path, Path]:
 
 
 def _module(relative: Path) -> str:
-    """Path("mindlab_core/lab01.py") -> "mindlab_core.lab01"."""
+    """Path("mindlab_core/lab01/reference.py") -> "mindlab_core.lab01.reference"."""
     return ".".join(relative.with_suffix("").parts)
 
 

@@ -41,7 +41,7 @@
 import numpy as np
 
 from mindlab_core.bigram import trained_model
-from mindlab_core.pictures import belief_bars, greedy_path, matrix_heatmap, rulebook
+from mindlab_core.lab01.pictures import belief_bars, greedy_path, matrix_heatmap, rulebook
 from mindlab_core.tokens import TOKENS, index
 
 model = trained_model()  # trains in a blink: the loss only needs the 27x27 counts

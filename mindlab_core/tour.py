@@ -6,8 +6,9 @@ its own tour function:
     @tour("lab02")
     def tour_lab02(letter: str, out: Path | None) -> list[Path]: ...
 
-`run_tour(lab, letter, out)` validates its inputs (a bad one is a click usage error,
-exit status 2), runs the lab's tour, and lists the pictures it wrote to `out`.
+`run_tour(lab, letter, out)` validates its inputs (a bad one raises TourError, which
+the CLI reports as a usage error, exit status 2), runs the lab's tour, and lists the
+pictures it wrote to `out`.
 """
 
 from __future__ import annotations
@@ -16,17 +17,11 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-import click
-import numpy as np
-
-from .tokens import TOKENS, index
+from .tokens import index
 
 TourFunction = Callable[[str, "Path | None"], list[Path]]
 TOURS: dict[str, TourFunction] = {}
 
-SEED = 0  # every sample in the tour comes from default_rng(SEED): the same words each run
-SAMPLES = 6
-MAX_LEN = 20  # short enough to print; ablated words always hit it
 
 
 def tour(lab: str) -> Callable[[TourFunction], TourFunction]:
@@ -46,22 +41,20 @@ def run_tour(lab: str = "lab01", letter: str = "q", out: Path | None = None) -> 
         for folder in Path(__file__).parent.glob("lab*/tour.py"):  # list every lab's tour
             _discover(folder.parent.name)
         known = ", ".join(sorted(TOURS))
-        raise click.BadParameter(f"there is no tour for {lab!r} yet: choose one of {known}.",
-                                 param_hint="'--lab'")
+        raise TourError("lab", f"there is no tour for {lab!r} yet: choose one of {known}.")
     try:
         index(letter)
     except ValueError:
-        raise click.BadParameter(
-            f"{letter!r} is not a token: use '.' (the word boundary) or one lower-case "
-            "letter a-z, for example --letter q.", param_hint="'--letter'") from None
+        raise TourError("letter", f"{letter!r} is not a token: use '.' (the word boundary) or "
+                        "one lower-case letter a-z, for example --letter q.") from None
     if out is not None and out.exists() and not out.is_dir():
-        raise click.BadParameter(f"{out} exists and is not a folder: pass a folder for the "
-                                 "pictures, for example --out pictures/.", param_hint="'--out'")
+        raise TourError("out", f"{out} exists and is not a folder: pass a folder for the "
+                        "pictures, for example --out pictures/.")
     written = TOURS[lab](letter, out)
     if written:
-        _section("PICTURES", f"written to {out}/")
+        section("PICTURES", f"written to {out}/")
         for path in written:
-            click.echo(f"  {path}")
+            print(f"  {path}")
     return written
 
 
@@ -76,78 +69,26 @@ def _discover(lab: str) -> None:
             raise  # the lab's tour exists but needs something that is not installed
 
 
-def _section(title: str, subtitle: str = "") -> None:
-    click.echo()
-    click.secho(f"{title}: {subtitle}" if subtitle else title, bold=True)
+def section(title: str, subtitle: str = "") -> None:
+    """A blank line, then a tour section's title line."""
+    print()
+    print(f"{title}: {subtitle}" if subtitle else title)
 
 
-def _shown(letter: str) -> str:
-    return "the start of a word" if letter == "." else f"'{letter}'"
+class TourError(ValueError):
+    """A bad tour option: `option` names it (the CLI makes it a usage error, exit 2)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(message)
+        self.option = option
 
 
-def needs_full_install() -> click.ClickException:
+class TourUnavailable(RuntimeError):
+    """A tour that cannot run in this install (a student handout has no reference answers)."""
+
+
+def needs_full_install() -> TourUnavailable:
     """The error a tour raises in a student handout, which ships without reference answers."""
-    return click.ClickException(
+    return TourUnavailable(
         "mindlab tour shows the reference answers, which this student install does not "
         "include: it needs the full install (pip install mindlab), e.g. your instructor's.")
-
-
-def _file_letter(letter: str) -> str:
-    return "dot" if letter == "." else letter  # "belief_..png" would be easy to miss
-
-
-@tour("lab01")
-def tour_lab01(letter: str, out: Path | None) -> list[Path]:
-    """Read the model's mind after `letter`, cut its '.' column, read its rulebook."""
-    try:
-        from . import lab01 as ref
-    except ImportError:  # a student handout ships without the reference answers
-        raise needs_full_install() from None
-    from .bigram import trained_model
-
-    model = trained_model()
-    W, counts = model.W, model.counts
-    click.secho('mindlab tour: lab01 "Reverse-engineer a mind" (reference answers)', bold=True)
-    click.echo(f"  {model.note()}")
-
-    _section("TOOL 01  read its mind", f"what comes after {_shown(letter)}?")
-    belief, data = ref.read_row(W, letter), ref.data_row(counts, letter)
-    click.echo("  next   belief   data")
-    for j in np.argsort(-belief, kind="stable")[:5]:
-        click.echo(f"  {TOKENS[j]:>4}   {belief[j]:6.3f}   {data[j]:6.3f}")
-    gap = ref.belief_gap(W, counts, letter)
-    click.echo(f"  belief_gap = {gap:.3f}  (0 = the model believes exactly what the data "
-               "does, 1 = they never agree)")
-
-    _section("TOOL 02  intervene", "cut the '.' column, so the model can never end a word")
-    ablated = ref.ablate_column(W, ".")
-    for label, matrix in (("before", W), ("after ", ablated)):
-        rng = np.random.default_rng(SEED)
-        words = [ref.sample_word(matrix, rng, max_len=MAX_LEN) for _ in range(SAMPLES)]
-        click.echo(f"  {label}: {', '.join(words)}")
-    click.echo(f"  (seed {SEED}; after the cut every word runs on to max_len={MAX_LEN})")
-
-    _section("TOOL 03  extract the algorithm", "the rulebook and the greedy word")
-    rules = ref.rank_rules(W, top=5)
-    for after, nxt, p in rules:
-        click.echo(f"  {after} → {nxt}   {p:.2f}")
-    word = ref.greedy_decode(W)
-    click.echo(f"  greedy word: '{word}'  (always the most likely next token)")
-
-    if out is None:
-        click.echo("\n  Add --out DIR to save these as pictures.")
-        return []
-    from . import pictures
-
-    out.mkdir(parents=True, exist_ok=True)
-    figures = {
-        f"belief_{_file_letter(letter)}.png": pictures.belief_bars(belief, data, letter),
-        "heatmap_ablated_dot.png": pictures.matrix_heatmap(ablated, ablated="."),
-        "rulebook.png": pictures.rulebook(ref.rank_rules(W, top=12)),
-        "greedy_path.png": pictures.greedy_path(W, word),
-    }
-    written = []
-    for name, fig in figures.items():
-        fig.savefig(out / name, dpi=100)
-        written.append(out / name)
-    return written

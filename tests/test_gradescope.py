@@ -136,7 +136,8 @@ def test_zip_has_gradescopes_two_scripts_at_its_root_and_no_solutions(zip_path: 
     names = set(infos)
     assert "mindlab/pyproject.toml" in names
     assert "mindlab/autograder/suites/lab01/hidden/test_tool01.py" in names
-    assert "mindlab/mindlab_core/lab01.py" in names  # the reference the hidden suite needs
+    # the reference the hidden suite needs
+    assert "mindlab/mindlab_core/lab01/reference.py" in names
     assert not [n for n in names if "solutions" in n or "masters" in n or "lab02" in n]
 
 
@@ -179,7 +180,8 @@ def test_a_submission_without_one_lab_file_gets_zero_and_a_reason(installed, tmp
 def test_run_autograder_uses_the_mindlab_setup_installed(installed, tmp_path: Path):
     venv, _ = installed
     probe = subprocess.run([str(venv / "bin" / "python"), "-c",
-                            "import autograder, mindlab_core.lab01; print(autograder.__file__)"],
+                            "import autograder, mindlab_core.lab01.reference; "
+                            "print(autograder.__file__)"],
                            cwd=tmp_path, env=venv_env(venv), capture_output=True, text=True)
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.startswith(str(venv))

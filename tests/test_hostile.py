@@ -127,7 +127,8 @@ def test_printed_text_never_reaches_the_report(isolation):
 def test_borrowing_is_recorded_and_earns_nothing(isolation):
     reports = grade_all(isolation)
     blocked = reports["borrows_solutions.py"].integrity
-    for module in ("solutions", "mindlab_core.lab01", "mindlab_labs", "autograder.suites"):
+    for module in ("solutions", "mindlab_core.lab01.reference", "mindlab_labs",
+                   "autograder.suites"):
         assert any(f"import {module}" in line for line in blocked), blocked
     dug = reports["digs_reference.py"]
     assert any("softmax" in line for line in dug.integrity)

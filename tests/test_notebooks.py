@@ -17,7 +17,7 @@ import pytest
 
 from autograder import notebook
 from autograder.labs import LAB01
-from mindlab_core import lab01 as ref
+from mindlab_core.lab01 import reference as ref
 from mindlab_labs import lab_file
 
 ROOT = Path(__file__).resolve().parent.parent

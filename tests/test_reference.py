@@ -1,6 +1,6 @@
 """The reference core's lab 01 functions do what SPEC §2 says, one statement at a time.
 
-The hidden suites trust mindlab_core.lab01 as the truth; these tests check that truth
+The hidden suites trust mindlab_core.lab01.reference as the truth; these tests check that truth
 against the contract directly, with hand-computed values where possible.
 """
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.suites.lab01 import inputs, stats
-from mindlab_core import lab01 as ref
+from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import TOKENS, index
 
 BAD_LETTERS = ["A", "ab", "", 3, None, "é"]

@@ -50,7 +50,7 @@ def _solution_lines() -> list[str]:
     master = lab_file("masters", "lab01").read_text(encoding="utf-8")
     regions = re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", master, re.S)
     lines = [line.strip() for region in regions for line in region.splitlines()]
-    reference = (ROOT / "mindlab_core" / "lab01.py").read_text(encoding="utf-8")
+    reference = (ROOT / "mindlab_core" / "lab01" / "reference.py").read_text(encoding="utf-8")
     source = reference.splitlines()
     for node in ast.parse(reference).body:
         if isinstance(node, ast.FunctionDef):
@@ -90,7 +90,7 @@ def test_handout_has_the_exercise_both_forms_and_an_installable_package(handout:
 def test_no_solution_marker_hidden_suite_or_reference_in_the_handout(handout: Path):
     files = [p.relative_to(handout).as_posix() for p in handout.rglob("*")]
     for forbidden in ("hidden", "solutions", "masters", "hints.py", "stats.py",
-                      "mindlab_core/lab01.py", "mindlab_core/lab02", "generate.py"):
+                      "mindlab_core/lab01/reference.py", "mindlab_core/lab02", "generate.py"):
         assert not [f for f in files if forbidden in f], forbidden
     for path, text in _texts(handout).items():
         for marker in MARKERS:
@@ -122,10 +122,10 @@ def test_audit_catches_a_leak(handout: Path, tmp_path: Path):
     copy = tmp_path / "copy"
     shutil.copytree(handout, copy)
     (copy / "extra.py").write_text("def f():\n    ### BEGIN SOLUTION\n    return 1\n")
-    (copy / HANDOUT_PACKAGE / "mindlab_core" / "lab01.py").write_text("")
+    (copy / HANDOUT_PACKAGE / "mindlab_core" / "lab01" / "reference.py").write_text("")
     problems = audit(copy, get_lab("lab01"))
     assert any("extra.py" in p and "BEGIN SOLUTION" in p for p in problems)
-    assert any("lab01.py" in p and "reference" in p for p in problems)
+    assert any("lab01/reference.py" in p and "reference answers" in p for p in problems)
 
 
 def test_release_command_refuses_a_non_empty_folder_unless_forced(tmp_path: Path):
@@ -210,7 +210,8 @@ def test_installed_handout_imports_no_answers(venv: Path, tmp_path: Path):
              "        print('LEAK', name)\n"
              "    except ImportError:\n"
              "        print('absent', name)\n")
-    names = ["mindlab_core.lab01", "mindlab_core.lab02.reference", "mindlab_labs.solutions",
+    names = ["mindlab_core.lab01.reference", "mindlab_core.lab02.reference",
+             "mindlab_labs.solutions",
              "mindlab_labs.masters", "solutions", "labs", "autograder.suites.lab01.hidden",
              "autograder.suites.lab01.hints", "autograder.suites.common.hints",
              "autograder.generate"]

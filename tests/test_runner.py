@@ -226,7 +226,7 @@ def softmax(logits):
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_what_the_worker_can_see(tmp_path, isolation):
     paths = {"suite": str(ROOT / "autograder/suites/lab01/hidden/test_tool01.py"),
-             "reference": str(ROOT / "mindlab_core/lab01.py"),
+             "reference": str(ROOT / "mindlab_core/lab01/reference.py"),
              "runner": str(ROOT / "autograder/runner.py")}
     path = tmp_path / "lab01.py"
     path.write_text(PROBE.format(paths=paths))

@@ -16,7 +16,7 @@ from autograder.checks import LocalLearner
 from autograder.judge import checks_of, run_lab, suite_modules
 from autograder.labs import LAB01, LABS
 from autograder.suites.lab01 import inputs, stats
-from mindlab_core import lab01 as ref
+from mindlab_core.lab01 import reference as ref
 
 SUITES = Path(__file__).resolve().parents[1] / "autograder" / "suites" / "lab01"
 
@@ -60,7 +60,7 @@ def test_public_suites_and_their_helpers_never_import_the_reference(lab):
         seen.add(path)
         imports = _imports(path)
         leaked = {m for m in imports if any(m == r or m.startswith(f"{r}.") for r in references)
-                  or m.startswith("mindlab_core.lab01") or ".hidden" in m
+                  or m.startswith("mindlab_core.lab01.reference") or ".hidden" in m
                   or m.endswith("suites.common.hints")}
         assert not leaked, f"{path.name} imports {leaked}"
         for module in imports:

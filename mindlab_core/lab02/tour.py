@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
 import numpy as np
 
-from ..tour import _section, needs_full_install, tour
+from ..tour import needs_full_install, section, tour
 from . import directions, induction, pictures, residual, superposition
 
 HALF = 20  # half length of the repeated sequence shown to the induction model
@@ -30,70 +29,70 @@ def tour_lab02(letter: str, out: Path | None) -> list[Path]:
     from ..tokens import TOKENS
 
     figures = {}
-    click.secho('mindlab tour: lab02 "Scaling the idea up" (reference answers)', bold=True)
+    print('mindlab tour: lab02 "Scaling the idea up" (reference answers)')
 
-    _section("TOOL 04  features are directions", "vowel-ness in lab 01's bigram rows")
+    section("TOOL 04  features are directions", "vowel-ness in lab 01's bigram rows")
     scores, threshold = findings.letter_scores(), findings.vowel_threshold()
     ranked = sorted(scores, key=scores.get, reverse=True)
-    click.echo(f"  built from {directions.TRAIN_VOWELS} vs {directions.TRAIN_CONSONANTS}; "
+    print(f"  built from {directions.TRAIN_VOWELS} vs {directions.TRAIN_CONSONANTS}; "
                f"threshold {threshold:+.2f}")
-    click.echo("  highest: " + ", ".join(f"{c} {scores[c]:+.1f}" for c in ranked[:6]))
+    print("  highest: " + ", ".join(f"{c} {scores[c]:+.1f}" for c in ranked[:6]))
     for group, label in ((directions.HELD_OUT_VOWELS, "held-out vowels"),
                          (directions.HELD_OUT_CONSONANTS, "held-out consonants")):
-        click.echo(f"  {label}: " + ", ".join(f"{c} {scores[c]:+.1f}" for c in group))
+        print(f"  {label}: " + ", ".join(f"{c} {scores[c]:+.1f}" for c in group))
     side = "vowel" if scores[letter] > threshold else "consonant"
-    click.echo(f"  '{letter}' scores {scores[letter]:+.2f}: the {side} side")
+    print(f"  '{letter}' scores {scores[letter]:+.2f}: the {side} side")
     figures["directions.png"] = pictures.projection_strip(
         scores, threshold, "aeiou", directions.TRAIN_CONSONANTS + directions.HELD_OUT_CONSONANTS,
         directions.HELD_OUT_VOWELS + directions.HELD_OUT_CONSONANTS)
 
-    _section("TOOL 05  the residual stream", "the logit lens on the shipped name model")
+    section("TOOL 05  the residual stream", "the logit lens on the shipped name model")
     params = residual.residual_model()
     X, Y = findings.name_contexts()
     losses = findings.lens_losses(params, X, Y)
-    click.echo("  lens loss by layer: " + " → ".join(f"{v:.2f}" for v in losses) + " nats")
+    print("  lens loss by layer: " + " → ".join(f"{v:.2f}" for v in losses) + " nats")
     lens = reference.logit_lens(params, reference.run_with_cache(params, X[:200]))
     exact = np.array_equal(lens[-1], findings.forward(params, X[:200]))
-    click.echo(f"  the last layer's lens equals the model's output exactly: {exact}")
+    print(f"  the last layer's lens equals the model's output exactly: {exact}")
     contexts = np.array([[TOKENS.index(c) for c in ex] for ex in EXAMPLES[0]])
     figures["logit_lens.png"] = pictures.lens_table(
         reference.logit_lens(params, reference.run_with_cache(params, contexts)),
         EXAMPLES[0], EXAMPLES[1], losses=losses)
 
-    _section("TOOL 06  induction heads", f"a random half of {HALF} tokens, repeated")
+    section("TOOL 06  induction heads", f"a random half of {HALF} tokens, repeated")
     model = induction.induction_model()
     tokens = reference.repeated_tokens(np.random.default_rng(0), induction.N_VOCAB, HALF)
     prev, ind = findings.head_scores(model, tokens, HALF)
-    click.echo(f"  previous-token heads: {reference.find_heads(prev, 0.5)}   "
+    print(f"  previous-token heads: {reference.find_heads(prev, 0.5)}   "
                f"induction heads: {reference.find_heads(ind, 0.5)}")
     full = findings.repeated_half_loss(model, tokens, HALF)
-    click.echo(f"  loss on the repeated half {full:.3f} nats (chance "
+    print(f"  loss on the repeated half {full:.3f} nats (chance "
                f"{induction.chance_loss():.3f}); without each head:")
     for (layer, head), role in induction.ROLES.items():
         loss = findings.repeated_half_loss(reference.ablate_head(model, layer, head), tokens,
                                            HALF)
-        click.echo(f"    ({layer}, {head}) {role:<15} {loss:.3f}")
+        print(f"    ({layer}, {head}) {role:<15} {loss:.3f}")
     _, patterns = induction.run_attention_model(model, tokens, reference.causal_attention)
     figures["attention.png"] = pictures.attention_patterns(patterns, induction.ROLES)
 
-    _section("TOOL 07  superposition", "5 features in 2 dimensions, and an SAE")
+    section("TOOL 07  superposition", "5 features in 2 dimensions, and an SAE")
     toys = superposition.trained_toy_models()
     for i, sparsity in enumerate(superposition.SPARSITIES):
         dims = reference.feature_dimensionality(toys["W"][i])
-        click.echo(f"  sparsity {sparsity:<4}  dimensionality "
+        print(f"  sparsity {sparsity:<4}  dimensionality "
                    + " ".join(f"{d:.2f}" for d in dims))
     pentagon = superposition.toy_instance(toys, len(superposition.SPARSITIES) - 1)
     H = superposition.hidden_activations(pentagon, np.random.default_rng(1), 20000,
                                          superposition.SPARSITIES[-1])
     sae = superposition.train_sae(H)
     cosines = reference.best_cosines(sae["W_dec"], pentagon["W"].T)
-    click.echo("  SAE latents vs true features, best cosines: "
+    print("  SAE latents vs true features, best cosines: "
                + " ".join(f"{c:.3f}" for c in cosines))
     figures["superposition.png"] = pictures.feature_arrows(toys["W"], superposition.SPARSITIES)
     figures["sae.png"] = pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"])
 
     if out is None:
-        click.echo("\n  Add --out DIR to save these as pictures.")
+        print("\n  Add --out DIR to save these as pictures.")
         return []
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -8,7 +8,7 @@ import glob
 import os
 
 LEAKED = []
-for name in ("solutions.lab01", "mindlab_core.lab01", "mindlab_labs",
+for name in ("solutions.lab01", "mindlab_core.lab01.reference", "mindlab_labs",
              "autograder.suites.lab01.hidden.test_tool01"):
     try:
         __import__(name)

@@ -12,7 +12,7 @@ def _dig(value, depth, found):
     """Look through objects reachable from `value` for the reference's functions."""
     if depth > 3 or len(found) > 50:
         return
-    if callable(value) and getattr(value, "__module__", "") == "mindlab_core.lab01":
+    if callable(value) and getattr(value, "__module__", "") == "mindlab_core.lab01.reference":
         found.setdefault(getattr(value, "__name__", ""), value)
         return
     inner = value if isinstance(value, dict) else getattr(value, "__dict__", None)

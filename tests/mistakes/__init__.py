@@ -45,7 +45,7 @@ def wrong_function(path: Path, lab: str = "lab01") -> str:
 def reference_source(lab: str = "lab01") -> str:
     """The lab's reference module as a stand-alone file, its relative imports made absolute.
 
-    mindlab_core/lab01.py's `from .tokens import` and mindlab_core/lab02/reference.py's
+    mindlab_core/lab01/reference.py's `from .tokens import` and mindlab_core/lab02/reference.py's
     `from ..tokens import` both become `from mindlab_core.tokens import`.
     """
     module = get_lab(lab).reference

@@ -13,7 +13,7 @@ from autograder.checks import Fail, check, expect_array, expect_float
 from autograder.suites.common.hints import mistake, quietly, same
 from autograder.suites.lab01 import inputs
 from autograder.suites.lab01.calls import expect_bad_letters_rejected, value, values
-from mindlab_core import lab01 as ref
+from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import index
 
 TOOL = "tool01"

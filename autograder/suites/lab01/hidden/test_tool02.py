@@ -25,7 +25,7 @@ from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab01 import inputs
 from autograder.suites.lab01.calls import expect_bad_letters_rejected, value, values
 from autograder.suites.lab01.stats import consistent
-from mindlab_core import lab01 as ref
+from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
 
 TOOL = "tool02"

@@ -11,7 +11,7 @@ import numpy as np
 from autograder.checks import Fail, check, describe, expect_str
 from autograder.suites.lab01 import inputs
 from autograder.suites.lab01.calls import Args, value, values
-from mindlab_core import lab01 as ref
+from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
 
 

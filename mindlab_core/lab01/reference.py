@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tokens import BOUNDARY, TOKENS, VOCAB, index
+from ..tokens import BOUNDARY, TOKENS, VOCAB, index
 
 # ---------------------------------------------------------------- TOOL 01: read its mind
 

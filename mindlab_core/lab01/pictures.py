@@ -21,8 +21,8 @@ from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .bigram import _log_probs
-from .tokens import BOUNDARY, TOKENS, VOCAB, index
+from ..bigram import _log_probs
+from ..tokens import BOUNDARY, TOKENS, VOCAB, index
 
 BELIEF = "#3b6ea8"  # the model
 DATA = "#d1495b"  # the world
