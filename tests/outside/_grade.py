@@ -3,6 +3,7 @@
     python tests/outside/_grade.py [lab01|lab02 ...]   # grades (cached in _results/), then writes RESULTS.md
     python tests/outside/_grade.py --report            # only rewrite RESULTS.md from _results/
 """
+import hashlib
 import json
 import os
 import pathlib
@@ -28,8 +29,11 @@ TOOL_OF = {
 def grade(lab, path):
     out = HERE / "_results" / lab / f"{path.stem}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists() and out.stat().st_mtime > path.stat().st_mtime:
-        return json.loads(out.read_text())
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if out.exists():
+        old = json.loads(out.read_text())
+        if old.get("_sha256") == digest:
+            return old
     # The shared working tree changes under our feet (other engineers mid-refactor), so we
     # grade with a snapshot of a commit: git archive <commit> | tar -x -C $MINDLAB_SNAPSHOT.
     env = dict(os.environ, PYTHONPATH=str(SNAP))
@@ -40,6 +44,7 @@ def grade(lab, path):
         raise SystemExit(f"{path}: no report, rc={r.returncode}: {r.stderr[-2000:]}")
     rep = json.loads(r.stdout)
     rep["_exit"] = r.returncode
+    rep["_sha256"] = digest
     out.write_text(json.dumps(rep, indent=1))
     return rep
 
