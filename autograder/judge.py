@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-from .checks import (
-    CheckInfo,
-    Fail,
+from .checks import CheckInfo, Fail
+from .labs import Lab
+from .learner import (
     Learner,
     LearnerCrashed,
     LearnerProblem,
@@ -23,7 +23,6 @@ from .checks import (
     MissingFunction,
     NotLoaded,
 )
-from .labs import Lab
 from .report import TestResult, ToolResult, tool_result
 
 
@@ -151,8 +150,10 @@ def run_checks(checks: list[Check], learner: Learner, verbose: bool = False) -> 
 def run_lab(lab: Lab, kind: str, learner: Learner,
             before_tool: Callable[[str], None] | None = None,
             verbose: bool = False) -> list[ToolResult]:
-    """Every tool of the lab, in order; `before_tool(tool_id)` runs as each tool starts
-    (benchmarks/lab01_suites.py times the tools with it)."""
+    """Every tool of the lab, in order, with integrity applied: a function found to be the
+    reference's own (the learner's `borrowed`) earns nothing in any of its checks.
+    `before_tool(tool_id)` runs as each tool starts (benchmarks/lab01_suites.py times
+    the tools with it)."""
     modules = suite_modules(lab, kind)
     results = []
     for tool in lab.tools:
@@ -160,6 +161,18 @@ def run_lab(lab: Lab, kind: str, learner: Learner,
             continue
         if before_tool is not None:
             before_tool(tool.id)
-        tests = run_checks(checks_of(modules[tool.id]), learner, verbose)
-        results.append(tool_result(tool.id, tool.title, tests))
-    return results
+        results.append((tool, run_checks(checks_of(modules[tool.id]), learner, verbose)))
+    borrowed = getattr(learner, "borrowed", {})  # known only once every check has run
+    for _, tests in results:
+        for test in tests:
+            if test.function in borrowed:  # no credit for the reference's own function
+                test.passed, test.score, test.status = False, 0.0, "failed"
+                test.feedback = borrowed[test.function]
+    return [tool_result(tool.id, tool.title, tests) for tool, tests in results]
+
+
+def integrity_notes(learner: Learner) -> list[str]:
+    """What the report's integrity section says: hidden imports tried, functions borrowed."""
+    notes = [f"Your file tried to import {module}, which the grader hides; submissions must "
+             "not use the solutions or the grader." for module in getattr(learner, "blocked", [])]
+    return notes + list(getattr(learner, "borrowed", {}).values())

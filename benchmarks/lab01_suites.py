@@ -65,7 +65,7 @@ def irreducible_seconds(repeat: int) -> float:
 
 
 def worker_seconds(repeat: int) -> float:
-    from autograder.runner import Grader
+    from autograder.grader import Grader
 
     with tempfile.TemporaryDirectory() as folder, \
             Grader(lab="lab01", suite="hidden", isolation="auto") as grader:

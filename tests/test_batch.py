@@ -1,6 +1,6 @@
 """mindlab grade-batch: layouts, gradebook, resume after a kill, shards and merge.
 
-Most tests drive autograder.batch with FakeGrader, a stand-in for runner.Grader whose
+Most tests drive autograder.batch with FakeGrader, a stand-in for grader.Grader whose
 scores are written in the submission itself (`tool02=4`), so the batch machinery is
 tested fast and exactly. The tests at the end grade real files with the real runner.
 """
@@ -20,7 +20,8 @@ import pytest
 import yaml
 
 from autograder import batch
-from autograder.batch_layouts import LayoutError, discover
+from autograder.batch import records
+from autograder.batch.layouts import LayoutError, discover
 from autograder.labs import LAB01
 from autograder.report import Report, tool_result
 from autograder.report import TestResult as Result
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 class FakeGrader:
-    """Stands in for runner.Grader: `toolNN=k` in the file gives k/10 on that tool.
+    """Stands in for grader.Grader: `toolNN=k` in the file gives k/10 on that tool.
 
     A file containing GRADER_FAULT makes grade() raise, like a broken worker pipe.
     """
@@ -259,8 +260,8 @@ def test_shard_parsing_and_stability():
     for bad in ("0/4", "5/4", "2", "a/b"):
         with pytest.raises(ValueError, match="shard"):
             batch.parse_shard(bad)
-    assert batch.shard_of("ada", 4) == batch.shard_of("ada", 4)
-    assert {batch.shard_of(f"s{i}", 4) for i in range(40)} == {1, 2, 3, 4}
+    assert records.shard_of("ada", 4) == records.shard_of("ada", 4)
+    assert {records.shard_of(f"s{i}", 4) for i in range(40)} == {1, 2, 3, 4}
 
 
 # ---------------------------------------------------------------- nothing lost

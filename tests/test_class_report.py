@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from autograder import batch
-from autograder.batch_layouts import Entry
-from autograder.classreport import check_stats, render_html
+from autograder.batch import records
+from autograder.batch.layouts import Entry
+from autograder.report.html import check_stats, render_html
 from autograder.report import Report, tool_result
 from autograder.report import TestResult as Result
 
@@ -26,13 +27,13 @@ def record(student: str, passed: list[bool], seconds: float = 0.1) -> dict:
     report = Report(f"{student}.py", "lab01", "graded", sum(t.score for t in tests),
                     2.0 * len(tests), [tool_result("tool01", "Read its mind", tests)])
     entry = Entry(student, Path(f"{student}.py"), Path(f"{student}.py"))
-    return batch.graded_record(entry, report, "lab01", "hidden", "d", "s", seconds)
+    return records.graded_record(entry, report, "lab01", "hidden", "d", "s", seconds)
 
 
 def class_records() -> list[dict]:
     rows = [record(f"s{i}", [True, i % 2 == 0, i % 5 == 0], seconds=i / 10) for i in range(10)]
     rows.append(record(HOSTILE_NAME, [False, False, False]))
-    rows.append(batch.entry_record(Entry("README", None, Path("README.md"), "not a submission"),
+    rows.append(records.entry_record(Entry("README", None, Path("README.md"), "not a submission"),
                                    "lab01", "hidden"))
     return rows
 

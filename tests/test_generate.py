@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autograder import generate
+from autograder.handout import generate
 from autograder.cli import main
-from autograder.generate import (
+from autograder.handout.generate import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -139,7 +139,7 @@ def test_exercise_has_no_solution_code_and_no_hidden_tests():
 
 def test_learner_files_import_only_what_the_grader_allows():
     # the grader hides the autograder while it loads a submission, except for
-    # autograder.notebook, which it replaces by a do-nothing stand-in (runner.STUBS)
+    # autograder.notebook, which it replaces by a do-nothing stand-in (isolation/launch.py's STUBS)
     for kind in ("exercises", "solutions"):
         for suffix in (".py", ".ipynb"):
             text = lab_file(kind, "lab01", suffix).read_text(encoding="utf-8")
@@ -148,7 +148,7 @@ def test_learner_files_import_only_what_the_grader_allows():
 
 
 def test_the_grader_gives_the_solutions_full_marks():
-    from autograder.runner import grade_file
+    from autograder.grader import grade_file
 
     for suffix in (".py", ".ipynb"):
         report = grade_file(lab_file("solutions", "lab01", suffix), "lab01", "hidden", "process")

@@ -25,7 +25,7 @@ from doc_commands import argv, blocks, working_in
 from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
-from autograder.gradescope import build_zip
+from autograder.handout.gradescope_zip import build_zip
 from autograder.labs import LAB01
 from mindlab_labs import lab_file
 

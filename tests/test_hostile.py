@@ -17,8 +17,8 @@ import pytest
 
 from autograder.labs import LAB01
 from autograder.report import Report
-from autograder.runner import Grader
-from autograder.sandbox import bwrap_problem
+from autograder.grader import Grader
+from autograder.isolation.bwrap import bwrap_problem
 
 HOSTILE = Path(__file__).parent / "hostile"
 FILES = sorted(p for p in HOSTILE.iterdir() if p.suffix in (".py", ".ipynb"))

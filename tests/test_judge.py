@@ -8,7 +8,8 @@ import pytest
 
 from autograder.checks import Fail, LocalLearner, check
 from autograder.judge import checks_of, run_checks
-from autograder.render import junit_xml, render_report
+from autograder.report.junit import junit_xml
+from autograder.report.text import render_report
 from autograder.report import Report, tool_result
 
 

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from doc_commands import argv, blocks
 
 from autograder.cli import main
-from autograder.generate import stale_files
+from autograder.handout.generate import stale_files
 from autograder.labs import LABS
 from autograder.loader import read_source
-from autograder.runner import Grader
+from autograder.grader import Grader
 from mindlab_labs import lab_dir, lab_file
 
 KINDS = ("masters", "exercises", "solutions")

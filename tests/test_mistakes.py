@@ -152,7 +152,7 @@ if __name__ == "__main__":
 @pytest.fixture(scope="module")
 def worker_reports(tmp_path_factory):
     """{mistake (None: the reference): hidden Report}, every file graded by one isolated Grader."""
-    from autograder.runner import Grader
+    from autograder.grader import Grader
 
     folder = tmp_path_factory.mktemp("mistakes")
     reports = {}
@@ -177,7 +177,7 @@ def test_the_runner_grades_every_mistake_exactly_like_the_local_learner(worker_r
 
 @pytest.mark.parametrize("suite", ["public", "hidden"])
 def test_the_runner_gives_the_reference_and_the_solution_full_marks(suite, tmp_path):
-    from autograder.runner import grade_file
+    from autograder.grader import grade_file
     from mindlab_labs import lab_file
 
     files = [write_submission(None, tmp_path)]

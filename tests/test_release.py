@@ -24,7 +24,7 @@ from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
 from autograder.labs import LABS, get_lab
-from autograder.release import HANDOUT_PACKAGE, MARKERS, audit, build
+from autograder.handout.release import HANDOUT_PACKAGE, MARKERS, audit, build
 from autograder.suites.lab01 import hidden, public
 from mindlab_labs import lab_file
 
@@ -214,7 +214,7 @@ def test_installed_handout_imports_no_answers(venv: Path, tmp_path: Path):
              "mindlab_labs.solutions",
              "mindlab_labs.masters", "solutions", "labs", "autograder.suites.lab01.hidden",
              "autograder.suites.lab01.hints", "autograder.suites.common.hints",
-             "autograder.generate"]
+             "autograder.handout"]
     result = _run(venv, [str(venv / "bin" / "python"), "-c", probe, *names], tmp_path)
     assert result.returncode == 0, result.stderr
     assert str(venv) in result.stdout.splitlines()[0]  # the handout's own mindlab_core

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from autograder.loader import read_source, read_submission, strip_magics
-from autograder.runner import Grader, grade_file, open_learner, suites_hash
-from autograder.sandbox import bwrap_problem, resolve_isolation
+from autograder.grader import Grader, grade_file, open_learner, suites_hash
+from autograder.isolation import resolve_isolation
+from autograder.isolation.bwrap import bwrap_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 ISOLATIONS = ["process", pytest.param("bwrap", marks=pytest.mark.skipif(
@@ -227,7 +228,7 @@ def softmax(logits):
 def test_what_the_worker_can_see(tmp_path, isolation):
     paths = {"suite": str(ROOT / "autograder/suites/lab01/hidden/test_tool01.py"),
              "reference": str(ROOT / "mindlab_core/lab01/reference.py"),
-             "runner": str(ROOT / "autograder/runner.py")}
+             "runner": str(ROOT / "autograder/grader.py")}
     path = tmp_path / "lab01.py"
     path.write_text(PROBE.format(paths=paths))
     with open_learner(path, "lab01", isolation=isolation) as learner:
@@ -265,7 +266,7 @@ def test_bwrap_never_covers_its_private_tmp_with_the_real_one(monkeypatch):
     import sys
 
     from autograder.labs import get_lab
-    from autograder.sandbox import bwrap_command
+    from autograder.isolation.bwrap import bwrap_command
 
     monkeypatch.setattr(sys, "path", ["/tmp", "/", *sys.path])
     args = bwrap_command(["true"], get_lab("lab01"))

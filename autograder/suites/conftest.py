@@ -29,7 +29,7 @@ def _learners(request):
 
                     opened[lab.id] = LocalLearner(vars(importlib.import_module(lab.reference)))
                 else:
-                    from autograder.runner import open_learner  # the isolated worker
+                    from autograder.grader import open_learner  # the isolated worker
 
                     opened[lab.id] = stack.enter_context(open_learner(path, lab))
             return opened[lab.id]

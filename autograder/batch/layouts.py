@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SUFFIXES = (".py", ".ipynb")  # what a submission file is (SPEC §3)
+from ..submissions import SUFFIXES, find_submission, is_litter
+
 LAYOUTS = ("auto", "flat", "nbgrader", "gradescope")
 GRADESCOPE_METADATA = "submission_metadata.yml"
 # never a student: editor and OS litter, and our own output if OUTDIR sits inside DIR
-_LITTER = {"__pycache__", "__MACOSX", ".ipynb_checkpoints", "Thumbs.db", "desktop.ini"}
 
 
 class LayoutError(ValueError):
@@ -52,9 +52,9 @@ def discover(folder: Path, layout: str = "auto", lab: str = "lab01",
     if layout == "nbgrader":
         entries = nbgrader_entries(folder, lab, assignment)
     elif layout == "gradescope":
-        entries = gradescope_entries(folder)
+        entries = gradescope_entries(folder, lab)
     else:
-        entries = flat_entries(folder)
+        entries = flat_entries(folder, lab)
     return layout, merge_duplicates(entries)
 
 
@@ -67,24 +67,8 @@ def detect(folder: Path) -> str:
     return "flat"
 
 
-def is_litter(path: Path) -> bool:
-    return path.name.startswith(".") or path.name in _LITTER
-
-
-def candidates(folder: Path) -> list[Path]:
-    """Submission files anywhere under `folder`, skipping hidden and checkpoint folders."""
-    found = []
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if any(is_litter(Path(p)) for p in parts):
-            continue
-        if path.is_file() and path.suffix in SUFFIXES:
-            found.append(path)
-    return found
-
-
-def entry_of(student: str, source: Path) -> Entry:
-    """The entry for a file or a folder that should hold exactly one submission file."""
+def entry_of(student: str, source: Path, lab: str = "lab01") -> Entry:
+    """The entry for a file, or a folder holding one submission (submissions.py's rule)."""
     if source.is_file():
         if source.suffix in SUFFIXES:
             return Entry(student, source, source)
@@ -93,21 +77,13 @@ def entry_of(student: str, source: Path) -> Entry:
                      "(move other files out of the batch folder)")
     if not source.is_dir():
         return Entry(student, None, source, f"{source.name} is neither a file nor a folder")
-    found = candidates(source)
-    if not found:
-        return Entry(student, None, source,
-                     f"folder {source.name}/ holds no .py or .ipynb file: nothing to grade")
-    if len(found) > 1:
-        names = ", ".join(str(p.relative_to(source)) for p in found[:5])
-        return Entry(student, None, source,
-                     f"folder {source.name}/ holds {len(found)} candidate files ({names}): "
-                     "leave exactly one submission file in it")
-    return Entry(student, found[0], source)
+    path, why = find_submission(source, lab, anywhere=True)
+    return Entry(student, path, source, why)
 
 
-def flat_entries(folder: Path) -> list[Entry]:
+def flat_entries(folder: Path, lab: str = "lab01") -> list[Entry]:
     """Each entry of the folder is one student: a file, or a folder holding one file."""
-    return [entry_of(p.stem if p.is_file() else p.name, p)
+    return [entry_of(p.stem if p.is_file() else p.name, p, lab)
             for p in sorted(folder.iterdir()) if not is_litter(p)]
 
 
@@ -145,7 +121,7 @@ def nbgrader_entries(folder: Path, lab: str, assignment: str | None) -> list[Ent
                                  f"no folder {assignment}/ in submitted/{student.name}/: "
                                  "this student did not submit this assignment"))
         else:
-            entries.append(entry_of(student.name, where))
+            entries.append(entry_of(student.name, where, lab))
     entries += [Entry(p.stem, None, p, f"{p.name} is not a student folder of submitted/")
                 for p in sorted(root.iterdir()) if p.is_file() and not is_litter(p)]
     return entries
@@ -165,7 +141,7 @@ def pick_assignment(students: list[Path], lab: str) -> str:
 # ---------------------------------------------------------------- Gradescope
 
 
-def gradescope_entries(folder: Path) -> list[Entry]:
+def gradescope_entries(folder: Path, lab: str = "lab01") -> list[Entry]:
     """One entry per submission folder, named by its submitters' SIDs (or e-mails).
 
     Gradescope's export maps each folder to its submitters in YAML written by Ruby,
@@ -178,7 +154,7 @@ def gradescope_entries(folder: Path) -> list[Entry]:
     for p in sorted(folder.iterdir()):
         if is_litter(p) or p.name == GRADESCOPE_METADATA:
             continue
-        entries.append(entry_of(gradescope_student(p.name, metadata.get(p.name)), p))
+        entries.append(entry_of(gradescope_student(p.name, metadata.get(p.name)), p, lab))
     return entries
 
 

@@ -36,16 +36,15 @@ import mindlab_core
 import mindlab_labs
 from mindlab_labs import lab_file
 
-from .labs import LABS, Lab, get_lab
+from ..labs import LABS, Lab, get_lab
 
 HANDOUT_PACKAGE = "mindlab-handout"
 LAB_MODULE = re.compile(r"^lab\d+")  # mindlab_core/labNN*: some lab's reference answers
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS",
            "### END HIDDEN TESTS")
-# instructor tools: they read masters and solutions a handout does not have (the handout's
-# `mindlab` answers these commands with "for instructors", see cli.py)
-INSTRUCTOR_ONLY = ("batch.py", "batch_layouts.py", "classreport.py", "generate.py",
-                   "gradescope.py", "release.py")
+# instructor tools (folders of autograder/): they read masters and solutions a handout does
+# not have (the handout's `mindlab` answers these commands with "for instructors", cli/)
+INSTRUCTOR_ONLY = ("batch", "handout")
 
 
 class ReleaseError(ValueError):
@@ -121,9 +120,11 @@ def handout_files(lab: Lab, grader: bool = False) -> dict[Path, Path]:
                                  or source.name.startswith(lab.id)):
             files[Path("mindlab_core", "data", source.name)] = source
     tools = Path(autograder.__file__).resolve().parent
-    for source in _py_files(tools):
-        if grader or source.name not in INSTRUCTOR_ONLY:
-            files[Path("autograder", source.name)] = source
+    for source in sorted(tools.rglob("*.py")):
+        rel = source.relative_to(tools)
+        if rel.parts[0] == "suites" or (not grader and rel.parts[0] in INSTRUCTOR_ONLY):
+            continue
+        files[Path("autograder", *rel.parts)] = source
     files[Path("autograder", "suites", "__init__.py")] = tools / "suites" / "__init__.py"
     files.update(_suite_files(lab, tools / "suites", grader))
     files[Path("mindlab_labs", "__init__.py")] = Path(mindlab_labs.__file__).resolve()
@@ -326,22 +327,3 @@ def _refuse_stale(lab: Lab) -> None:
         names = ", ".join(p.name for p in stale)
         raise ReleaseError(f"{names} differ from the master labs/{lab.id}.py: run "
                            f"`mindlab sync --lab {lab.id}` first, then release.")
-
-
-def release_command(out: Path, lab_id: str, force: bool) -> int:
-    """`mindlab release`: 0 when the handout was written, 2 for a usage error."""
-    import click
-
-    try:
-        written = build(out, lab_id, force)
-    except ValueError as exc:  # ReleaseError, or an unknown lab
-        click.echo(f"Error: {exc}", err=True)
-        return 2
-    size = sum(p.stat().st_size for p in written)
-    click.echo(f"Wrote the {lab_id} handout to {out}/ ({len(written)} files, "
-               f"{size / 1024:.0f} kB):")
-    click.echo(f"  {lab_id}.ipynb, {lab_id}.py   the exercise notebook (give students the folder)")
-    click.echo(f"  {HANDOUT_PACKAGE}/        students install it: "
-               f"python -m pip install ./{HANDOUT_PACKAGE}")
-    click.echo("  No solutions, hidden checks or reference answers are inside (audited).")
-    return 0

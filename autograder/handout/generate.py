@@ -30,7 +30,7 @@ from nbformat import NotebookNode
 
 from mindlab_labs import lab_file
 
-from .labs import Lab, get_lab
+from ..labs import Lab, get_lab
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -175,33 +175,3 @@ def sync(lab_id: str) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     return written
-
-
-def run_sync(lab_id: str, check: bool = False) -> None:
-    """`mindlab sync`: write (or with check=True, only list) the lab's stale files.
-
-    --check exits 1 when a file is stale, so CI can insist the files match the master.
-    """
-    import click
-
-    try:
-        paths = stale_files(lab_id) if check else sync(lab_id)
-    except MasterError as problem:
-        raise click.ClickException(f"{lab_file('masters', lab_id)}: {problem}") from None
-    except ValueError as problem:  # an unknown lab
-        raise click.BadParameter(str(problem), param_hint="'--lab'") from None
-    for path in paths:
-        click.echo(f"{'stale' if check else 'wrote'}  {_shown(path)}")
-    if check and paths:
-        click.echo(f"{len(paths)} file(s) out of date with the master: run `mindlab sync "
-                   f"--lab {lab_id}`.", err=True)
-        raise SystemExit(1)
-    if not paths:
-        click.echo(f"{lab_id}: every generated file matches {_shown(lab_file('masters', lab_id))}")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -1,0 +1,107 @@
+"""The gradebook, rebuilt from the records: grades.csv, grades.json, feedback/, report.html,
+manifest.json."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..labs import get_lab
+from .records import now, write_atomic
+
+
+def tool_ids(records: list[dict]) -> list[str]:
+    """Tool columns: the lab's tools, in the lab's order."""
+    labs = {r["lab"] for r in records if r.get("lab")}
+    ids: list[str] = []
+    for lab in sorted(labs):
+        with contextlib.suppress(ValueError):
+            ids += [t.id for t in get_lab(lab).tools if t.id not in ids]
+    for r in records:  # tools a report has beyond the lab's list (a newer suite)
+        for t in (r.get("report") or {}).get("tools", []):
+            if t["id"] not in ids:
+                ids.append(t["id"])
+    return ids
+
+
+def csv_rows(records: list[dict]) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of grades.csv; an error row leaves its scores empty (not a zero)."""
+    tools = tool_ids(records)
+    header = ["student", "score", "max_score", *tools, "status", "reason"]
+    rows = []
+    for r in records:
+        report = r.get("report") or {}
+        graded = r["status"] == "graded"
+        by_tool = {t["id"]: t["score"] for t in report.get("tools", [])}
+        rows.append([r["student"], number(report.get("score")) if graded else "",
+                     number(report.get("max_score")),
+                     *[number(by_tool.get(t)) if graded else "" for t in tools],
+                     r["status"], r.get("reason", "")])
+    return header, rows
+
+
+def number(x: Any) -> str:
+    """A score cell: 17 -> '17.0', None -> ''."""
+    return "" if x is None else repr(float(x))
+
+
+def feedback_text(record: dict) -> str:
+    """What `mindlab grade` prints for this student (the runner's renderer), or the reason."""
+    if record.get("report") is None:
+        return f"{record['student']}: not graded.\n{record.get('reason', '')}\n"
+    from ..report import Report
+    from ..report.text import render_report
+
+    return render_report(Report.from_json(record["report"]))
+
+
+def write_gradebook(out: Path, records: list[dict], manifest: dict, seconds: float) -> None:
+    """grades.csv, grades.json, feedback/, report.html and manifest.json from the records."""
+    import csv
+    import io
+
+    from ..report.html import render_html
+
+    out = Path(out)
+    header, rows = csv_rows(records)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    write_atomic(out / "grades.csv", buffer.getvalue())
+    students = [{k: r.get(k) for k in ("student", "status", "reason", "submission", "seconds",
+                                       "report")} for r in records]
+    # compact, like results/: a machine's file, and json's fast encoder needs no indent
+    write_atomic(out / "grades.json", json.dumps({"lab": manifest.get("lab"),
+                                                  "students": students}, separators=(",", ":")))
+    for r in records:
+        write_atomic(out / "feedback" / f"{r['student']}.txt", feedback_text(r))
+        write_atomic(out / "feedback" / f"{r['student']}.json",
+                     json.dumps(r.get("report") or {"student": r["student"], "status": "error",
+                                                    "reason": r.get("reason", "")}, indent=1))
+    isolations = sorted({str(((r.get("report") or {}).get("provenance") or {}).get("isolation"))
+                         for r in records if r.get("report")} - {"None"})
+    manifest = {**manifest, "ended": now(), "seconds": round(seconds, 3),
+                "students": [r["student"] for r in records],
+                "isolation": isolations, "versions": versions(),
+                "counts": {"students": len(records),
+                           "graded": sum(r["status"] == "graded" for r in records),
+                           "errors": sum(r["status"] != "graded" for r in records),
+                           "faults": sum(bool(r.get("fault")) for r in records)}}
+    write_atomic(out / "manifest.json", json.dumps(manifest, indent=1))
+    write_atomic(out / "report.html", render_html(records, manifest))
+
+
+def versions() -> dict[str, str]:
+    import platform
+    from importlib import metadata
+
+    found = {"python": platform.python_version()}
+    for name in ("mindlab", "numpy", "click"):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found

@@ -1,0 +1,84 @@
+"""`mindlab gradescope`: an autograder.zip for Gradescope (what runs inside it: gradescope_run.py).
+
+    mindlab gradescope --lab lab01 --out autograder.zip --hidden-visibility after_published
+
+The zip follows Gradescope's autograder specification: `setup.sh` and `run_autograder`
+at its root. Gradescope unpacks it to /autograder/source, runs setup.sh once when it
+builds the image (it pip-installs the `mindlab/` source folder shipped in the zip: the
+grading side of mindlab for this lab, hidden suite and reference included, no solutions),
+then runs run_autograder for each submission, which calls
+
+    python3 -m autograder.handout.gradescope_run --lab lab01 --hidden-visibility after_published
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from ..labs import get_lab
+from .release import handout_files, packages_of, pyproject
+
+ROOT_ENV = "MINDLAB_AUTOGRADER_ROOT"
+PYTHON_ENV = "MINDLAB_PYTHON"
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+SOURCE = "mindlab"  # the folder inside the zip that setup.sh pip-installs
+
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+# It installs the grading side of mindlab shipped beside it (./mindlab).
+set -euo pipefail
+cd "$(dirname "$0")"
+if ! python3 -m pip --version >/dev/null 2>&1; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-pip
+fi
+# newer Ubuntu images mark the system Python as externally managed; this image is ours
+export PIP_BREAK_SYSTEM_PACKAGES=1
+python3 -m pip install --no-cache-dir ./{source}
+"""
+
+
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade /autograder/submission into
+# /autograder/results/results.json ({root} and {python} override the root and python3).
+exec "${{{python}:-python3}}" -m autograder.handout.gradescope_run --lab {lab} \\
+  --hidden-visibility {vis}
+"""
+
+
+def build_zip(out: Path, lab_id: str = "lab01",
+              hidden_visibility: str = "after_published") -> list[str]:
+    """Write Gradescope's autograder.zip for `lab_id` to `out`; return its member names."""
+    lab = get_lab(lab_id)
+    if hidden_visibility not in VISIBILITIES:
+        raise ValueError(f"unknown visibility {hidden_visibility!r}: choose one of "
+                         f"{', '.join(VISIBILITIES)}")
+    files = handout_files(lab, grader=True)
+    texts = {
+        "setup.sh": SETUP_SH.format(source=SOURCE),
+        "run_autograder": RUN_AUTOGRADER.format(root=ROOT_ENV, python=PYTHON_ENV, lab=lab.id,
+                                                vis=hidden_visibility),
+        f"{SOURCE}/pyproject.toml": pyproject(lab, packages_of(files), "gradescope",
+                                              "hidden and public checks"),
+    }
+    buffer = io.BytesIO()  # written whole, then moved into place: no half-written zip
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in texts.items():
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = (0o100755 if "." not in name or name.endswith(".sh")
+                                  else 0o100644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text)
+        for rel, source in sorted(files.items()):
+            info = zipfile.ZipInfo(f"{SOURCE}/{rel.as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, source.read_bytes())
+        names = archive.namelist()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(buffer.getvalue())
+    tmp.replace(out)
+    return names

@@ -1,0 +1,51 @@
+"""What every isolation backend is: a way to start the fork server, and whether it works here.
+
+A backend wraps the zygote's command line (`wrap`) and says where, inside its view of
+the file system, the zygote keeps its workers' folders (`inside`). `problem()` is '' when
+the backend can run on this machine, else one sentence saying why not. Backends are
+listed in backends.py; adding one is a file here and a line there.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Protocol
+
+from ..labs import Lab
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # holds autograder/ and mindlab_core/
+
+
+class GraderFault(Exception):
+    """The grader itself cannot grade (not the learner's doing)."""
+
+
+class Backend(Protocol):
+    name: str
+    summary: str  # one line for --help and docs/threat-model.md
+
+    def problem(self) -> str:
+        """'' when this backend works here, else why not (one sentence)."""
+        ...
+
+    def wrap(self, inner: list[str], lab: Lab) -> list[str]:
+        """The command line that runs `inner` (the zygote) inside this backend."""
+        ...
+
+    def inside(self, tmp: str) -> str:
+        """The zygote's own name for its folder `tmp` (the workers' folders go there)."""
+        ...
+
+
+def python_roots() -> list[str]:
+    """Folders the zygote must read: the interpreter's prefixes and its import path."""
+    roots = [sys.base_prefix, sys.prefix, sys.exec_prefix]
+    roots += [p for p in sys.path if p and os.path.isabs(p)]
+    found = []
+    for root in roots:
+        root = os.path.realpath(root)
+        if os.path.isdir(root) and root not in found:
+            found.append(root)
+    return found

@@ -1,0 +1,135 @@
+"""Starting a fork server (worker/zygote.py) in a backend, and handing it its config.
+
+Needs nothing heavier than the standard library until the zygote has started, so
+`mindlab check` imports numpy while its zygote starts up (see prestart).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from ..labs import Lab, get_lab
+from .backends import get_backend, resolve_isolation
+from .base import PACKAGE_ROOT, GraderFault, python_roots
+
+BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
+# modules that do nothing while grading, for every lab: the notebook's own check cells
+# (the grading happens out here); each lab adds its own (its pictures)
+STUBS = ("autograder.notebook",)
+# imported (and called, after ':') once in the zygote, so every forked worker has them
+PRELOAD = ("numpy.random", "numpy.random._pickle")
+BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
+        "from autograder.worker.zygote import zygote_main; zygote_main(int(sys.argv[1]))")
+
+
+def reference_file(lab: Lab) -> str:
+    """The reference module's source file (read by the judge, hidden from the worker), or
+    '' when it is not installed: a student handout (handout/release.py) ships without
+    it, and checks then run without swapping."""
+    spec = importlib.util.find_spec(lab.reference)
+    if spec is None or not spec.origin:
+        return ""
+    return str(Path(spec.origin).resolve())
+
+
+@dataclass
+class Launch:
+    """A zygote process just started: its control socket, its folder, its stderr file."""
+
+    proc: subprocess.Popen
+    control: socket.socket
+    tmp: str
+    stderr: IO[bytes]
+
+
+def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int) -> Launch:
+    """Start worker.zygote.zygote_main in backend `isolation`; send it its configuration."""
+    backend = get_backend(isolation)
+    tmp = tempfile.mkdtemp(prefix="mindlab-")
+    stderr = tempfile.TemporaryFile()
+    ours, theirs = socket.socketpair()
+    paths = [str(PACKAGE_ROOT)] + [p for p in python_roots() if p != str(PACKAGE_ROOT)]
+    inner = [sys.executable, "-E", "-s", "-c", BOOT, str(theirs.fileno()), *paths]
+    env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           "HOME": backend.inside(tmp),
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
+           "MPLBACKEND": "Agg", "MINDLAB_GRADING": "1"}
+    cmd = backend.wrap(inner, lab)
+    ref_file = reference_file(lab)
+    numpy_spec = importlib.util.find_spec("numpy")  # locates numpy without importing it
+    numpy_inside = bool(numpy_spec and numpy_spec.origin
+                        and numpy_spec.origin.startswith(str(PACKAGE_ROOT) + os.sep))
+    hide = [str(PACKAGE_ROOT)] if (PACKAGE_ROOT / "autograder" / "suites").is_dir() \
+        and not numpy_inside else []
+    config = {
+        "functions": list(lab.functions), "reference": lab.reference,
+        "reference_source": Path(ref_file).read_text(encoding="utf-8") if ref_file else "",
+        "reference_file": ref_file, "blocked": [*BLOCKED, lab.reference],
+        "hide_paths": hide, "tmp_base": backend.inside(tmp),
+        "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,
+        "preload": [*PRELOAD, *lab.preload], "stubs": [*STUBS, *lab.stubs],
+    }
+    try:
+        proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], cwd=tmp, env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=stderr, start_new_session=True)
+    except OSError as exc:
+        ours.close()
+        stderr.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise GraderFault(f"could not start the worker process: {exc}") from exc
+    finally:
+        theirs.close()
+    from ..worker import protocol  # numpy, imported while the zygote starts up
+
+    with contextlib.suppress(OSError):  # if it died at once, waiting for it says why
+        protocol.send_json(ours, config)
+    return Launch(proc, ours, tmp, stderr)
+
+
+_PRESTARTED: dict[tuple, Launch] = {}
+
+
+def prestart(lab_id: str, isolation: str = "auto", suite: str = "public",
+             memory_mb: int | None = 2048, file_mb: int = 16) -> None:
+    """Start a zygote now, so its start-up overlaps the caller's imports (mindlab check).
+
+    A Grader made afterwards with the same lab, isolation and limits takes it over;
+    one never taken is stopped when the program exits. Never raises.
+    """
+    try:
+        lab = get_lab(lab_id)
+        used = resolve_isolation(isolation, suite)
+        key = (lab.id, used, memory_mb, file_mb)
+        _PRESTARTED[key] = launch_zygote(lab, used, memory_mb, file_mb)
+    except Exception:
+        return
+    if len(_PRESTARTED) == 1:
+        atexit.register(_discard_prestarted)
+
+
+def take_prestarted(key: tuple) -> Launch | None:
+    return _PRESTARTED.pop(key, None)
+
+
+def _discard_prestarted() -> None:
+    while _PRESTARTED:
+        _, launch = _PRESTARTED.popitem()
+        launch.control.close()
+        with contextlib.suppress(OSError):
+            os.killpg(launch.proc.pid, 9)
+        launch.proc.wait()
+        launch.stderr.close()
+        shutil.rmtree(launch.tmp, ignore_errors=True)

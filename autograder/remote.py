@@ -1,0 +1,311 @@
+"""A submission loaded in an isolated worker, seen from the judge: the Learner grading uses.
+
+Every call crosses the channel (worker/protocol.py); nothing the worker sends is
+believed beyond plain data, and every field of a reply is checked. A hang costs only the
+function that hung: the worker is killed, the function is remembered (its later checks
+fail at once), and the next call starts a fresh worker that loads the file again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import time
+from typing import Any
+
+from .forkserver import ForkServer
+from .isolation import GraderFault
+from .learner import (
+    LearnerBase,
+    LearnerCrashed,
+    LearnerProblem,
+    LearnerRaised,
+    LearnerTimeout,
+    MissingFunction,
+    NotLoaded,
+    Outcome,
+    Raised,
+)
+from .loader import Submission
+from .redact import hidden_kind, real_class
+from .worker import protocol
+from .worker.wire import Unsupported
+
+MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
+MAX_SKIPPED_CELLS = 2  # notebook cells that may hang at load before the file scores 0
+REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
+
+
+class WorkerLearner(LearnerBase):
+    """A submission loaded in a worker; `call` and `repeat` cross the channel.
+
+    `zygote` is a callable giving a live ForkServer (the Grader's).
+    """
+
+    def __init__(self, zygote, submission: Submission, functions: tuple[str, ...],
+                 call_timeout: float = 2.0, load_timeout: float = 10.0,
+                 hide_messages: bool = False) -> None:
+        self._zygote_of = zygote
+        self.submission = submission
+        self.functions = functions
+        self.call_timeout = call_timeout
+        self.load_timeout = load_timeout
+        self.hide_messages = hide_messages  # hidden suite: echo no learner text (may hold inputs)
+        self.notes: list[str] = list(submission.notes)
+        self.load_failure = submission.problem
+        self.loaded = False
+        self.defined: dict[str, str] = {}
+        self.borrowed: dict[str, str] = {}
+        self.blocked: list[str] = []
+        self.poisoned: dict[str, LearnerProblem] = {}
+        self.spawns = 0
+        self._deferred: dict[int, tuple[LearnerProblem, LearnerProblem]] = {}
+        self.skipped: set[int] = set()  # cells that hung while loading: later loads skip them
+        self._zygote: ForkServer | None = None
+        self._pid: int | None = None
+        self._sock: socket.socket | None = None
+
+    # ------------------------------------------------------------ worker lifecycle
+
+    def load(self) -> None:
+        """Load the submission once (notes, defined names, integrity); never raises for it."""
+        if not self.loaded and not self.load_failure:
+            self._start_worker()
+        self.loaded = True
+
+    def _start_worker(self) -> None:
+        if self.spawns > MAX_RESTARTS:
+            raise LearnerCrashed("", " (the grader gave up restarting your code)")
+        self.spawns += 1
+        for attempt in (1, 2):  # a zygote the last worker killed may not look dead yet
+            self._zygote = self._zygote_of()
+            try:
+                self._pid, self._sock = self._zygote.spawn()
+                break
+            except (OSError, EOFError, TimeoutError, ValueError, KeyError) as exc:
+                self._zygote.close()
+                if attempt == 2:
+                    raise GraderFault(f"could not start a worker: {exc}") from exc
+        sub = self.submission
+        request = {"op": "load", "cells": [list(c) for c in sub.cells], "module": sub.module,
+                   "display": sub.display, "stop_on_error": sub.stop_on_error,
+                   "skip": sorted(self.skipped)}
+        running = None  # the cell the worker said it was starting
+        try:
+            protocol.send_message(self._sock, request)
+            deadline = time.monotonic() + self.load_timeout
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                reply = protocol.recv_message(self._sock, left)
+                if reply.get("kind") != "beat":
+                    break
+                running = reply.get("cell")
+            defined = {str(k): str(v) for k, v in dict(reply["defined"]).items()}
+            notes = [str(n) for n in reply["notes"]]
+            borrowed = {str(k): str(v) for k, v in dict(reply["borrowed"]).items()}
+            blocked = [str(m) for m in reply["blocked"]]
+        except TimeoutError:
+            self._stop_worker()
+            if isinstance(running, int) and len(self.skipped) < MAX_SKIPPED_CELLS:
+                # one hanging cell of a notebook costs that cell, not the whole file
+                self.skipped.add(running)
+                self._start_worker()
+                return
+            self._fail_load(f"Your file did not finish loading within {self.load_timeout:g} s "
+                            "(an endless loop or a long computation outside any function?), so "
+                            "nothing in it could be graded: put such code inside a function.")
+            return
+        except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+            status = self._stop_worker()
+            self._fail_load(f"Your file stopped the program loading it{status} (it called "
+                            "os._exit, crashed Python, ran out of memory or killed the grader's "
+                            "helper), so nothing in it could be graded.")
+            return
+        if not self.loaded:  # the first load speaks for all later reloads
+            self.defined, self.borrowed, self.blocked = defined, borrowed, blocked
+            if notes and not defined:  # e.g. a syntax error: its note says it all
+                self._stop_worker()
+                self.load_failure, notes = notes[0], notes[1:]
+            self.notes += notes
+
+    def _fail_load(self, sentence: str) -> None:
+        if self.loaded:  # a reload after a crash failed: treat it as a crash of that call
+            raise LearnerCrashed("", " (and it could not be restarted)")
+        self.load_failure = sentence
+
+    def _stop_worker(self) -> str:
+        """Kill the current worker (via its zygote); how it ended, for messages."""
+        sock, pid, zygote = self._sock, self._pid, self._zygote
+        self._sock = self._pid = None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.close()
+        if pid is None or zygote is None:
+            return ""
+        try:
+            return zygote.kill(pid)
+        except (OSError, EOFError, TimeoutError, ValueError):
+            zygote.close(force=True)  # the learner killed or stopped it: a fresh one next time
+            return " (it also stopped the grader's helper process)"
+
+    def close(self) -> None:
+        self._stop_worker()
+
+    # ------------------------------------------------------------ calls
+
+    def _usable(self, function: str) -> None:
+        """Raise the problem that stops `function` from being called at all, if any."""
+        if self.load_failure:
+            raise NotLoaded(function, self.load_failure)
+        if function in self.poisoned:
+            raise self.poisoned[function]
+        kind = self.defined.get(function)
+        if kind is None:
+            problems = [n for n in self.notes if "while loading" in n or "SyntaxError" in n]
+            detail = ("loading your file stopped before it was defined (" + problems[0] + ")"
+                      if problems else "")
+            raise MissingFunction(function, detail)
+        if kind != "function":
+            raise MissingFunction(function, f"{function} is a {kind}, not a function")
+
+    def _request(self, function: str, message: dict, timeout: float,
+                 total: float | None = None, cases: list | None = None) -> dict:
+        """Send one request and wait for its reply, at most `timeout` between messages.
+
+        With `cases` (a list), each {"kind": "case"} message is appended to it as it
+        comes, and a timeout or crash on the way is deferred: the exception raised is
+        remembered, and the function is only cut off from later checks once a check
+        reaches that case (problem_reached), as if the cases had been called one by one.
+        """
+        self.load()
+        self._usable(function)
+        if self._sock is None:
+            try:
+                self._start_worker()
+            except LearnerCrashed as exc:
+                exc.function = function
+                raise
+            if self._sock is None:
+                raise LearnerCrashed(function, " (and it could not be restarted)")
+        end = None if total is None else time.monotonic() + total
+        try:
+            protocol.send_message(self._sock, protocol.rng_to_wire(message))
+            while True:
+                left = timeout if end is None else min(timeout, end - time.monotonic())
+                if left <= 0:
+                    raise TimeoutError
+                reply = protocol.recv_message(self._sock, left)
+                kind = reply.get("kind")
+                if kind == "case" and cases is not None:
+                    cases.append(reply)
+                elif kind != "beat":
+                    return reply
+        except TimeoutError:
+            self._stop_worker()
+            later = LearnerTimeout(function, f" (limit {timeout:g} s per call; after that its "
+                                             "other checks were not run)")
+            problem = LearnerTimeout(function, f" (limit {timeout:g} s per call)")
+        except (OSError, EOFError, ValueError, AttributeError):
+            status = self._stop_worker()
+            later = LearnerCrashed(function, status + " on an earlier check")
+            problem = LearnerCrashed(function, status)
+        if cases is None:
+            self.poisoned[function] = later
+        else:
+            self._deferred[id(problem)] = (problem, later)
+        raise problem
+
+    def problem_reached(self, problem: LearnerProblem) -> None:
+        """A check's feedback is this problem: cut its function off from later checks."""
+        if id(problem) in self._deferred:
+            held, later = self._deferred.pop(id(problem))
+            if held is problem:
+                self.poisoned[later.function] = later
+
+    def _plain(self, value: Any) -> Any:
+        """Hidden suite: names of the learner's own classes could carry data, so drop them."""
+        if not self.hide_messages:
+            return value
+        if isinstance(value, Unsupported):
+            return Unsupported(hidden_kind(value.type_name))
+        if type(value) in (list, tuple):
+            if all(type(v) in (str, int, float, bool) for v in value):  # e.g. sampled words
+                return value
+            return type(value)(self._plain(v) for v in value)
+        if type(value) is dict:
+            return {k: self._plain(v) for k, v in value.items()}
+        return value
+
+    def _raised(self, data: Any) -> Raised:
+        types = tuple(str(t) for t in data["types"])
+        if self.hide_messages:  # a class made at call time could be named after the input
+            types = tuple(t if real_class(t) else "an exception of your own" for t in types)
+        message = "" if self.hide_messages else str(data["message"])[:300]
+        trace = str(data.get("trace", ""))
+        if trace:
+            trace += types[0].removeprefix("builtins.") + (f": {message}" if message else "")
+        return Raised(types, message, trace)
+
+    def _check_reply(self, function: str, reply: dict) -> dict:
+        if reply.get("kind") == "missing":
+            raise MissingFunction(function)
+        if reply.get("kind") != "result":
+            raise LearnerCrashed(function, " (it sent the grader something unreadable)")
+        if reply.get("borrowed"):
+            self.borrowed[function] = (f"{function} called the reference solution's own "
+                                       f"{function}, so it earns no credit.")
+        return reply
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
+        message = {"op": "call", "function": function, "args": list(args), "kwargs": kwargs}
+        reply = self._check_reply(function, self._request(function, message, self.call_timeout))
+        return self._outcome(function, reply)
+
+    def calls(self, function: str, cases: list[tuple[tuple, dict]]) -> list[Outcome]:
+        """Several calls in one request; the worker answers each case as it finishes, so
+        each is held to the time limit of one call. A case that hangs or crashes the
+        worker, and every case after it, gets an Outcome whose `problem` says so: the
+        cases before it keep their results."""
+        if not cases:
+            return []
+        message = {"op": "calls", "function": function,
+                   "cases": [[list(args), kwargs] for args, kwargs in cases]}
+        answered: list = []
+        try:
+            self._check_reply(function, self._request(
+                function, message, self.call_timeout, cases=answered))
+        except (LearnerTimeout, LearnerCrashed) as exc:
+            outcomes = [self._outcome(function, a) for a in answered[:len(cases)]]
+            return outcomes + [Outcome(problem=exc)] * (len(cases) - len(outcomes))
+        if len(answered) != len(cases):
+            raise LearnerCrashed(function, " (its results could not be carried back)")
+        return [self._outcome(function, a) for a in answered]
+
+    def _outcome(self, function: str, data: Any) -> Outcome:
+        """The Outcome a worker's result describes; LearnerCrashed if it is malformed."""
+        try:
+            raised = None if data["raised"] is None else self._raised(data["raised"])
+            mutated = tuple(m for m in data["mutated"] if type(m) in (int, str))
+            return Outcome(value=self._plain(data.get("value")), raised=raised,
+                           mutated=mutated)
+        except (KeyError, TypeError, IndexError, AttributeError) as exc:
+            raise LearnerCrashed(function, " (it sent the grader something unreadable)") \
+                from exc
+
+    def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
+        message = {"op": "repeat", "function": function, "times": int(times),
+                   "args": list(args), "kwargs": kwargs}
+        reply = self._check_reply(function, self._request(
+            function, message, self.call_timeout, total=self.call_timeout * REPEAT_BUDGET))
+        try:
+            if reply["raised"] is not None:
+                raise LearnerRaised(function, self._raised(reply["raised"]))
+            values = reply["values"] if "values" in reply else None
+        except (KeyError, TypeError, IndexError) as exc:
+            raise LearnerCrashed(function, " (it sent the grader something unreadable)") \
+                from exc
+        if not isinstance(values, list) or len(values) != times:
+            raise LearnerCrashed(function, " (its results could not be carried back)")
+        return [self._plain(v) for v in values]

@@ -1,0 +1,127 @@
+"""Processes on Linux and macOS: dying with the parent, adopting orphans, killing a whole tree.
+
+>>> describe_status(256)
+' (it exited with status 1)'
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+
+def set_subreaper() -> None:
+    """Linux: orphans of our workers become our children, so we can kill them afterwards."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except Exception:
+        pass
+
+
+def die_with_parent() -> None:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def children(pid: int) -> list[int]:
+    """Pids whose parent is `pid` (Linux /proc; [] elsewhere).
+
+    One read of /proc/PID/task/PID/children when the kernel has it (the zygote is single
+    threaded, so its main task has them all); else a scan of every /proc/N/stat.
+    """
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", "rb") as f:
+            return [int(n) for n in f.read().split()]
+    except (OSError, ValueError):
+        pass
+    found = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+            ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid:
+            found.append(int(entry))
+    return found
+
+
+def describe_status(status: int | None) -> str:
+    """' (killed by signal 11, a segmentation fault)' — for LearnerCrashed messages."""
+    if status is None:
+        return ""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        what = {signal.SIGSEGV: ", a segmentation fault", signal.SIGKILL: "",
+                signal.SIGABRT: ", an abort"}.get(sig, "")
+        return f" (it was killed by signal {sig}{what})"
+    if os.WIFEXITED(status):
+        return f" (it exited with status {os.WEXITSTATUS(status)})"
+    return ""
+
+
+def kill_all(pid: int) -> int | None:
+    """Kill a worker, its process group and every process it left behind; its wait status."""
+    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            kill()
+        except OSError:
+            pass
+    status = None
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    for _ in range(100):  # leftovers re-parented to us (we are a subreaper)
+        orphans = children(os.getpid())
+        if not orphans:
+            break
+        for child in orphans:
+            for kill in (lambda c=child: os.killpg(c, signal.SIGKILL),
+                         lambda c=child: os.kill(c, signal.SIGKILL)):
+                try:
+                    kill()
+                except OSError:
+                    pass
+        for child in orphans:
+            try:
+                os.waitpid(child, 0)
+            except ChildProcessError:
+                pass
+    while True:  # reap anything else that already ended
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+    return status
+
+
+def remove_tree(path: str) -> None:
+    """Delete a worker's directory even if the learner made parts of it read-only."""
+    if not path or not os.path.isdir(path):
+        return
+    import shutil
+
+    for root, dirs, _ in os.walk(path):
+        for d in dirs:
+            try:
+                os.chmod(os.path.join(root, d), 0o700)
+            except OSError:
+                pass
+    shutil.rmtree(path, ignore_errors=True)

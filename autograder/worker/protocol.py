@@ -1,0 +1,162 @@
+"""The protocol between the judge and a worker: every message, and how it is framed.
+
+This is the one place that says what may cross the process boundary. Both sides import
+it; it imports nothing of the judge. A message is one `wire.encode` document (plain data
+only, no pickle: see wire.py) behind an 8-byte little-endian length:
+
+    frame = HEADER.pack(len(data)) + data
+
+The judge talks to two kinds of process (see zygote.py and serve.py):
+
+zygote (fork server), on its control socket
+    start-up  the judge sends one JSON config (framed the same way; sent before numpy loads)
+              zygote -> {"kind": "ready", "pid": N}
+    spawn     {"op": "spawn"} with the worker's socket passed as an fd
+              zygote -> {"kind": "spawned", "pid": N}
+    kill      {"op": "kill", "pid": N}
+              zygote -> {"kind": "killed", "status": " (it exited with status 3)"}
+
+worker, on its own socket
+    load      {"op": "load", "cells": [[source, filename], ...], "module": str, "display": str,
+               "stop_on_error": bool, "skip": [cell index, ...]}
+              worker -> {"kind": "beat", "cell": i} before each cell (notebooks), then
+              {"kind": "loaded", "notes": [str], "defined": {name: kind},
+               "borrowed": {name: sentence}, "blocked": [module]}
+    call      {"op": "call", "function": str, "args": [...], "kwargs": {...}}
+              worker -> RESULT
+    calls     {"op": "calls", "function": str, "cases": [[args, kwargs], ...]}
+              worker -> {"kind": "case", **OUTCOME} per case as it finishes, then
+              {"kind": "result", "borrowed": bool}
+    repeat    {"op": "repeat", "function": str, "times": n, "args": [...], "kwargs": {...}}
+              worker -> {"kind": "beat"} now and then, then
+              {"kind": "result", "values": [...], "raised": None, "mutated": [],
+               "borrowed": bool}, or RESULT for the call that raised
+    any call  worker -> {"kind": "missing"} when the function is not there
+
+    OUTCOME = {"value": v, "raised": None | {"types": [qualified names], "message": str,
+               "trace": str}, "mutated": [position or name]}
+    RESULT  = {"kind": "result", **OUTCOME, "borrowed": bool}
+
+`Rng(seed)` in arguments crosses as {"$rng": seed} and becomes a fresh
+np.random.Generator on the worker's side.
+
+Nothing a worker sends is trusted beyond plain data: the judge checks every field.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from . import wire
+
+HEADER = struct.Struct("<Q")  # the length in front of every message
+MAX_MESSAGE = 64 * 2**20  # bytes; a learner value larger than this arrives as Unsupported
+MAX_CONTROL = 2**20  # bytes; a control message (to the zygote) is small
+RNG_KEY = "$rng"  # {"$rng": seed} stands for Rng(seed) on the wire
+UNCARRIED = "value too large to carry, or one the grader could not read"  # "a ..." in feedback
+
+WORKER_OPS = ("load", "call", "calls", "repeat")
+ZYGOTE_OPS = ("spawn", "kill")
+
+
+@dataclass(frozen=True)
+class Rng:
+    """Stands for np.random.default_rng(seed) on the learner's side of the channel."""
+
+    seed: int
+
+
+def frame(data: bytes) -> bytes:
+    """`data` behind its length: what goes on the socket."""
+    return HEADER.pack(len(data)) + data
+
+
+def send_message(sock: socket.socket, value: Any, fds: list[int] | None = None) -> None:
+    """Send one value as a frame of wire.encode bytes (optionally passing fds)."""
+    data = frame(wire.encode(value))
+    if fds:
+        socket.send_fds(sock, [data[: HEADER.size]], fds)
+        sock.sendall(data[HEADER.size :])
+    else:
+        sock.sendall(data)
+
+
+def send_json(sock: socket.socket, value: Any) -> None:
+    """The zygote's start-up config: JSON, read before the zygote imports anything else."""
+    sock.sendall(frame(json.dumps(value).encode()))
+
+
+def recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
+    """Exactly n bytes; TimeoutError past `deadline` (time.monotonic), EOFError if closed."""
+    chunks, got = [], 0
+    while got < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            sock.settimeout(left)
+        chunk = sock.recv(min(n - got, 1 << 20))
+        if not chunk:
+            raise EOFError("the other side closed the channel")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def recv_frame(sock: socket.socket, deadline: float | None = None,
+               limit: int = MAX_MESSAGE + 2**20) -> bytes:
+    """One frame's data. TimeoutError, EOFError, or ValueError when it is over `limit`."""
+    (n,) = HEADER.unpack(recv_exact(sock, HEADER.size, deadline))
+    if n > limit:
+        raise ValueError(f"message of {n} bytes is larger than the limit")
+    return recv_exact(sock, n, deadline)
+
+
+def recv_message(sock: socket.socket, timeout: float | None = None,
+                 limit: int = MAX_MESSAGE + 2**20) -> Any:
+    """One value from the socket. TimeoutError, EOFError, or ValueError (malformed / too big)."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    return wire.decode(recv_frame(sock, deadline, limit))
+
+
+def recv_json(sock: socket.socket) -> Any:
+    return json.loads(recv_frame(sock, None, MAX_CONTROL))
+
+
+def recv_with_fds(control: socket.socket) -> tuple[Any, list[int]]:
+    """A control message and the fds passed with it (the zygote's side of `spawn`)."""
+    header, fds, _, _ = socket.recv_fds(control, HEADER.size, 4)
+    if not header:
+        raise EOFError
+    if len(header) < HEADER.size:
+        header += recv_exact(control, HEADER.size - len(header), None)
+    (n,) = HEADER.unpack(header)
+    if n > MAX_CONTROL:
+        raise ValueError("control message too large")
+    return wire.decode(recv_exact(control, n, None)), fds
+
+
+def rng_to_wire(value):
+    """Replace Rng markers by {"$rng": seed} so they cross the channel."""
+    if isinstance(value, Rng):
+        return {RNG_KEY: int(value.seed)}
+    if type(value) in (list, tuple):
+        return type(value)(rng_to_wire(v) for v in value)
+    if type(value) is dict:
+        return {k: rng_to_wire(v) for k, v in value.items()}
+    return value
+
+
+def rng_from_wire(value):
+    if type(value) is dict and set(value) == {RNG_KEY}:
+        return Rng(int(value[RNG_KEY]))
+    if type(value) in (list, tuple):
+        return type(value)(rng_from_wire(v) for v in value)
+    if type(value) is dict:
+        return {k: rng_from_wire(v) for k, v in value.items()}
+    return value

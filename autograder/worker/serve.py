@@ -1,0 +1,348 @@
+"""A worker: the forked child that loads one submission and answers the judge's calls.
+
+It runs in its own session, in an empty temporary directory, with fds 0/1/2 on /dev/null
+(what learner code prints goes nowhere), RLIMIT_AS / RLIMIT_FSIZE / RLIMIT_CORE set. It
+loads the submission once (`load`), then answers `call`, `calls` and `repeat` requests
+(protocol.py) until the zygote kills it. It never returns: os._exit, whatever learner
+code does.
+
+While a `repeat` runs, the worker sends {"kind": "beat"} now and then, so the judge
+can hold each *call* (not the whole batch) to its time limit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import linecache
+import os
+import signal
+import socket
+import sys
+import time
+import traceback
+import types
+from typing import TYPE_CHECKING
+
+from . import protocol, wire
+from .calling import (
+    NoSuchFunction,
+    Outcome,
+    Raised,
+    call_isolated,
+    raised_of,
+    repeat_isolated,
+)
+from .hiding import Silent
+from .processes import die_with_parent
+
+if TYPE_CHECKING:
+    from .zygote import Zygote
+
+BEAT_EVERY = 0.05  # seconds between heartbeats during a repeat
+
+
+def worker_entry(zygote: Zygote, channel_fd: int, tmp: str) -> None:
+    """Become a worker; never return (os._exit), whatever learner code does."""
+    code = 0
+    try:
+        os.setsid()
+        die_with_parent()
+        _confine(zygote.config, tmp)
+        Worker(zygote, socket.socket(fileno=channel_fd)).serve()
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _confine(config: dict, tmp: str) -> None:
+    """cwd in an empty directory, no stdin, fds 1/2 on /dev/null, resource limits."""
+    os.chdir(tmp)
+    os.environ["HOME"] = os.environ["TMPDIR"] = tmp
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    sys.stdin = io.StringIO("")
+    sys.stdout = Silent()
+    sys.stderr = Silent()
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-big file is an error, not a kill
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, config["file_bytes"])]
+    if config.get("memory_bytes"):
+        limits.append((resource.RLIMIT_AS, config["memory_bytes"]))
+    for which, value in limits:
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass  # e.g. macOS refuses RLIMIT_AS: the wall-time limit still applies
+
+
+def _encoded(value) -> bytes:
+    """wire.encode(value), or b"" when it cannot be carried (unreadable or too large)."""
+    try:
+        data = wire.encode(value)
+    except BaseException:  # e.g. the learner patched numpy so their value cannot encode
+        return b""
+    return data if len(data) <= protocol.MAX_MESSAGE else b""
+
+
+def _outcome_data(outcome: Outcome) -> dict:
+    """An Outcome as plain data for the channel (remote.WorkerLearner._outcome reads it)."""
+    raised = outcome.raised
+    return {"value": outcome.value,
+            "raised": None if raised is None else
+            {"types": list(raised.type_names), "message": raised.message,
+             "trace": raised.traceback},
+            "mutated": list(outcome.mutated)}
+
+
+def _first_line(source: str) -> int:
+    """The 1-based line of a cell's first non-blank line (cells keep the file's numbering)."""
+    for n, line in enumerate(source.splitlines(), 1):
+        if line.strip():
+            return n
+    return 1
+
+
+def _tripwire_code(name: str) -> types.CodeType:
+    """A code object that hands its arguments to __mindlab_trip__ in its function's globals."""
+    source = f"def {name}(*args, **kwargs):\n    return __mindlab_trip__(args, kwargs)\n"
+    scope: dict = {}
+    exec(compile(source, "<mindlab tripwire>", "exec"), scope)
+    return scope[name].__code__
+
+
+class Worker:
+    """Loads one submission, then answers call / repeat requests over its socket."""
+
+    def __init__(self, zygote: Zygote, sock: socket.socket) -> None:
+        self.z = zygote
+        self.sock = sock
+        self.namespace: dict = {}
+        self.learner_files: set[str] = set()
+        self.tripwires = {name: _tripwire_code(name) for name in zygote.refs}
+
+    def serve(self) -> None:
+        while True:
+            try:
+                request = protocol.recv_message(self.sock)
+            except (EOFError, OSError, ValueError):
+                return
+            op = request.get("op")
+            if op == "load":
+                reply = self.load(request)
+            elif op == "call":
+                reply = self.call(request)
+            elif op == "calls":
+                reply = self.calls(request)
+            elif op == "repeat":
+                reply = self.repeat(request)
+            else:
+                return
+            self.reply(reply)
+
+    def reply(self, value: dict) -> None:
+        data = _encoded(value)
+        if not data:
+            value = {k: v for k, v in value.items() if k not in ("value", "values")}
+            value["value"] = wire.Unsupported(protocol.UNCARRIED)
+            data = wire.encode(value)
+        self.sock.sendall(protocol.frame(data))
+
+    # ------------------------------------------------------------ load
+
+    def load(self, request: dict) -> dict:
+        """Run the submission's code cells once, in order. Problems become notes."""
+        name = request["module"]
+        module = types.ModuleType(name)
+        module.__file__ = request["display"]
+        sys.modules[name] = module
+        self.namespace = ns = vars(module)
+        notes: list[str] = []
+        stop = request["stop_on_error"]
+        skip = set(request.get("skip", ()))
+        for i, (source, filename) in enumerate(request["cells"]):
+            if i in skip:  # it hung on an earlier load: say so, run the rest
+                notes.append(f"{filename}: the cell starting at line {_first_line(source)} "
+                             "did not finish loading in time (an endless loop or a long "
+                             "computation?), so it was skipped; the cells after it still ran.")
+                continue
+            if not stop:  # cell by cell: the judge learns which cell hangs, if one does
+                self.reply({"kind": "beat", "cell": i})
+            self.learner_files.add(filename)
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            problem, fatal = self._run_cell(source, filename, ns, stop)
+            if problem:
+                notes.append(problem)
+                if stop or fatal:
+                    break
+        defined = {}
+        for f in self.z.functions:
+            if f in ns:
+                defined[f] = "function" if callable(ns[f]) else wire.type_name(ns[f])
+        return {"kind": "loaded", "notes": notes, "defined": defined,
+                "borrowed": self._borrowed_at_load(), "blocked": list(self.z.blocker.attempts)}
+
+    def _run_cell(self, source: str, filename: str, ns: dict,
+                  stop: bool) -> tuple[str, bool]:
+        """('', False) when the cell ran; else (one sentence, whether loading must stop)."""
+        try:
+            code = compile(source, filename, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            where = f"{filename} line {exc.lineno}" if exc.lineno else filename
+            return (f"{where}: SyntaxError: {exc.msg}. Python cannot run code with a syntax "
+                    "error, so nothing in it was graded: fix that line."), False
+        except (ValueError, MemoryError, RecursionError, OverflowError) as exc:
+            return (f"{filename} could not be read as Python "
+                    f"({type(exc).__name__}: {exc})."), False
+        try:
+            exec(code, ns)
+        except SystemExit:
+            return (f"{filename} line {self._line(sys.exc_info()[2], filename)} called exit() "
+                    "while loading, so the grader stopped reading your code there: remove the "
+                    "exit call (functions defined after it are missing)."), True
+        except BaseException as exc:
+            raised = raised_of(exc)
+            rest = ("the code after it did not run, so functions defined after it are missing"
+                    if stop else "the rest of that cell did not run")
+            return (f"{filename} line {self._line(exc.__traceback__, filename)} raised {raised} "
+                    f"while loading; {rest}."), False
+        return "", False
+
+    @staticmethod
+    def _line(tb, filename: str) -> str:
+        """The cell's own line that raised: the outermost frame in `filename`, so a demo
+        line calling a stub is named, not the stub's `raise` (in a .py every cell has the
+        same filename; in a notebook a stub defined in another cell has another one)."""
+        for frame in traceback.extract_tb(tb):
+            if frame.filename == filename:
+                return str(frame.lineno)
+        return "?"
+
+    def _borrowed_at_load(self) -> dict[str, str]:
+        """Graded names bound to the reference's own function, code or module."""
+        ref_codes = {id(fn.__code__) for fn in self.z.refs.values()}
+        blocked = self.z.blocker.names
+        found = {}
+        for name in self.z.functions:
+            obj = self.namespace.get(name)
+            if obj is None:
+                continue
+            try:
+                code = getattr(obj, "__code__", None)
+                module = str(getattr(obj, "__module__", "") or "")
+                filename = getattr(code, "co_filename", "")
+            except BaseException:
+                continue
+            core = module.partition(".")[0] == "mindlab_core"  # another lab's reference too
+            if (any(obj is fn for fn in self.z.refs.values()) or id(code) in ref_codes
+                    or filename == self.z.reference_file or core
+                    or any(module == b or module.startswith(b + ".") for b in blocked)):
+                found[name] = (f"{name} is the reference solution's function, not yours "
+                               f"(it comes from {module or filename}), so it earns no credit.")
+        return found
+
+    # ------------------------------------------------------------ calls
+
+    def _trace(self, exc: BaseException) -> str:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if f.filename in self.learner_files]
+        return "".join(traceback.format_list(frames))[-3000:]  # the judge adds the last line
+
+    @contextlib.contextmanager
+    def _tripwire(self, function: str):
+        """While inside, the reference of `function` notes who calls it (borrowing)."""
+        ref = self.z.refs.get(function)
+        if ref is None:
+            yield
+            return
+        original = ref.__code__
+        ref.__code__ = self.tripwires[function]
+        try:
+            yield
+        finally:
+            ref.__code__ = original
+
+    def _exited(self, exc: SystemExit) -> Raised:
+        """exit() inside a graded function: reported as what it raised; we keep serving."""
+        return Raised(("builtins.SystemExit", "builtins.BaseException"),
+                             str(exc.code), self._trace(exc))
+
+    def _one_call(self, function: str, args, kwargs) -> Outcome:
+        """call_isolated with the tripwire set on the reference of `function`."""
+        try:
+            with self._tripwire(function):
+                return call_isolated(self.namespace, self.z.refs, function, args,
+                                            kwargs, trace=self._trace)
+        except SystemExit as exc:
+            return Outcome(raised=self._exited(exc))
+
+    def _result(self, function: str, outcome: Outcome) -> dict:
+        return {"kind": "result", **_outcome_data(outcome),
+                "borrowed": function in self.z.tripped}
+
+    def call(self, request: dict) -> dict:
+        function = request["function"]
+        args = protocol.rng_from_wire(tuple(request["args"]))
+        kwargs = protocol.rng_from_wire(request["kwargs"])
+        try:
+            outcome = self._one_call(function, args, kwargs)
+        except NoSuchFunction:
+            return {"kind": "missing"}
+        return self._result(function, outcome)
+
+    def _heartbeat(self):
+        """A function to call after each call of a repeat: it sends a beat when BEAT_EVERY
+        has passed since the last one, so the judge, which waits at most one call's time
+        limit for any message, holds each call of the repeat to that limit (give or take
+        BEAT_EVERY). A batch of calls needs none: it answers each case as it finishes."""
+        last = time.monotonic()
+
+        def beat() -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last > BEAT_EVERY:
+                self.reply({"kind": "beat"})
+                last = now
+
+        return beat
+
+    def calls(self, request: dict) -> dict:
+        """One call per case, in order, each with its own arguments and watched for mutation."""
+        function = request["function"]
+        for args, kwargs in request["cases"]:
+            try:
+                outcome = self._one_call(function, protocol.rng_from_wire(tuple(args)),
+                                         protocol.rng_from_wire(kwargs))
+            except NoSuchFunction:
+                return {"kind": "missing"}
+            # each answer on its own: the judge keeps it if a later case hangs or crashes,
+            # and times every case from the answer before it
+            self.reply({"kind": "case", **_outcome_data(outcome)})
+        return {"kind": "result", "borrowed": function in self.z.tripped}
+
+    def repeat(self, request: dict) -> dict:
+        """`times` calls sharing one Generator per Rng seed; heartbeats keep the judge patient."""
+        function = request["function"]
+        args = protocol.rng_from_wire(tuple(request["args"]))
+        kwargs = protocol.rng_from_wire(request["kwargs"])
+        beat = self._heartbeat()
+        try:
+            with self._tripwire(function):
+                values, raised = repeat_isolated(
+                    self.namespace, self.z.refs, function, int(request["times"]), args,
+                    kwargs, trace=self._trace, between=beat)
+        except NoSuchFunction:
+            return {"kind": "missing"}
+        except SystemExit as exc:
+            values, raised = [], self._exited(exc)
+        if raised is not None:
+            return self._result(function, Outcome(raised=raised))
+        return {"kind": "result", "values": values, "raised": None, "mutated": [],
+                "borrowed": function in self.z.tripped}
