@@ -1,0 +1,5 @@
+"""`python -m autograder.cli` is `mindlab`."""
+
+from . import main
+
+main()
