@@ -4,18 +4,21 @@ in either form of the same work and get the same grade, check by check.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
 from click.testing import CliRunner
 from doc_commands import argv, blocks
+from test_loader import export
 
 from autograder.cli import main
+from autograder.grader import Grader
 from autograder.handout.generate import stale_files
 from autograder.labs import LABS
 from autograder.loader import read_source
-from autograder.grader import Grader
 from mindlab_labs import lab_dir, lab_file
 
 KINDS = ("masters", "exercises", "solutions")
@@ -61,7 +64,7 @@ def _both_forms(text: str, folder: Path) -> tuple[Path, Path]:
     return script, notebook
 
 
-def _partly_done() -> str:
+def _partly_done_notebook() -> nbformat.NotebookNode:
     """The exercise with tools 01 and 03 written (tool02 still stubs, raising at load)."""
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source
                for c in jupytext.read(lab_file("solutions", "lab01")).cells
@@ -71,7 +74,11 @@ def _partly_done() -> str:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in FILLED:
             cell.source = answers[grade_id]
-    return jupytext.writes(exercise, fmt="py:percent")
+    return exercise
+
+
+def _partly_done() -> str:
+    return jupytext.writes(_partly_done_notebook(), fmt="py:percent")
 
 
 def _one_mistake() -> str:
@@ -113,3 +120,45 @@ def test_a_percent_py_keeps_its_line_numbers_in_feedback():
     with pytest.raises(ZeroDivisionError) as raised:
         exec(compile(cells[2][0], "lab01.py", "exec"), {})
     assert raised.traceback[-1].lineno + 1 == 9  # pytest counts lines from 0
+
+
+EXPORTS = ("percent", "light", "bare-light", "nbconvert")  # bare: light with no header
+
+
+def test_every_export_of_a_half_done_notebook_gets_the_notebooks_grade(graders, tmp_path):
+    """jupytext's percent and light forms and `jupyter nbconvert --to script` of the same
+    half-done notebook: cell by cell like the notebook, so a stub raising in tool02's
+    demo cell costs tool02 only, in every form (a one-cell read scored 10/30 here)."""
+    notebook = _partly_done_notebook()
+    notebook.cells[1].source = "%matplotlib inline\n" + notebook.cells[1].source
+    (tmp_path / "ipynb").mkdir()
+    as_nb = tmp_path / "ipynb" / "lab01.ipynb"
+    jupytext.write(notebook, as_nb)
+    expected = {suite: grader.grade(as_nb) for suite, grader in graders.items()}
+    assert {t.id: t.score for t in expected["hidden"].tools} == {
+        "tool01": 10, "tool02": 0, "tool03": 10}
+    for form in EXPORTS:
+        (tmp_path / form).mkdir()
+        script = tmp_path / form / "lab01.py"
+        script.write_text(export(notebook, form), encoding="utf-8")
+        for suite, grader in graders.items():
+            report = grader.grade(script)
+            assert report.status == "graded", (form, suite)
+            assert _outcome(report) == _outcome(expected[suite]), (form, suite)
+
+
+@pytest.mark.parametrize("form", ["light", "nbconvert"])
+def test_a_new_user_grading_an_export_gets_the_notebooks_score(form: str, tmp_path, monkeypatch):
+    """As the README says to: `mindlab grade lab01.py --lab lab01 --json`."""
+    notebook = _partly_done_notebook()
+    (tmp_path / "lab01.py").write_text(export(notebook, form), encoding="utf-8")
+    jupytext.write(notebook, tmp_path / "lab01.ipynb")
+    monkeypatch.chdir(tmp_path)
+    reports = []
+    for name in ("lab01.py", "lab01.ipynb"):
+        result = CliRunner().invoke(main, ["grade", name, "--lab", "lab01", "--json"])
+        assert result.exit_code == 0, result.output
+        reports.append(json.loads(result.stdout))
+    as_py, as_nb = ({t["id"]: t["score"] for t in r["tools"]} for r in reports)
+    assert as_py == as_nb == {"tool01": 10, "tool02": 0, "tool03": 10}
+    assert reports[0]["score"] == reports[1]["score"] == 20
