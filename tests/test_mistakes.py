@@ -107,8 +107,10 @@ def test_every_hidden_check_is_failed_by_some_mistake():
 
 NUMBERS = re.compile(r"-?\d+\.\d+\s*,\s*-?\d")  # a printed list of numbers: a leaked array
 # a hidden input named in feedback: a letter tried, a top=k, a temperature, a max_len
-# (the default max_len=50, '.' and SPEC's bad letters are part of the contract, not inputs)
-INPUTS = re.compile(r"\((?:W|counts), '[a-z]'\)|top=\d|temperature=\d|max_len=(?!50)\d")
+# (the default max_len=50, '.', SPEC's bad letters and its boundaries max_len=0 and top=0
+# are part of the contract, not inputs)
+INPUTS = re.compile(r"\((?:W|counts), '[a-z]'\)|top=(?!0\b)\d|temperature=\d"
+                    r"|max_len=(?!50\b|0\b)\d")
 
 
 def test_hidden_feedback_is_short_and_shows_no_arrays():

@@ -36,6 +36,20 @@ def test_each_tool_is_worth_its_points_and_checks_name_their_function(suite):
     assert sum(tool.points for tool in LAB01.tools) == 30
 
 
+@pytest.mark.parametrize("lab", sorted(LABS))
+@pytest.mark.parametrize("suite", ["public", "hidden"])
+def test_prerequisites_are_earlier_checks_of_the_same_function(lab, suite):
+    """A check's `after` names checks of its own module that come before it, about the same
+    function: a bug in one function never leaves another function's checks not run."""
+    for module in suite_modules(LABS[lab], suite).values():
+        seen: dict[str, str] = {}
+        for c in checks_of(module):
+            for needed in c.info.after:
+                assert needed in seen, f"{c.id} needs {needed}, which does not come before it"
+                assert seen[needed] == c.info.function, (c.id, needed)
+            seen[c.id] = c.info.function
+
+
 def _imports(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
@@ -102,8 +116,9 @@ def _distributions() -> dict[str, tuple[dict, int]]:
     found = {"first letters": (t2.FIRST_LETTER_PROBS, t2.N_FIRST_LETTERS),
              "lengths": (t2.LENGTH_PROBS, t2.N_WORDS)}
     for temperature, _ in t2.TEMPERATURES:
-        found[f"temperature {temperature}"] = (t2._one_letter_probs(temperature),
-                                               t2.N_TEMPERATURE_WORDS)
+        for which, logits in (("first", t2.FIRSTS), ("second", t2.SECONDS)):
+            found[f"temperature {temperature}, {which} letters"] = (
+                t2._letter_probs(logits, temperature), t2.N_TEMPERATURE_WORDS)
     return found
 
 
@@ -265,7 +280,7 @@ def test_the_reference_sampler_agrees_draw_for_draw():
     assert learner.repeat("sample_word", len(t2.AGREE_LENGTHS), t2.SHORT,
                           t2.Rng(72)) == t2.AGREE_LENGTHS
     for temperature, seed in t2.TEMPERATURES:
-        assert learner.repeat("sample_word", t2.N_AGREE, t2.ONE_LETTER, t2.Rng(seed),
+        assert learner.repeat("sample_word", t2.N_AGREE, t2.TWO_LETTER, t2.Rng(seed),
                               temperature=temperature) == t2.AGREE_TEMPERATURES[seed]
 
 
@@ -328,15 +343,21 @@ def test_the_statistical_checks_reject_wrong_samplers_by_far(name):
 
 
 @pytest.mark.parametrize("name", ["sample_word_ignores_temperature",
-                                  "sample_word_multiplies_temperature"])
+                                  "sample_word_multiplies_temperature",
+                                  "sample_word_temperature_first_letter_only"])
 def test_the_temperature_check_rejects_its_mistakes_by_far(name):
     """What N_TEMPERATURE_WORDS promises: at each temperature's fixed seed, the draws of
-    a sampler that ignores or multiplies the temperature sit far below the threshold."""
+    a sampler that ignores or multiplies the temperature, or applies it to the first letter
+    only, sit far below the threshold (first letters, or the letters after them)."""
     from autograder.suites.lab01.hidden import test_tool02 as t2
 
     learner = LocalLearner(namespace(submission_source(MISTAKES[name])), reference_functions())
     for temperature, seed in t2.TEMPERATURES:
-        words = learner.repeat("sample_word", t2.N_TEMPERATURE_WORDS, t2.ONE_LETTER,
+        words = learner.repeat("sample_word", t2.N_TEMPERATURE_WORDS, t2.TWO_LETTER,
                                t2.Rng(seed), temperature=temperature)
-        p = stats.p_value(words, t2._one_letter_probs(temperature))
+        p = min(stats.p_value([w[0] for w in words], t2._letter_probs(t2.FIRSTS, temperature)),
+                stats.p_value([w[1] for w in words], t2._letter_probs(t2.SECONDS, temperature)))
         assert p < stats.ALPHA * 1e-6, f"{name} at temperature {temperature}: p = {p:.2g}"
+        agree = learner.repeat("sample_word", t2.N_AGREE, t2.TWO_LETTER, t2.Rng(seed),
+                               temperature=temperature)
+        assert agree != t2.AGREE_TEMPERATURES[seed]  # so the statistics are what judged it

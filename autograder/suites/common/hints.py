@@ -37,6 +37,27 @@ def mistake(got: Any, candidates: dict[str, Any]) -> str | None:
     return None
 
 
+def mistake_everywhere(got: list, candidates: dict[str, list]) -> str | None:
+    """The first hint whose mistaken outputs equal the learner's on EVERY case, or None.
+
+    A hint names a mistake only when the learner's outputs match it on all the cases of a
+    check, those that tell it apart from other mistakes included: an output that merely
+    agrees with a mistake on one case (a rounded 0.0 where the mistake also gives 0.0)
+    says nothing about what the learner did. A candidate's None entry (a formula that does
+    not apply to that case) never matches.
+
+    >>> mistake_everywhere([1.0, 2.0], {"doubles": [2.0, 2.0], "adds one": [1.0, 2.0]})
+    'adds one'
+    >>> mistake_everywhere([0.0, 2.0], {"forgets abs": [0.0, 0.0]}) is None
+    True
+    """
+    for hint, wrongs in candidates.items():
+        if len(wrongs) == len(got) and all(w is not None and same(g, w)
+                                           for g, w in zip(got, wrongs)):
+            return hint
+    return None
+
+
 def quietly(fn, *args: Any) -> Any:
     """What a mistaken formula gives, warnings off and errors as None (overflow is the point)."""
     with np.errstate(all="ignore"):

@@ -29,7 +29,12 @@ PARAMETERS = {
     "greedy_decode": ("W", "max_len"),
 }
 
-BAD_LETTERS = ("A", "ab", "", 3)  # SPEC §2's own examples of what is not a letter
+# SPEC §2's own examples of what is not a letter (its Boundaries list included)
+BAD_LETTERS = ("A", "ab", "", 3, " a", "a\n", None)
+# one-character strings next to the tokens that ord() arithmetic, strip() or a regex's
+# `$` (which matches before a final newline) let through: hidden checks add them, and
+# name them only by kind
+OTHER_BAD_LETTERS = ("`", "{", "é", "a ", "\t", "\n", "..", 1.0)
 
 
 def changed(function: str, mutated: tuple) -> str:
@@ -62,12 +67,19 @@ def values(learner: Learner, function: str, cases: Iterable[tuple | Args],
 
 
 def expect_bad_letters_rejected(learner: Learner, function: str,
-                                args_for: Callable[[Any], tuple]) -> None:
-    """function(*args_for(bad)) raises ValueError for each of SPEC's bad letters."""
+                                args_for: Callable[[Any], tuple], others: bool = False) -> None:
+    """function(*args_for(bad)) raises ValueError for each of SPEC's bad letters (one round
+    trip); with others=True also for OTHER_BAD_LETTERS, which feedback names only by kind."""
     cases = []
     for bad in BAD_LETTERS:
         hint = ("Careful: '' in TOKENS is True and TOKENS.index('') is 0, so also check "
                 "that the letter is one character long." if bad == "" else "")
+        if isinstance(bad, str) and bad.strip() != bad:
+            hint = "Check the letter exactly as given: do not strip or lower it first."
         cases.append((args_for(bad), f"the letter {bad!r} (letters are '.' and 'a' to 'z', "
                       "one character each)", hint))
+    for bad in OTHER_BAD_LETTERS if others else ():
+        cases.append((args_for(bad), "a string that is not one of the 27 tokens",
+                      "Compare the letter with the tokens themselves (len(letter) == 1 and "
+                      "letter in TOKENS), not with ord() ranges, strip() or a regex."))
     expect_value_errors(learner, function, cases)

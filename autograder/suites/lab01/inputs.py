@@ -120,3 +120,36 @@ _LETTERS = frozenset(TOKENS[1:])
 def letters_only(word: str) -> bool:
     """True when every character of word is one of a..z (no `.`, no capitals)."""
     return set(word) <= _LETTERS
+
+
+def two_letter_W(first: dict[str, float], second: dict[str, float]) -> np.ndarray:
+    """Logits of a model whose words are exactly two letters long, drawn independently.
+
+    Row `.` holds `first`'s logits for the first letter, every row of those letters holds
+    `second`'s logits for the second letter (-inf elsewhere), and every second letter
+    ends the word for sure. So the first letter follows softmax(first / temperature) and
+    the second softmax(second / temperature): a temperature applied to one draw only shows.
+    The letters of `first` and `second` must be distinct.
+    """
+    if set(first) & set(second):
+        raise ValueError("two_letter_W needs distinct first and second letters")
+    W = np.full((VOCAB, VOCAB), -np.inf)
+    W[1:, BOUNDARY] = 0.0  # rows off the model: end at once
+    for letter, logit in first.items():
+        W[BOUNDARY, index(letter)] = logit
+    for letter in first:
+        W[index(letter)] = -np.inf
+        for nxt, logit in second.items():
+            W[index(letter), index(nxt)] = logit
+    return W
+
+
+def empty_likely(W: np.ndarray, p_empty: float) -> np.ndarray:
+    """A copy of W whose first token is `.` (an empty word) with probability p_empty.
+
+    Only W[0, 0] moves, so the first letters keep their order and their ratios.
+    """
+    W = np.array(W, dtype=np.float64)
+    others = np.exp(W[BOUNDARY, 1:] - W[BOUNDARY, 1:].max()).sum()
+    W[BOUNDARY, BOUNDARY] = W[BOUNDARY, 1:].max() + np.log(p_empty / (1 - p_empty) * others)
+    return W

@@ -8,10 +8,11 @@ seed other words).
 Every statistical draw is a call of the learner's code, the costliest part of grading,
 so each check draws only what its claim needs: first letters with max_len=2 (two draws a
 word at most; 2, not 1, so a max_len bug costs only the max_len check), lengths on the
-trained model made to end words sooner (about three draws a word), temperatures on a
-one-letter model (two draws a word). A learner who draws as the lab says is accepted
-after about 80 draws that agree with the reference's (see N_AGREE); the full samples
-are for everyone else. tests/test_suites.py checks the calibration and the margins,
+trained model made to end words sooner (about three draws a word; one word in five is
+empty), temperatures on a two-letter model (three draws a word: the first letter and the
+letter after it each show the temperature). A learner who draws as the lab says is
+accepted after about 80 draws that agree with the reference's (see N_AGREE); the full
+samples are for everyone else. tests/test_suites.py checks the calibration and the margins,
 benchmarks/lab01_suites.py the cost.
 """
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_str
 from autograder.suites.common.calls import Args, expect_value_errors
-from autograder.suites.common.hints import mistake, same
+from autograder.suites.common.hints import mistake_everywhere, same
 from autograder.suites.lab01 import inputs
 from autograder.suites.lab01.calls import expect_bad_letters_rejected, value, values
 from autograder.suites.lab01.stats import consistent
@@ -31,6 +32,7 @@ from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
 TOOL = "tool02"
 
 W = inputs.trained_W()
+OTHER_W = inputs.random_W(203)
 
 # ---------------------------------------------------------------- ablate_column
 
@@ -39,9 +41,9 @@ ABLATE_CASES = [(W, "."), (W, "e"), (W, "z"), (inputs.random_W(201), "a"),
 ABLATED = [ref.ablate_column(*case) for case in ABLATE_CASES]
 
 
-def _ablate_mistakes(W_: np.ndarray, letter: str) -> dict[str, np.ndarray]:
+def _ablate_mistakes(W_: np.ndarray, letter: str) -> dict[str, np.ndarray | None]:
     j = index(letter)
-    found = {}
+    found: dict[str, np.ndarray | None] = {}
     for hint, where, fill in (
             ("it sets the column to 0, which is just another logit: use -np.inf", j, 0.0),
             ("it sets the row W[i] (what follows the letter) instead of the column W[:, i] "
@@ -51,6 +53,7 @@ def _ablate_mistakes(W_: np.ndarray, letter: str) -> dict[str, np.ndarray]:
             ("it blocks the column one after: 'a' is column 1, 'z' is column 26",
              j + 1 if j + 1 < VOCAB else None, -np.inf)):
         if where is None:
+            found[hint] = None
             continue
         wrong = np.array(W_, dtype=np.float64)
         if isinstance(where, tuple):
@@ -61,53 +64,64 @@ def _ablate_mistakes(W_: np.ndarray, letter: str) -> dict[str, np.ndarray]:
     return found
 
 
-@check(points=1.5, function="ablate_column")
-def test_ablate_column_blocks_the_column(learner):
-    """ablate_column gives W with the letter's column set to -inf"""
-    got_all = values(learner, "ablate_column", ABLATE_CASES)
-    for (W_, letter), expected, got in zip(ABLATE_CASES, ABLATED, got_all):
-        got = expect_array(got, "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
-        if same(got, expected, rtol=0, atol=0):
-            continue
-        j = index(letter)
-        column = np.delete(np.arange(VOCAB), j)
-        if (np.isfinite(got[:, j]).all() and (got[:, j] < -1e3).all()
-                and same(got[:, column], expected[:, column])):
-            raise Fail("ablate_column fills the column with a large negative number: use "
-                       "-np.inf, so that softmax gives that token exactly 0.")
-        hint = mistake(got, _ablate_mistakes(W_, letter))
-        raise Fail("ablate_column(W, letter) is not W with the letter's column set to -inf"
-                   + (f": {hint}." if hint else
-                      ": copy W, then set W_copy[:, j] = -np.inf for the letter's index j."))
-
-
-@check(points=1, function="ablate_column")
-def test_ablate_column_leaves_W_unchanged(learner):
-    """ablate_column returns a new array and leaves W unchanged"""
-    got = expect_array(value(learner, "ablate_column", W, "e", keep_inputs=True),
-                       "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
-    if not same(got, ref.ablate_column(W, "e"), rtol=0, atol=0):
-        raise Fail("ablate_column left W unchanged, but its result is not right yet: this "
-                   "check pays once ablate_column blocks the right column.")
+def _ablate_raised(out) -> str:
+    return (f"ablate_column raised {out.raised.type_name} for a token: turn the letter into "
+            "its column with the token order '.abc...z' ('.' is 0, 'z' is 26).")
 
 
 @check(points=0.5, function="ablate_column")
+def test_ablate_column_returns_a_matrix(learner):
+    """ablate_column returns a (27, 27) array for a letter"""
+    cases = [(OTHER_W, letter) for letter in ("e", "m")]
+    for got in values(learner, "ablate_column", cases, on_raise=_ablate_raised):
+        expect_array(got, "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
+
+
+@check(points=1, function="ablate_column")
+def test_ablate_column_blocks_the_column(learner):
+    """ablate_column gives W with the letter's column set to -inf"""
+    got_all = [expect_array(got, "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
+               for got in values(learner, "ablate_column", ABLATE_CASES, on_raise=_ablate_raised)]
+    if all(same(g, e, rtol=0, atol=0) for g, e in zip(got_all, ABLATED)):
+        return
+    for (_, letter), expected, got in zip(ABLATE_CASES, ABLATED, got_all):
+        j = index(letter)
+        column = np.delete(np.arange(VOCAB), j)
+        if not same(got, expected, rtol=0, atol=0) and not (
+                np.isfinite(got[:, j]).all() and (got[:, j] < -1e3).all()
+                and same(got[:, column], expected[:, column])):
+            break
+    else:  # wrong only where a finite, very negative fill stands for -inf
+        raise Fail("ablate_column fills the column with a large negative number: use "
+                   "-np.inf, so that softmax gives that token exactly 0.")
+    guesses = [_ablate_mistakes(*case) for case in ABLATE_CASES]
+    hint = mistake_everywhere(got_all, {h: [g[h] for g in guesses] for h in guesses[0]})
+    raise Fail("ablate_column(W, letter) is not W with the letter's column set to -inf"
+               + (f": {hint}." if hint else
+                  ": copy W, then set W_copy[:, j] = -np.inf for the letter's index j."))
+
+
+@check(points=0.5, function="ablate_column",
+       after="ablate_column_returns_a_matrix")
+def test_ablate_column_leaves_W_unchanged(learner):
+    """ablate_column returns a new array and leaves W unchanged"""
+    value(learner, "ablate_column", W, "e", keep_inputs=True)
+
+
+@check(points=0.5, function="ablate_column",
+       after="ablate_column_returns_a_matrix")
 def test_ablate_column_rejects_bad_letters(learner):
     """ablate_column raises ValueError for anything that is not one of the 27 tokens"""
-    got = expect_array(value(learner, "ablate_column", W, "e"),
-                       "ablate_column(W, letter)", shape=(VOCAB, VOCAB))
-    if not same(got, ref.ablate_column(W, "e"), rtol=0, atol=0):
-        raise Fail("ablate_column does not block a plain letter's column right yet: this "
-                   "check pays once it does and also rejects bad letters.")
-    expect_bad_letters_rejected(learner, "ablate_column", lambda bad: (W, bad))
+    expect_bad_letters_rejected(learner, "ablate_column", lambda bad: (W, bad), others=True)
 
 
 # ---------------------------------------------------------------- sample_word
 
 N_FIRST_LETTERS = 800  # at max_len=2: 14 bins of >= 25 expected
-N_WORDS = 300  # ~950 draws on a model whose words end sooner: 4 length bins
+N_WORDS = 300  # ~750 draws on a model whose words end sooner: 5 length bins
 P = ref.softmax(W)
-SHORT = inputs.ends_sooner(W)  # the trained model, its words ending sooner (mean ~2.1 letters)
+# the trained model, its words ending sooner (mean ~1.7 letters), one in five empty
+SHORT = inputs.empty_likely(inputs.ends_sooner(W), 0.2)
 
 
 def _length_probs(probs: np.ndarray, max_len: int = 50) -> dict[int, float]:
@@ -123,24 +137,34 @@ def _length_probs(probs: np.ndarray, max_len: int = 50) -> dict[int, float]:
 
 FIRST_LETTER_PROBS = {TOKENS[j]: float(p) for j, p in enumerate(P[BOUNDARY])}  # "." = empty
 LENGTH_PROBS = _length_probs(ref.softmax(SHORT))
-ONE_LETTER = inputs.one_letter_W({"a": 0.0, "b": 1.0, "c": 2.0, "d": 3.0, "e": 4.0})
+FIRSTS = {"a": 0.0, "b": 1.0, "c": 2.0, "d": 3.0, "e": 4.0}
+SECONDS = {"v": 2.5, "w": 1.5, "x": 0.5, "y": 0.0, "z": -0.5}
+TWO_LETTER = inputs.two_letter_W(FIRSTS, SECONDS)  # "ev", "dw", ...: both letters drawn
 TEMPERATURES = ((0.5, 31), (4.0, 32))  # (temperature, seed): sharper and flatter than 1
 N_TEMPERATURE_WORDS = 200  # per temperature; the mistakes sit at p < 1e-15 (tests/test_suites.py)
 
 
-def _one_letter_probs(temperature: float) -> dict[str, float]:
-    probs = ref.softmax(ONE_LETTER[BOUNDARY] / temperature)
-    return {TOKENS[j]: float(p) for j, p in enumerate(probs) if p > 0}
+def _letter_probs(logits: dict[str, float], temperature: float) -> dict[str, float]:
+    z = np.array(list(logits.values())) / temperature
+    p = np.exp(z - z.max())
+    return dict(zip(logits, (p / p.sum()).tolist()))
 
 
 PATH = inputs.path_W("mind")  # the only word this model can write is "mind"
 NEAR_PATH = inputs.path_W("mind", low=-60.0)  # finite, but any other step has p < 1e-12
 END_ABLATED = inputs.end_ablated(W)  # words never end: only max_len stops them
+GREEDY_WORD = ref.greedy_decode(W)
 
 
-def _words(values: list, what: str = "sample_word(W, rng)") -> list[str]:
-    """The learner's words, or Fail if any is not a str of letters a..z."""
+def _words(values: list, what: str = "sample_word(W, rng)", strict: bool = True) -> list[str]:
+    """The learner's words, or Fail if any is not a str of letters a..z.
+
+    strict=False lets a word end in '.' (it is dropped): the checks of what is drawn, not
+    of how a word ends, judge the letters alone.
+    """
     words = [expect_str(v, what) for v in values]
+    if not strict:
+        words = [w[:-1] if w.endswith(".") else w for w in words]
     for word in words:
         if inputs.letters_only(word):
             continue
@@ -152,8 +176,25 @@ def _words(values: list, what: str = "sample_word(W, rng)") -> list[str]:
     return words
 
 
-def _sample(learner, n: int, W_: np.ndarray, seed: int, **kwargs) -> list[str]:
-    return _words(learner.repeat("sample_word", n, W_.copy(), Rng(seed), **kwargs))
+def _sample(learner, n: int, W_: np.ndarray, seed: int, strict: bool = True,
+            **kwargs) -> list[str]:
+    return _words(learner.repeat("sample_word", n, W_.copy(), Rng(seed), **kwargs),
+                  strict=strict)
+
+
+def _one_word_each(learner, cases: list) -> list[str]:
+    """One word per case, each case with a fresh generator of its own (one round trip)."""
+    return _words(list(values(learner, "sample_word", cases)))
+
+
+def _same_every_time(words: list[str]) -> Fail:
+    """The feedback for a sampler whose words, drawn from one shared generator, never vary:
+    what it did, and what can cause it (which one, only the learner's code tells)."""
+    return Fail("sample_word wrote the same word every time it was called with one "
+                "generator, on a model that allows many words. Each call must draw with the "
+                "rng it is given, going on from where the last call left it: look for a copy "
+                "of rng or a generator of its own, for a most-likely token taken instead of "
+                "a draw, or for W changed in place from call to call.")
 
 
 # A learner who draws as the lab says (rng.choice(27, p=probs)) writes the reference's own
@@ -165,7 +206,7 @@ def _sample(learner, n: int, W_: np.ndarray, seed: int, **kwargs) -> list[str]:
 # below 1e-9, the chi-square tests' threshold (a bug that touches fewer draws gets
 # fewer factors). The statistical checks accept such agreement at once, and give
 # everyone else (another valid way of drawing, or a mistake) the full chi-square test.
-N_AGREE = 40  # words of about two draws each (max_len=2, or the one-letter model)
+N_AGREE = 40  # words of two or three draws each
 
 
 def _reference_words(n: int, W_: np.ndarray, seed: int, **kwargs) -> list[str]:
@@ -174,71 +215,131 @@ def _reference_words(n: int, W_: np.ndarray, seed: int, **kwargs) -> list[str]:
 
 
 def _words_unless_agreeing(learner, n: int, agree: list[str], W_: np.ndarray, seed: int,
-                           **kwargs) -> list[str] | None:
+                           strict: bool = True, **kwargs) -> list[str] | None:
     """None when the learner's first words from `seed` are `agree` (the reference's),
     else n of the learner's words for the chi-square test."""
-    if _sample(learner, len(agree), W_, seed, **kwargs) == agree:
+    if _first_words(learner, len(agree), W_, seed, strict, **kwargs) == agree:
         return None
-    return _sample(learner, n, W_, seed, **kwargs)
+    return _sample(learner, n, W_, seed, strict, **kwargs)
+
+
+def _first_words(learner, n: int, W_: np.ndarray, seed: int, strict: bool = True,
+                 **kwargs) -> list[str]:
+    """The learner's first n words from one generator of `seed`, drawn once per learner (the
+    rng check looks at the same words: do they vary from call to call?)."""
+    key = ("sample_word first words", n, id(W_), seed, tuple(sorted(kwargs.items())))
+    words = learner.shared(key, lambda: [expect_str(v, "sample_word(W, rng)") for v in
+                                         learner.repeat("sample_word", n, W_.copy(), Rng(seed),
+                                                        **kwargs)])
+    return _words(words, strict=strict)
 
 
 AGREE_FIRST_LETTERS = _reference_words(N_AGREE, W, 71, max_len=2)  # 80 draws
-AGREE_LENGTHS = _reference_words(25, SHORT, 72)  # 75 draws
-AGREE_TEMPERATURES = {seed: _reference_words(N_AGREE, ONE_LETTER, seed, temperature=t)
-                      for t, seed in TEMPERATURES}  # 80 draws each
+AGREE_LENGTHS = _reference_words(30, SHORT, 72)  # 80 draws
+AGREE_TEMPERATURES = {seed: _reference_words(N_AGREE, TWO_LETTER, seed, temperature=t)
+                      for t, seed in TEMPERATURES}  # 120 draws each
+
+
+def _sample_raised(out) -> str | None:
+    if out.raised.is_a(TypeError):
+        return None  # the judge says it could not be called the way the lab calls it
+    return (f"sample_word raised {out.raised.type_name} on a model it should sample from; "
+            "run it yourself on a small model to see where.")
+
+
+@check(points=0.5, function="sample_word")
+def test_sample_word_returns_a_str(learner):
+    """sample_word returns a str for a model and a generator"""
+    cases = [(M, Rng(seed)) for M, seed in ((W, 54), (OTHER_W, 55), (PATH, 56))]
+    for got in values(learner, "sample_word", cases, on_raise=_sample_raised):
+        expect_str(got, "sample_word(W, rng)")
 
 
 @check(points=1, function="sample_word")
 def test_sample_word_follows_the_only_path(learner):
     """sample_word writes the only word a model allows (whatever the temperature)"""
-    for temperature, seed in ((1.0, 51), (0.5, 52), (3.0, 53)):
-        words = _sample(learner, 2, PATH, seed, temperature=temperature)
-        if words == ["mind", "mind"]:
-            continue
-        if "" in words:
-            raise Fail("sample_word returned an empty word where the model allows only one "
-                       "word, which is not empty: start from the '.' row (the first letter) "
-                       "and stop only when '.' is drawn.")
-        raise Fail("sample_word returned another word than the only one a model allows: "
-                   "after each draw, the next draw must use the row of the token just drawn, "
-                   "W[token], starting from W[0].")
+    cases = [Args(PATH, Rng(seed), temperature=t) for t, seed in ((1.0, 51), (0.5, 52),
+                                                                 (3.0, 53))]
+    words = _one_word_each(learner, cases)
+    if words == ["mind"] * len(cases):
+        return
+    if "" in words:
+        raise Fail("sample_word returned an empty word where the model allows only one "
+                   "word, which is not empty: start from the '.' row (the first letter) "
+                   "and stop only when '.' is drawn.")
+    raise Fail("sample_word returned another word than the only one a model allows: "
+               "after each draw, the next draw must use the row of the token just drawn, "
+               "W[token], starting from W[0].")
 
 
-@check(points=1, function="sample_word")
+@check(points=0.5, function="sample_word", after="sample_word_returns_a_str")
 def test_sample_word_stops_at_max_len(learner):
-    """sample_word stops at max_len letters when a word does not end on its own"""
-    if _sample(learner, 1, PATH, 40) != ["mind"]:
-        raise Fail("sample_word does not write the one word a simple model allows yet: this "
-                   "check pays once it does and also stops at max_len.")
-    for n, seed, kwargs, cap in ((4, 41, {"max_len": 7}, 7), (2, 42, {}, 50)):
-        words = _sample(learner, n, END_ABLATED, seed, **kwargs)
-        lengths = {len(w) for w in words}
-        if lengths == {cap}:
+    """sample_word stops at max_len letters (max_len=0 gives '') when a word goes on"""
+    caps = [(END_ABLATED, 41, {"max_len": 7}, 7), (END_ABLATED, 42, {}, 50),
+            (END_ABLATED, 43, {"max_len": 1}, 1), (END_ABLATED, 44, {"max_len": 0}, 0),
+            (PATH, 45, {"max_len": 0}, 0), (PATH, 46, {"max_len": 2}, 2)]
+    words = _one_word_each(learner, [Args(M, Rng(seed), **kw) for M, seed, kw, _ in caps])
+    for (_, _, kwargs, cap), word in zip(caps, words):
+        if len(word) == cap:
             continue
-        told = "a small max_len" if kwargs else "the default max_len=50"
-        if max(lengths) > cap:
-            raise Fail(f"sample_word wrote a word {max(lengths) - cap} letter(s) longer than "
+        told = "max_len=0" if cap == 0 else ("a small max_len" if kwargs else
+                                               "the default max_len=50")
+        if cap == 0:
+            raise Fail(f"sample_word wrote {len(word)} letter(s) with {told}: a word of at "
+                       "most 0 letters is '', so check the length before each draw (a "
+                       "while loop, not a loop that draws first and checks after).")
+        if len(word) > cap:
+            raise Fail(f"sample_word wrote a word {len(word) - cap} letter(s) longer than "
                        f"{told} on a model whose words never end: stop as soon as the word "
                        "has max_len letters.")
-        raise Fail(f"sample_word wrote a word {cap - min(lengths)} letter(s) shorter than "
+        raise Fail(f"sample_word wrote a word {cap - len(word)} letter(s) shorter than "
                    f"{told} on a model whose words never end: it should stop at exactly "
                    "max_len letters (count letters, not draws).")
+
+
+# (by position, by name, what must agree): deterministic words, or lengths alone where the
+# words depend on the draws (a sampler that ignores its rng still writes the right lengths)
+POSITIONAL = (((PATH, Rng(47), 0.5), Args(PATH, Rng(47), temperature=0.5), "word"),
+              ((PATH, Rng(48), 2.0, 2), Args(PATH, Rng(48), temperature=2.0, max_len=2), "word"),
+              ((END_ABLATED, Rng(49), 1.0, 4), Args(END_ABLATED, Rng(49), max_len=4), "length"),
+              ((END_ABLATED, Rng(50), 3.0, 0), Args(END_ABLATED, Rng(50), temperature=3.0,
+                                                   max_len=0), "length"))
+
+
+@check(points=0.5, function="sample_word", after="sample_word_returns_a_str")
+def test_sample_word_takes_its_options_by_position(learner):
+    """sample_word(W, rng, temperature, max_len) takes its options by position as by name"""
+
+    def raised(out) -> str | None:
+        if out.raised.is_a(TypeError):
+            return ("sample_word could not be called with its options by position, as "
+                    "sample_word(W, rng, 0.5): they must be ordinary parameters, in the "
+                    "order W, rng, temperature, max_len.")
+        return None
+
+    cases = [case for by_position, by_name, _ in POSITIONAL for case in (by_position, by_name)]
+    got_all = [expect_str(got, "sample_word(W, rng, temperature, max_len)")
+               for got in values(learner, "sample_word", cases, on_raise=raised)]
+    for (_, _, agree), positional, named in zip(POSITIONAL, got_all[::2], got_all[1::2]):
+        if positional == named or (agree == "length" and len(positional) == len(named)):
+            continue
+        raise Fail("sample_word does something else with its options passed by position "
+                   "than with the same options passed by name: its parameters must come in "
+                   "the order W, rng, temperature, max_len (as the lab's def line has them).")
 
 
 @check(points=1, function="sample_word")
 def test_sample_word_draws_first_letters_like_the_model(learner):
     """sample_word's first letters follow the model's first-letter belief"""
     words = _words_unless_agreeing(learner, N_FIRST_LETTERS, AGREE_FIRST_LETTERS, W, 71,
-                                   max_len=2)
+                                   strict=False, max_len=2)
     if words is None:
         return
     firsts = [w[0] if w else "." for w in words]
     if consistent(firsts, FIRST_LETTER_PROBS):
         return
     if len(set(words)) == 1:
-        raise Fail("sample_word wrote the same word every time: each token must be drawn at "
-                   "random with the rng it is given (rng.choice(27, p=probs)), not taken as "
-                   "the most likely one, and not drawn from a fresh generator of its own.")
+        raise _same_every_time(words)
     if len(set(firsts)) == 1:
         raise Fail("all the words from sample_word start with the same letter: it "
                    "must draw each token at random (rng.choice(27, p=probs)), not take the "
@@ -258,8 +359,12 @@ def test_sample_word_lengths_follow_the_model(learner):
     if consistent(lengths, LENGTH_PROBS):
         return
     if len(set(words)) == 1:
-        raise Fail("all the words from sample_word are the same word: it must draw "
-                   "each token at random with rng, not take the most likely one.")
+        raise _same_every_time(words)
+    if "" not in words:
+        raise Fail(f"none of {len(words)} words from sample_word is empty, on a model that "
+                   "draws '.' first about one time in five: when '.' is the first token "
+                   "drawn, the word is '' (do not draw again, and do not append a first "
+                   "letter before looking at what was drawn).")
     mean = sum(lengths) / len(lengths)
     raise Fail(f"the words from sample_word are {mean:.1f} letters long on average, and "
                "their lengths do not follow the model (a chi-square test says this is not "
@@ -269,66 +374,85 @@ def test_sample_word_lengths_follow_the_model(learner):
 
 @check(points=1.5, function="sample_word")
 def test_sample_word_applies_the_temperature(learner):
-    """sample_word draws from softmax(W[row] / temperature): low sharpens, high flattens"""
+    """sample_word draws every token from softmax(W[row] / temperature), not just the first"""
+    drawn = {}
     for temperature, seed in TEMPERATURES:
         words = _words_unless_agreeing(learner, N_TEMPERATURE_WORDS, AGREE_TEMPERATURES[seed],
-                                       ONE_LETTER, seed, temperature=temperature)
-        if words is None or consistent(words, _one_letter_probs(temperature)):
-            continue
-        shape = "sharper" if temperature < 1 else "flatter"
-        told = "a temperature below 1" if temperature < 1 else "a temperature above 1"
-        if consistent(words, _one_letter_probs(1.0)):
-            raise Fail(f"with {told} sample_word draws exactly as with "
-                       f"temperature 1, but it should draw from a {shape} distribution: "
-                       "divide the row's logits by temperature before softmax.")
-        if consistent(words, _one_letter_probs(1.0 / temperature)):
-            raise Fail(f"with {told} sample_word's draws are the opposite "
-                       f"of {shape}: it seems to multiply the logits by temperature; divide "
-                       "them instead.")
-        raise Fail(f"with {told} sample_word's draws do not follow "
-                   "softmax(W[row] / temperature) (a chi-square test says this is not "
-                   "chance).")
+                                       TWO_LETTER, seed, strict=False, temperature=temperature)
+        if words is not None:
+            drawn[temperature] = words
+    if not drawn:
+        return
+
+    def fits(words: list[str], t_first: float, t_second: float) -> bool:
+        """The first letters follow temperature t_first and the second ones t_second."""
+        if any(len(w) != 2 for w in words):
+            return False
+        return (consistent([w[0] for w in words], _letter_probs(FIRSTS, t_first))
+                and consistent([w[1] for w in words], _letter_probs(SECONDS, t_second)))
+
+    if all(fits(words, t, t) for t, words in drawn.items()):
+        return
+    if any(len(set(words)) == 1 for words in drawn.values()):
+        raise _same_every_time(next(w for w in drawn.values() if len(set(w)) == 1))
+    known = {
+        "it applies the temperature to the first letter only: divide the logits of every "
+        "row it draws from by temperature, at every step": lambda t: (t, 1.0),
+        "it applies the temperature to the letters after the first, but not to the first "
+        "one (the '.' row)": lambda t: (1.0, t),
+        "it draws exactly as with temperature 1: divide the row's logits by temperature "
+        "before softmax": lambda t: (1.0, 1.0),
+        "it seems to multiply the logits by temperature; divide them instead":
+            lambda t: (1 / t, 1 / t),
+    }
+    if len(drawn) == len(TEMPERATURES):  # a known mistake only if it fits every temperature
+        for hint, laws in known.items():
+            if all(fits(words, *laws(t)) for t, words in drawn.items()):
+                raise Fail(f"sample_word's draws do not follow softmax(W[row] / temperature): "
+                           f"{hint}.")
+    t = next(t for t, words in drawn.items() if not fits(words, t, t))
+    told = "a temperature below 1" if t < 1 else "a temperature above 1"
+    raise Fail(f"with {told} sample_word's draws do not follow softmax(W[row] / temperature) "
+               "(a chi-square test on the first letters and on the letters after them says "
+               "this is not chance).")
 
 
-@check(points=0.5, function="sample_word")
+@check(points=0.5, function="sample_word", after="sample_word_returns_a_str")
 def test_sample_word_leaves_W_unchanged(learner):
-    """sample_word leaves W unchanged (and still writes the right word)"""
-    got = expect_str(value(learner, "sample_word", NEAR_PATH, Rng(61), temperature=2.0,
-                           keep_inputs=True),
-                     "sample_word(W, rng, temperature)")
-    if got != "mind":
-        raise Fail("sample_word left W unchanged, but did not write the one word this "
-                   "model allows: this check pays once sample_word follows the model.")
+    """sample_word leaves W unchanged"""
+    value(learner, "sample_word", NEAR_PATH, Rng(61), temperature=2.0, keep_inputs=True)
 
 
-@check(points=0.5, function="sample_word")
+@check(points=0.5, function="sample_word", after="sample_word_returns_a_str")
 def test_sample_word_rejects_temperature_zero_or_below(learner):
     """sample_word raises ValueError when temperature <= 0"""
-    words = _sample(learner, 1, PATH, 62)
-    if words != ["mind"]:
-        raise Fail("sample_word does not write the one word a simple model allows yet: this "
-                   "check pays once it does and also rejects temperature <= 0.")
     what = "a temperature <= 0 (it must be > 0; raise before dividing by it)"
-    expect_value_errors(learner, "sample_word", [(Args(W, Rng(63), temperature=t), what, "")
-                                                 for t in (0.0, -1.0)])
+    cases = [(Args(W, Rng(63), temperature=t), what, "") for t in (0.0, -1.0, -1e-9)]
+    cases += [(Args(W, Rng(64), temperature=t, max_len=0), what,
+               "Check the temperature first, even when max_len=0 leaves nothing to draw.")
+              for t in (0.0, -1.0)]
+    expect_value_errors(learner, "sample_word", cases)
 
 
-@check(points=0.5, function="sample_word")
+@check(points=0.5, function="sample_word", after="sample_word_returns_a_str")
 def test_sample_word_draws_with_the_rng_it_is_given(learner):
-    """sample_word draws with the given rng: same seed, same words; other seed, other words"""
-    if _sample(learner, 1, PATH, 64) != ["mind"]:
-        raise Fail("sample_word does not write the one word a simple model allows yet: this "
-                   "check pays once it does and also draws with the rng it is given.")
-    first = _sample(learner, 5, SHORT, 11)
-    again = _sample(learner, 5, SHORT, 11)
-    other = _sample(learner, 5, SHORT, 12)
+    """sample_word draws with the rng it is given: same seed, same word; other seed, other word
+
+    Words drawn one after another from one generator differ too: each call goes on from
+    where the last one left the generator."""
+    first, again, other = _one_word_each(learner, [(END_ABLATED, Rng(11)),
+                                                   (END_ABLATED, Rng(11)),
+                                                   (END_ABLATED, Rng(12))])
     if first != again:
         raise Fail("sample_word gave different words for two generators made from the same "
                    "seed: draw with the rng argument (rng.choice, rng.random), not with "
                    "np.random functions or the random module.")
-    if len(set(first)) == 1:
-        raise Fail("sample_word gave the same word 5 times in a row: it must draw each token "
-                   "at random with rng, not take the most likely one.")
     if first == other:
+        greedy = (" (it is the model's most likely path: draw each token at random instead "
+                  "of taking the most likely one)" if first == ref.greedy_decode(END_ABLATED)
+                  else "")
         raise Fail("sample_word gave the same words for generators with different seeds: "
-                   "draw with the rng argument, not with a generator you make yourself.")
+                   f"draw with the rng argument, not with a generator you make yourself{greedy}.")
+    words = _first_words(learner, N_AGREE, W, 71, strict=False, max_len=2)
+    if len(set(words)) == 1:
+        raise _same_every_time(words)

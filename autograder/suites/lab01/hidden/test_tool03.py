@@ -28,6 +28,20 @@ W = inputs.trained_W()
 RANDOM = inputs.random_W(301)
 HUGE = inputs.huge_W(304)
 
+
+def _near_ties() -> np.ndarray:
+    """Rows whose favourites' probabilities rise by 3e-8 from row to row ('.' lowest, 'z'
+    highest): more than the 1e-9 within which _same_rules lets two rules swap, far less
+    than a rounded sort key or float32 can tell apart."""
+    M = np.zeros((VOCAB, VOCAB))
+    for i in range(VOCAB):
+        p = 0.6 + 3e-8 * (i - 13)
+        M[i, (5 * i + 3) % VOCAB] = np.log(26 * p / (1 - p))  # 26 other logits of 0
+    return M
+
+
+NEAR = _near_ties()
+
 Rule = tuple[str, str, float]
 
 
@@ -98,36 +112,43 @@ def _not_the_rulebook(got: list[Rule], expected: list[Rule]) -> Fail:
 
 # ---------------------------------------------------------------- rank_rules
 
-RULES = {"trained": ref.rank_rules(W), "random": ref.rank_rules(RANDOM)}
+RULES = {"trained": ref.rank_rules(W), "random": ref.rank_rules(RANDOM),
+         "near": ref.rank_rules(NEAR)}
 
 
-@check(points=1.5, function="rank_rules")
-def test_rank_rules_lists_each_rows_top_rule(learner):
-    """rank_rules gives each row's most likely next token, most confident first"""
-    models = (("trained", W), ("random", RANDOM))
-    for (name, _), got in zip(models, values(learner, "rank_rules", [(M,) for _, M in models])):
-        got = _rules(got, "rank_rules(W)")
-        if not _same_rules(got, RULES[name]):
-            raise _not_the_rulebook(got, RULES[name])
+@check(points=0.5, function="rank_rules")
+def test_rank_rules_returns_a_list_of_rules(learner):
+    """rank_rules returns a list of (after, next, probability) rules"""
+    for got in values(learner, "rank_rules", [(W,), (RANDOM,)]):
+        _rules(got, "rank_rules(W)")
 
 
 @check(points=0.5, function="rank_rules")
 def test_rank_rules_gives_plain_python_values(learner):
     """rank_rules gives a list of plain (str, str, float) tuples"""
-    got = value(learner, "rank_rules", W)
-    if not _same_rules(_rules(got, "rank_rules(W)"), RULES["trained"]):
-        raise Fail("rank_rules' rulebook is not right yet: this check pays once it is, and "
-                   "made of plain Python values.")
-    if type(got) is not list or any(type(rule) is not tuple for rule in got):
-        inner = type(got[0]).__name__ if got else "nothing"
-        raise Fail(f"rank_rules returned a {type(got).__name__} of {inner}s: return a list "
-                   "of tuples.")
-    for after, nxt, p in got:
-        for item, kind in ((after, str), (nxt, str), (p, float)):
-            if type(item) is not kind:
-                raise Fail(f"rank_rules gave a rule holding {describe(item)} where a plain "
-                           f"{kind.__name__} belongs: convert with {kind.__name__}(...) (numpy "
-                           "values print and compare differently).")
+    for got in values(learner, "rank_rules", [(W,), (RANDOM,)]):
+        _rules(got, "rank_rules(W)")
+        if type(got) is not list or any(type(rule) is not tuple for rule in got):
+            inner = type(got[0]).__name__ if got else "nothing"
+            raise Fail(f"rank_rules returned a {type(got).__name__} of {inner}s: return a "
+                       "list of tuples.")
+        for after, nxt, p in got:
+            for item, kind in ((after, str), (nxt, str), (p, float)):
+                if type(item) is not kind:
+                    raise Fail(f"rank_rules gave a rule holding {describe(item)} where a "
+                               f"plain {kind.__name__} belongs: convert with "
+                               f"{kind.__name__}(...) (numpy values print and compare "
+                               "differently).")
+
+
+@check(points=1, function="rank_rules")
+def test_rank_rules_lists_each_rows_top_rule(learner):
+    """rank_rules gives each row's most likely next token, most confident first"""
+    models = (("trained", W), ("random", RANDOM), ("near", NEAR))
+    for (name, _), got in zip(models, values(learner, "rank_rules", [(M,) for _, M in models])):
+        got = _rules(got, "rank_rules(W)")
+        if not _same_rules(got, RULES[name]):
+            raise _not_the_rulebook(got, RULES[name])
 
 
 TIED = inputs.random_W(302)
@@ -137,26 +158,26 @@ for _letter in "bekos":  # five rows that are certain: probability exactly 1.0
 for _letter in ".cx":  # three rows split evenly between two tokens: exactly 0.5
     TIED[index(_letter)] = -np.inf
     TIED[index(_letter), [3, 20]] = 1.0
-TIED_RULES = ref.rank_rules(TIED)
+TIE_GROUPS = ("bekos", ".cx")  # rows whose probabilities are exactly equal, in row order
 
 
-@check(points=1, function="rank_rules")
+@check(points=1, function="rank_rules", after="rank_rules_returns_a_list_of_rules")
 def test_rank_rules_keeps_row_order_for_equal_probabilities(learner):
     """rank_rules keeps row order among rules with equal probabilities (a stable sort)"""
     got = _rules(value(learner, "rank_rules", TIED), "rank_rules(W)")
-    if len(got) != len(TIED_RULES) or sorted(_afters(got)) != sorted(_afters(TIED_RULES)):
-        raise _not_the_rulebook(got, TIED_RULES)
-    probs = [p for _, _, p in got]
-    if any(a < b for a, b in zip(probs, probs[1:])):
-        raise Fail("rank_rules is not sorted by probability, highest first.")
-    expected = {after: p for after, _, p in TIED_RULES}
-    if not all(_close(p, expected[after]) for after, _, p in got):
-        raise _not_the_rulebook(got, TIED_RULES)
-    if _afters(got) != _afters(TIED_RULES):
-        raise Fail("rank_rules puts rules with equal probabilities out of row order: ties "
-                   "must keep row order ('.' then 'a' to 'z'). Python's sort is stable, and "
-                   "so is sorted(..., reverse=True); sorting lowest first and then reversing "
-                   "the list flips the ties.")
+    where = {after: i for i, (after, _, _) in enumerate(got)}
+    prob = {after: p for after, _, p in got}
+    for group in TIE_GROUPS:
+        group = "".join(row for row in group if row in where)  # a missing row: not this claim
+        if len({prob[row] for row in group}) != 1:
+            raise Fail("rank_rules gave different probabilities to rows whose probabilities "
+                       "are exactly equal (rows whose logits are the same): compute each "
+                       "row's probabilities the same way, with softmax of that row.")
+        if [where[row] for row in group] != sorted(where[row] for row in group):
+            raise Fail("rank_rules puts rules with equal probabilities out of row order: "
+                       "ties must keep row order ('.' then 'a' to 'z'). Python's sort is "
+                       "stable, and so is sorted(..., reverse=True); sorting lowest first and "
+                       "then reversing the list flips the ties.")
 
 
 IN_ROW_TIES = inputs.random_W(303)
@@ -166,49 +187,63 @@ for _i in range(VOCAB):  # two or three exactly tied favourites in every row
 IN_ROW_RULES = ref.rank_rules(IN_ROW_TIES)
 
 
-@check(points=1, function="rank_rules")
+@check(points=1, function="rank_rules", after="rank_rules_returns_a_list_of_rules")
 def test_rank_rules_breaks_ties_in_a_row_by_lowest_index(learner):
     """rank_rules picks the lowest-index token when a row has tied favourites"""
     got = _rules(value(learner, "rank_rules", IN_ROW_TIES), "rank_rules(W)")
     picked = {after: nxt for after, nxt, _ in got}
-    expected = {after: nxt for after, nxt, _ in IN_ROW_RULES}
-    if set(picked) != set(expected):
-        raise _not_the_rulebook(got, IN_ROW_RULES)
+    expected = {after: nxt for after, nxt, _ in IN_ROW_RULES if after in picked}
     wrong = [after for after in expected if picked[after] != expected[after]]
     if not wrong:
         return
-    if all(index(picked[a]) > index(expected[a]) for a in wrong):
+    tied = {TOKENS[i]: {TOKENS[j] for j in np.flatnonzero(row == row.max())}
+            for i, row in enumerate(IN_ROW_TIES)}
+    if all(picked[a] in tied[a] and index(picked[a]) > index(expected[a]) for a in wrong):
         raise Fail("when a row has several equally likely next tokens, rank_rules picks a "
                    "later one: the lowest index must win (np.argmax already returns the "
                    "first of equal maxima).")
     raise Fail("when a row has several equally likely next tokens, rank_rules does not pick "
-               "the lowest-index one; np.argmax of the row's probabilities does.")
+               "the lowest-index one of them for some rows; np.argmax of the row's "
+               "probabilities does.")
 
 
-TOPS = (1, 3, 26, 27)
+TOPS = (1, 3, 26, 27, 0, 30)
 
 
-@check(points=1, function="rank_rules")
+@check(points=1, function="rank_rules", after="rank_rules_returns_a_list_of_rules")
 def test_rank_rules_top_keeps_the_first_k(learner):
-    """rank_rules(W, top=k) returns the first k rules"""
-    full = RULES["random"]
-    got_all = values(learner, "rank_rules", [Args(RANDOM, top=k) for k in (*TOPS, None)])
-    for k, got in zip(TOPS, got_all):
-        got = _rules(got, "rank_rules(W, top=k)")
-        if _same_rules(got, full[:k]):
-            continue
-        if len(got) == k + 1 or len(got) == k - 1:
-            raise Fail(f"rank_rules(W, top=k) gave one rule too "
-                       f"{'many' if len(got) > k else 'few'}: top=k returns exactly the first "
-                       "k (the slice rules[:k]).")
-        if len(got) != k:
-            raise Fail("rank_rules(W, top=k) did not give k rules: return only the first k "
-                       "rules when top is given.")
-        raise Fail("rank_rules(W, top=k) gave k rules, but not the k most confident ones: "
-                   "sort all 27 first, then keep the first k.")
-    got = _rules(next(got_all), "rank_rules(W, top=None)")
-    if not _same_rules(got, full):
+    """rank_rules(W, top=k) returns the first k of its rules (top=0: none; 27 or more: all)"""
+
+    def raised(out) -> str | None:
+        if out.raised.is_a(TypeError):
+            return ("rank_rules could not be called as rank_rules(W, 3): top must be an "
+                    "ordinary parameter after W, rank_rules(W, top=None).")
+        return None
+
+    cases = [(RANDOM,), Args(RANDOM, top=None), (RANDOM, 3), *[Args(RANDOM, top=k) for k in TOPS]]
+    got_all = [_rules(got, "rank_rules(W, top=k)")
+               for got in values(learner, "rank_rules", cases, on_raise=raised)]
+    full, with_none, positional, tops = got_all[0], got_all[1], got_all[2], got_all[3:]
+    if with_none != full:
         raise Fail("rank_rules(W, top=None) should give all 27 rules, like rank_rules(W).")
+    if positional != full[:3]:
+        raise Fail("rank_rules(W, 3) is not the first 3 of its rules: top may be passed by "
+                   "position too, rank_rules(W, top=None).")
+    for k, got in zip(TOPS, tops):
+        if got == full[:k]:
+            continue
+        if k == 0:
+            raise Fail(f"rank_rules(W, top=0) gave {len(got)} rules instead of none: 0 is a "
+                       "number like any other (test `top is None`, not `if top:`).")
+        if len(got) == min(k, 27) + 1 or len(got) == min(k, 27) - 1:
+            raise Fail(f"rank_rules(W, top=k) gave one rule too "
+                       f"{'many' if len(got) > min(k, 27) else 'few'}: top=k returns exactly "
+                       "the first k (the slice rules[:k]).")
+        if len(got) != min(k, 27):
+            raise Fail("rank_rules(W, top=k) did not give k rules (all 27 when k is 27 or "
+                       "more): return the slice rules[:k] of the sorted rules.")
+        raise Fail("rank_rules(W, top=k) gave k rules, but not the first k of its own full "
+                   "list: sort all 27 first, then keep the first k.")
 
 
 HUGE_RULES = ref.rank_rules(HUGE)
@@ -241,9 +276,10 @@ def _greedy_from(M: np.ndarray, start: int, max_len: int = 50) -> str:
     return "".join(letters)
 
 
-def _words(learner, cases: list, what: str, keep_inputs: bool = False):
+def _words(learner, cases: list, what: str, keep_inputs: bool = False, on_raise=None):
     """greedy_decode's word for each case (models, or Args), one round trip; Fail on a '.'."""
-    for got in values(learner, "greedy_decode", cases, keep_inputs=keep_inputs):
+    for got in values(learner, "greedy_decode", cases, keep_inputs=keep_inputs,
+                      on_raise=on_raise):
         got = expect_str(got, what)
         if got.endswith(".") and inputs.letters_only(got[:-1]):
             raise Fail("greedy_decode returned a word ending in '.': reaching '.' ends the "
@@ -251,17 +287,36 @@ def _words(learner, cases: list, what: str, keep_inputs: bool = False):
         yield got
 
 
-GREEDY = {"trained": ref.greedy_decode(W), "random": ref.greedy_decode(RANDOM)}
+EMPTY_FIRST = inputs.random_W(306)
+EMPTY_FIRST[BOUNDARY, BOUNDARY] = EMPTY_FIRST[BOUNDARY].max() + 2.0  # '.' is the favourite
+GREEDY = {"trained": ref.greedy_decode(W), "random": ref.greedy_decode(RANDOM),
+          "empty": ref.greedy_decode(EMPTY_FIRST)}
+
+
+@check(points=0.5, function="greedy_decode")
+def test_greedy_decode_returns_a_str(learner):
+    """greedy_decode returns a str for a model"""
+    for got in values(learner, "greedy_decode", [(W,), (RANDOM,)]):
+        expect_str(got, "greedy_decode(W)")
 
 
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_writes_the_models_favourite_word(learner):
-    """greedy_decode follows the most likely token from '.' on the trained model"""
-    models = (("trained", W), ("random", RANDOM))
-    for (name, M), got in zip(models, _words(learner, [(M,) for _, M in models],
-                                             "greedy_decode(W)")):
+    """greedy_decode follows the most likely token from '.' (an empty word if that is '.')"""
+    models = (("trained", W), ("random", RANDOM), ("empty", EMPTY_FIRST))
+    got_all = list(_words(learner, [(M,) for _, M in models], "greedy_decode(W)"))
+    if all(got == GREEDY[name] for (name, _), got in zip(models, got_all)):
+        return
+    if all(got == _greedy_from(M, index("a")) for (_, M), got in zip(models, got_all)):
+        raise Fail("greedy_decode starts its walk at 'a': every word starts after '.', "
+                   "so the first step takes the most likely token of row 0.")
+    for (name, _), got in zip(models, got_all):
         if got == GREEDY[name]:
             continue
+        if GREEDY[name] == "":
+            raise Fail(f"greedy_decode gave a {len(got)}-letter word on a model whose most "
+                       "likely first token is '.': the greedy word is then '' (look at the "
+                       "first token taken before appending it).")
         if len(GREEDY[name]) == 50 and len(got) != 50:
             raise Fail(f"greedy_decode gave a {len(got)}-letter word on a model whose greedy "
                        "walk never reaches '.': with the default max_len=50 it should stop at "
@@ -270,9 +325,6 @@ def test_greedy_decode_writes_the_models_favourite_word(learner):
             raise Fail("greedy_decode returned an empty word where the model's greedy walk "
                        "writes letters: from '.', take the most likely next token, append it, "
                        "and stop only when that token is '.'.")
-        if got == _greedy_from(M, index("a")):
-            raise Fail("greedy_decode starts its walk at 'a': every word starts after '.', "
-                       "so the first step takes the most likely token of row 0.")
         raise Fail(f"greedy_decode(W) gave a {len(got)}-letter word that is not the greedy "
                    "walk: from '.', repeatedly take the most likely next token in the current "
                    "token's row, W[token], until '.' comes up.")
@@ -293,22 +345,33 @@ def test_greedy_decode_follows_a_path_and_leaves_W_unchanged(learner):
 
 
 CYCLE = inputs.cycle_W("ab")
+CAPS = (((), {"max_len": 5}, 5), ((), {"max_len": 1}, 1), ((), {}, 50),
+        ((), {"max_len": 0}, 0), ((4,), {}, 4), ((), {"max_len": 260}, 260))
 
 
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_stops_at_max_len_on_a_cycle(learner):
-    """greedy_decode stops at max_len letters when the greedy walk cycles forever"""
-    caps = (({"max_len": 5}, 5), ({"max_len": 1}, 1), ({}, 50))
-    words = _words(learner, [Args(CYCLE, **kwargs) for kwargs, _ in caps], "greedy_decode(W)")
-    for (kwargs, cap), got in zip(caps, words):
-        if got == ref.greedy_decode(CYCLE, **kwargs):
+    """greedy_decode stops at max_len letters (by name or by position) when the walk cycles"""
+
+    def raised(out) -> str | None:
+        if out.raised.is_a(TypeError):
+            return ("greedy_decode could not be called as greedy_decode(W, 4): max_len must "
+                    "be an ordinary parameter after W, greedy_decode(W, max_len=50).")
+        return None
+
+    cases = [Args(CYCLE, *args, **kwargs) for args, kwargs, _ in CAPS]
+    words = _words(learner, cases, "greedy_decode(W)", on_raise=raised)
+    for (args, kwargs, cap), got in zip(CAPS, words):
+        if got == _greedy_from(CYCLE, BOUNDARY, cap):
             continue
-        told = "a small max_len" if kwargs else "the default max_len=50"
+        told = ("max_len=0" if cap == 0 else "max_len given by position" if args else
+                "a small max_len" if kwargs.get("max_len", 50) < 50 else
+                "the default max_len=50" if not kwargs else "a large max_len")
         if len(got) != cap:
             raise Fail(f"greedy_decode gave a word {abs(len(got) - cap)} letter(s) "
                        f"{'longer' if len(got) > cap else 'shorter'} than {told} on a model "
                        "whose greedy walk cycles forever: stop as soon as the word has "
-                       "max_len letters.")
+                       "max_len letters, and compare lengths with < (not `is`).")
         raise Fail(f"greedy_decode gave a word of the right length with {told} on a cycling "
                    "model, but not the greedy walk: take the most likely token at each step.")
 
@@ -319,16 +382,21 @@ TIE_PATH[index("c"), [index("a"), index("o")]] = 2.0  # c -> a or o, tied: a win
 TIE_PATH[index("a"), [BOUNDARY, index("z")]] = 2.0  # a -> . or z, tied: . wins
 for _letter in "foz":
     TIE_PATH[index(_letter), BOUNDARY] = 2.0
+UNTIED_PATH = TIE_PATH.copy()  # the same walk with the lowest-index favourites ahead
+for _here, _there in ((".", "c"), ("c", "a"), ("a", ".")):
+    UNTIED_PATH[index(_here), index(_there)] += 0.5
 
 
-@check(points=1, function="greedy_decode")
+@check(points=0.5, function="greedy_decode", after="greedy_decode_returns_a_str")
 def test_greedy_decode_breaks_ties_by_lowest_index(learner):
     """greedy_decode takes the lowest-index token when the most likely ones are tied"""
-    (got,) = _words(learner, [(TIE_PATH,)], "greedy_decode(W)")
-    if got == ref.greedy_decode(TIE_PATH):
+    tied, untied = (expect_str(got, "greedy_decode(W)") for got in
+                    values(learner, "greedy_decode", [(TIE_PATH,), (UNTIED_PATH,)]))
+    if tied == untied:
         return
-    if got == "f":
+    if tied == "f" and untied == "ca":  # the walk of a highest-index tie-break
         raise Fail("greedy_decode picks the later of two equally likely tokens: the lowest "
                    "index must win (np.argmax already returns the first of equal maxima).")
-    raise Fail("greedy_decode does not follow the lowest-index token when the most likely "
-               "ones are tied: take np.argmax of the current row's probabilities.")
+    raise Fail("greedy_decode writes another word when the most likely tokens are tied than "
+               "when the lowest-index one of them is ahead: on a tie, take the lowest index "
+               "(np.argmax of the current row's probabilities).")

@@ -1,0 +1,15 @@
+"""rank_rules sorting by the probability rounded to 6 places ('to ignore float noise'): rules
+closer than that keep row order instead of highest first."""
+
+import numpy as np
+
+TOKENS = ".abcdefghijklmnopqrstuvwxyz"
+
+
+def rank_rules(W, top=None):
+    z = np.asarray(W, dtype=float)
+    P = np.exp(z - z.max(axis=1, keepdims=True))
+    P = P / P.sum(axis=1, keepdims=True)
+    rules = [(TOKENS[i], TOKENS[int(P[i].argmax())], float(P[i].max())) for i in range(27)]
+    rules.sort(key=lambda r: -round(r[2], 6))
+    return rules if top is None else rules[:top]

@@ -1,0 +1,25 @@
+"""sample_word returning '' for max_len=0 before it checks the temperature: sample_word(W, rng,
+0, 0) does not raise."""
+
+import numpy as np
+
+TOKENS = ".abcdefghijklmnopqrstuvwxyz"
+
+
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    if max_len == 0:
+        return ""
+    if temperature <= 0:
+        raise ValueError("temperature must be > 0")
+    W = np.asarray(W, dtype=float)
+    letters = []
+    row = 0
+    while len(letters) < max_len:
+        z = W[row] / temperature
+        p = np.exp(z - z.max())
+        token = int(rng.choice(27, p=p / p.sum()))
+        if token == 0:
+            break
+        letters.append(TOKENS[token])
+        row = token
+    return "".join(letters)
