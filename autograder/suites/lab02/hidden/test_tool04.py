@@ -28,6 +28,21 @@ CLASS_B = _rng.normal(1.0, 1.0, (3, 6))
 X = _rng.normal(0.0, 2.0, (9, 6))
 DIRECTION = _rng.normal(0.0, 1.0, 6) * 3.7  # not a unit vector on purpose
 U, V = _rng.normal(0, 1, 8) * 5, _rng.normal(0, 1, 8) * 0.2
+TINY = np.zeros(6)
+TINY[2] = 1e-9  # a tiny difference of means is still a direction
+
+
+def _rounding_out(scale: float) -> np.ndarray:
+    """A vector u whose naive cosine with scale * u rounds just outside [-1, 1]."""
+    for seed in range(4000, 6000):
+        u = np.random.default_rng(seed).normal(0, 1, 8)
+        v = scale * u
+        if abs(u @ v / (np.linalg.norm(u) * np.linalg.norm(v))) > 1:
+            return u
+    raise AssertionError("no vector rounds outside [-1, 1]")  # the suite would not load
+
+
+ROUND_UP, ROUND_DOWN = _rounding_out(3.0), _rounding_out(-0.7)
 
 # ---------------------------------------------------------------- mean_difference_direction
 
@@ -49,7 +64,8 @@ def _direction_mistakes(A: np.ndarray, B: np.ndarray) -> dict[str, np.ndarray]:
 def test_mean_difference_direction_points_from_b_to_a(learner):
     """mean_difference_direction gives the unit vector from mean(X_b) to mean(X_a)"""
     cases = ((VOWELS, CONSONANTS, "vowel rows, consonant rows"),
-             (CLASS_A, CLASS_B, "7 rows, 3 rows"))
+             (CLASS_A, CLASS_B, "7 rows, 3 rows"),
+             (CLASS_B + TINY, CLASS_B, "two classes whose means differ by 1e-9"))
     got_all = values(learner, "mean_difference_direction", [(A, B) for A, B, _ in cases])
     for (A, B, what), got in zip(cases, got_all):
         got = expect_array(got, f"mean_difference_direction({what})", shape=(A.shape[1],))
@@ -70,7 +86,9 @@ def test_mean_difference_direction_rejects_bad_classes(learner):
         ((same_means, same_means[::-1]), "two classes with the same mean",
          "Their difference has length 0: there is no direction to return (dividing by 0 "
          "gives nan)."),
-        ((CLASS_A, CLASS_B[:, :4]), "classes of widths 6 and 4", "")])
+        ((CLASS_A, CLASS_B[:, :4]), "classes of widths 6 and 4", ""),
+        ((CLASS_A, CLASS_B[:, :1]), "classes of widths 6 and 1",
+         "A width of 1 broadcasts silently in numpy: compare the widths yourself.")])
 
 
 # ---------------------------------------------------------------- project
@@ -120,13 +138,19 @@ def test_project_rejects_bad_directions(learner):
 def test_cosine_similarity_is_the_cosine(learner):
     """cosine_similarity gives u.v / (|u| |v|) as a float, whatever the lengths"""
     cases = ((U, V, "two random vectors"), (U, -3 * U, "u and -3u"),
-             (VOWELS[0], VOWELS[1], "the rows of 'a' and 'e'"))
-    got_all = values(learner, "cosine_similarity", [(u, v) for u, v, _ in cases])
-    for (u, v, what), got in zip(cases, got_all):
-        if isinstance(got, np.ndarray) and got.shape != ():
-            raise Fail(f"cosine_similarity({what}) returned an array of shape {got.shape}: "
+             (VOWELS[0], VOWELS[1], "the rows of 'a' and 'e'"),
+             (ROUND_UP, 3 * ROUND_UP, "u and a multiple of u"),
+             (ROUND_DOWN, -0.7 * ROUND_DOWN, "u and a negative multiple of u"))
+    got_all = list(values(learner, "cosine_similarity", [(u, v) for u, v, _ in cases]))
+    for (u, v, what), raw in zip(cases, got_all):
+        if isinstance(raw, np.ndarray) and raw.shape != ():
+            raise Fail(f"cosine_similarity({what}) returned an array of shape {raw.shape}: "
                        "return one number, u @ v / (|u| |v|).")
-        got = expect_float(got, f"cosine_similarity({what})")
+        got = expect_float(raw, f"cosine_similarity({what})")
+        if not -1.0 <= got <= 1.0:
+            raise Fail(f"cosine_similarity({what}) gave {got!r}, outside [-1, 1]: rounding "
+                       "can step a hair past 1 or -1, so clip the result (min(1.0, max(-1.0, "
+                       "cos))).")
         expected = ref.cosine_similarity(u, v)
         if abs(got - expected) <= 1e-9:
             continue
@@ -139,6 +163,9 @@ def test_cosine_similarity_is_the_cosine(learner):
             "it is the plain dot product: divide by both lengths": u @ v})
         raise Fail(f"cosine_similarity({what}) gave {got:.4g}, expected {expected:.4g}"
                    + (f": {hint}." if hint else "."))
+    if any(type(raw) is not float for raw in got_all):
+        raise Fail("cosine_similarity returned a numpy number, not a plain Python float: "
+                   "convert with float(...).")
 
 
 @check(points=1, function="cosine_similarity")
@@ -147,4 +174,6 @@ def test_cosine_similarity_rejects_zero_vectors(learner):
     expect_value_errors(learner, "cosine_similarity", [
         ((np.zeros(3), np.ones(3)), "a zero vector u",
          "A zero vector has no angle (0 / 0 is nan)."),
+        ((np.ones(3), np.zeros(3)), "a zero vector v",
+         "Either vector may be zero: check both."),
         ((np.ones(3), np.ones(4)), "vectors of lengths 3 and 4", "")])

@@ -32,9 +32,9 @@ def _pairs(got, what: str) -> tuple[np.ndarray, np.ndarray]:
         raise Fail(f"{what} returned {describe_value(got)}: return a pair (X, Y) of arrays.")
     X = expect_array(got[0], f"{what}[0] (X)")
     Y = expect_array(got[1], f"{what}[1] (Y)")
-    if got[0].dtype.kind not in "iu" or got[1].dtype.kind not in "iu":
+    if got[0].dtype != np.int64 or got[1].dtype != np.int64:
         raise Fail(f"{what} returned arrays of dtype {got[0].dtype} and {got[1].dtype}: "
-                   "token indices are integers (np.array(..., dtype=np.int64)).")
+                   "token indices are int64 (np.array(..., dtype=np.int64)).")
     return X, Y
 
 
@@ -68,6 +68,8 @@ def test_make_contexts_rejects_bad_input(learner):
     """make_contexts raises ValueError for k < 1 and for characters outside a..z"""
     expect_value_errors(learner, "make_contexts", [
         ((["ab"], 0), "k = 0", ""),
+        (([], 0), "k = 0 and no words", "Check k itself, before reading any word."),
+        ((["ab"], -1), "k = -1", ""),
         ((["aB"], 2), "the word 'aB'",
          "mindlab_core.tokens.encode checks every character for you."),
         ((["a.b"], 2), "the word 'a.b'",

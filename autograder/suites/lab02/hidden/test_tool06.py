@@ -11,7 +11,11 @@ import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array
 from autograder.checks import describe as describe_value
-from autograder.suites.common.calls import expect_value_error, expect_value_errors
+from autograder.suites.common.calls import (
+    expect_value_errors,
+    judged,
+    outcomes,
+)
 from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab02 import inputs
 from autograder.suites.lab02.calls import value, values
@@ -25,6 +29,13 @@ Q, K = _rng.normal(0, 1, (7, 5)), _rng.normal(0, 1, (7, 5))
 HALF = 6
 PATTERNS = inputs.random_patterns(607, (2, 3, 2 * HALF + 1, 2 * HALF + 1))
 MODEL = inputs.trained_induction()
+# scores of 1e4, and of 1e7 where the past scores far below any finite mask value and the
+# future far above it
+_FAR_Q = np.zeros((7, 5))
+_FAR_Q[:, 0] = 1e4
+_FAR_K = np.zeros((7, 5))
+_FAR_K[:, 0] = 1e3 * np.arange(7) - 3.5e3  # key j scores 1e7 (j - 3.5) / sqrt(5)
+LARGE = [(Q * 1e3, K * 10), (_FAR_Q, _FAR_K)]
 
 # ---------------------------------------------------------------- causal_attention
 
@@ -73,15 +84,18 @@ def test_causal_attention_is_a_causal_softmax(learner):
 @check(points=1, function="causal_attention")
 def test_causal_attention_is_stable(learner):
     """causal_attention stays finite for scores of size 1e4"""
-    q, k = Q * 1e3, K * 10
-    got = expect_array(value(learner, "causal_attention", q, k), "causal_attention(1000 q, k)",
-                       shape=(7, 7))
-    if not np.isfinite(got).all():
-        raise Fail("causal_attention gave nan or inf for large scores: subtract each row's "
-                   "largest score before exp, as in lab 01's softmax.")
-    if not same(got, ref.causal_attention(q, k)):
-        raise Fail("causal_attention is wrong for large scores: a stable softmax per row, "
-                   "after masking the future.")
+    for (q, k), got in zip(LARGE, values(learner, "causal_attention", LARGE)):
+        got = expect_array(got, "causal_attention(q, k) with large scores", shape=(7, 7))
+        if not np.isfinite(got).all():
+            raise Fail("causal_attention gave nan or inf for large scores: subtract each row's "
+                       "largest score before exp, as in lab 01's softmax.")
+        if not (got[np.triu_indices(7, 1)] == 0).all():
+            raise Fail("causal_attention gave weight to future keys when the scores are in "
+                       "the millions: a finite mask value (-1e5, -1e9) is not far enough below "
+                       "such scores; mask with -np.inf.")
+        if not same(got, ref.causal_attention(q, k)):
+            raise Fail("causal_attention is wrong for large scores: a stable softmax per row, "
+                       "after masking the future.")
 
 
 # ---------------------------------------------------------------- repeated_tokens
@@ -90,7 +104,9 @@ def test_causal_attention_is_stable(learner):
 @check(points=1, function="repeated_tokens")
 def test_repeated_tokens_repeats_a_random_half(learner):
     """repeated_tokens gives BOS, a random half from 1..n_vocab-1, then the same half again"""
-    sizes = ((50, 10), (4, 300))  # each call gets its own fresh Generator of seed 601
+    # each call gets its own fresh Generator of seed 601; (2, 1): the smallest valid sizes;
+    # (50, 49): 49 independent draws from 49 tokens repeat some (p of none < 1e-20)
+    sizes = ((50, 10), (4, 300), (2, 1), (50, 49))
     got_all = values(learner, "repeated_tokens", [(Rng(601), n_vocab, half)
                                                   for n_vocab, half in sizes])
     for (n_vocab, half), got in zip(sizes, got_all):
@@ -107,6 +123,10 @@ def test_repeated_tokens_repeats_a_random_half(learner):
         if 0 in seen or not seen <= set(range(1, n_vocab)):
             raise Fail(f"{what} draws tokens outside 1..{n_vocab - 1}: rng.integers(1, n_vocab) "
                        "excludes BOS (0) and n_vocab itself.")
+        if n_vocab == 50 and half == 49 and len(set(tokens[1:half + 1].tolist())) == half:
+            raise Fail(f"{what} has no token twice in its first half: the tokens are drawn "
+                       "independently (rng.integers), so repeats happen; drawing without "
+                       "replacement is not uniform and independent.")
         if n_vocab == 4 and seen != {1, 2, 3}:
             raise Fail(f"{what} never draws some of the tokens 1, 2, 3 in 300 draws: draw "
                        "uniformly from 1..n_vocab-1.")
@@ -127,7 +147,10 @@ def test_repeated_tokens_uses_the_rng(learner):
     if np.array_equal(first, other):
         raise Fail("repeated_tokens gave the same tokens for different seeds: draw with the "
                    "rng argument (rng.integers), not a generator of your own.")
-    expect_value_error(learner, "repeated_tokens", (Rng(604), 50, 0), "half_len = 0")
+    expect_value_errors(learner, "repeated_tokens", [
+        ((Rng(604), 50, 0), "half_len = 0", ""), ((Rng(604), 50, -2), "half_len = -2", ""),
+        ((Rng(604), 1, 5), "n_vocab = 1", "With BOS alone there is no token to draw."),
+        ((Rng(604), 0, 5), "n_vocab = 0", "")])
 
 
 # ---------------------------------------------------------------- scores
@@ -173,9 +196,12 @@ def test_induction_score_reads_the_stripe(learner):
     got = expect_array(value(learner, "induction_score", PATTERNS, HALF),
                        f"induction_score(patterns, half_len={HALF})", shape=(2, 3))
     if same(got, ref.induction_score(PATTERNS, HALF)):
-        expect_value_error(learner, "induction_score", (PATTERNS, HALF + 1),
-                           f"patterns of {2 * HALF + 1} positions with half_len={HALF + 1}",
-                           hint="A repeated sequence has T = 2 * half_len + 1 positions.")
+        expect_value_errors(learner, "induction_score", [
+            ((PATTERNS, HALF + 1), f"patterns of {2 * HALF + 1} positions with "
+             f"half_len={HALF + 1}", "A repeated sequence has T = 2 * half_len + 1 positions."),
+            ((PATTERNS, HALF - 1), f"patterns of {2 * HALF + 1} positions with "
+             f"half_len={HALF - 1}", "T must be exactly 2 * half_len + 1: too long is wrong "
+             "too.")])
         return
     hint = mistake(got, _stripe_mistakes(PATTERNS, HALF))
     raise Fail("induction_score is wrong" + (f": {hint}." if hint else
@@ -241,12 +267,16 @@ def test_ablate_head_silences_one_head(learner):
 @check(points=1, function="ablate_head")
 def test_ablate_head_rejects_missing_heads(learner):
     """ablate_head raises ValueError for a layer or head that does not exist"""
-    got = value(learner, "ablate_head", MODEL, 0, 3)
-    if not (isinstance(got, dict) and same(got.get("W_O"), ref.ablate_head(MODEL, 0, 3)["W_O"],
-                                           rtol=0, atol=0)):
-        raise Fail("ablate_head(params, 0, 3) is not right yet: this check pays once it "
-                   "zeroes the right head and rejects missing ones.")
+    L, H = MODEL["W_O"].shape[:2]
+    # (a function that changes its input loses the silencing check, not this one)
+    got = judged("ablate_head", outcomes(learner, "ablate_head", [(MODEL, L - 1, H - 1)])[0])
+    if not isinstance(got, dict):
+        raise Fail(f"ablate_head(params, {L - 1}, {H - 1}), the last head of the last layer, "
+                   f"returned {describe_value(got)}: it exists, so return the new params dict.")
     expect_value_errors(learner, "ablate_head", [
-        ((MODEL, 2, 0), "layer 2 of a 2-layer model", ""),
+        ((MODEL, L, 0), f"layer {L} of a {L}-layer model", ""),
+        ((MODEL, 0, H), f"head {H} of a {H}-head layer", "Heads run 0..heads-1."),
         ((MODEL, 0, -1), "head -1", "Python accepts index -1 (the last head); a head number "
-         "must be 0..heads-1, so check the range yourself.")])
+         "must be 0..heads-1, so check the range yourself."),
+        ((MODEL, -1, 0), "layer -1", "Python accepts index -1 (the last layer); a layer "
+         "number must be 0..layers-1.")])

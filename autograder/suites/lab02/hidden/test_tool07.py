@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_float
-from autograder.suites.common.calls import expect_value_error, expect_value_errors
+from autograder.suites.common.calls import expect_value_errors
 from autograder.suites.common.hints import mistake, same
 from autograder.suites.lab02 import inputs
 from autograder.suites.lab02.calls import value, values
@@ -35,10 +35,11 @@ N = 40_000
 
 @check(points=1.5, function="sparse_features")
 def test_sparse_features_are_sparse_uniform_values(learner):
-    """sparse_features: each entry is 0 with probability sparsity, else uniform in [0, 1)"""
+    """sparse_features: each entry independently 0 with probability sparsity, else uniform"""
     sparsities = (0.3, 0.9)  # each call gets its own fresh Generator of seed 700
-    got_all = values(learner, "sparse_features", [(Rng(700), N, 5, sparsity)
-                                                  for sparsity in sparsities])
+    cases = [(Rng(700), N, 5, sparsity) for sparsity in sparsities]
+    cases += [(Rng(708), 50, 5, 0.0), (Rng(709), 50, 5, 1.0)]  # the valid extremes
+    got_all = values(learner, "sparse_features", cases)
     for sparsity, got in zip(sparsities, got_all):
         what = f"sparse_features(rng, {N}, 5, sparsity={sparsity})"
         got = expect_array(got, what, shape=(N, 5))
@@ -59,6 +60,24 @@ def test_sparse_features_are_sparse_uniform_values(learner):
         if abs(on[:, 0].mean() - on[:, 4].mean()) > 0.02 or abs(on[: N // 2].mean()
                                                                  - on[N // 2:].mean()) > 0.02:
             raise Fail(f"{what}: features should be on equally often in every column and row.")
+        # within a row too, each entry on its own: two features are both on (1 - s)^2 of the
+        # time, and their values are uncorrelated (8 standard deviations)
+        both = (on[:, 0] & on[:, 1]).mean()
+        if abs(both - (1 - sparsity) ** 2) > 8 * np.sqrt((1 - sparsity) ** 2 / N):
+            raise Fail(f"{what}: two features of a row are both on {both:.1%} of the time, "
+                       f"not {(1 - sparsity) ** 2:.1%}: each entry is on or off by a draw of "
+                       "its own, not one draw for the whole row.")
+        pair = on[:, 0] & on[:, 1]
+        if pair.sum() > 100 and abs(np.corrcoef(got[pair, 0], got[pair, 1])[0, 1]) > 8 / np.sqrt(
+                pair.sum()):
+            raise Fail(f"{what}: the values of two features that are on in the same row are "
+                       "correlated: each entry draws a value of its own (rng.random((n, f))).")
+    for sparsity, got in zip((0.0, 1.0), got_all):
+        got = expect_array(got, f"sparse_features(rng, 50, 5, sparsity={sparsity:g})",
+                           shape=(50, 5))
+        if (sparsity == 0.0 and not (got > 0).all()) or (sparsity == 1.0 and got.any()):
+            raise Fail(f"sparse_features at sparsity={sparsity:g} should have every entry "
+                       f"{'on (a value in (0, 1))' if sparsity == 0 else 'off (0)'}.")
 
 
 @check(points=1, function="sparse_features")
@@ -131,8 +150,11 @@ def test_feature_dimensionality_shares_out_dimensions(learner):
     """feature_dimensionality gives |W_i|^2 / sum_j (Ŵ_i . W_j)^2 per column, 0 for dropped ones"""
     dropped = np.array(TOY["W"])
     dropped[:, 3] = 0.0
+    tiny = np.array(TOY_3D["W"])
+    tiny[2] = 0.0
+    tiny[:, 2] = [0.0, 0.0, 1e-8]  # tiny but not zero, alone on its axis: D = 1, not 0
     cases = ((TOY["W"], "W (2, 5)"), (TOY_3D["W"], "W (3, 7)"),
-             (dropped, "W with column 3 all zeros"))
+             (dropped, "W with column 3 all zeros"), (tiny, "W with one tiny column"))
     got_all = values(learner, "feature_dimensionality", [(W,) for W, _ in cases])
     for (W, what), got in zip(cases, got_all):
         name = f"feature_dimensionality({what})"
@@ -218,8 +240,16 @@ def test_best_cosines_matches_each_true_direction(learner):
                    "give one per true direction, its best cosine over the learned rows.")
     got = expect_array(raw, "best_cosines(learned (6, 3), true (4, 3))", shape=(4,))
     if same(got, ref.best_cosines(learned, true)):
-        expect_value_error(learner, "best_cosines", (np.zeros((2, 3)), true),
-                           "learned rows that are all zeros")
+        with_zero = np.array(learned)
+        with_zero[2] = 0.0
+        true_zero = np.array(true)
+        true_zero[1] = 0.0
+        expect_value_errors(learner, "best_cosines", [
+            ((np.zeros((2, 3)), true), "learned rows that are all zeros", ""),
+            ((with_zero, true), "one zero row among the learned rows",
+             "Every row must be non-zero, not just some."),
+            ((learned, true_zero), "one zero row among the true directions",
+             "Check the true rows too.")])
         return
     ul = learned / np.linalg.norm(learned, axis=1, keepdims=True)
     ut = true / np.linalg.norm(true, axis=1, keepdims=True)
