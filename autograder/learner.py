@@ -17,8 +17,9 @@ what grading uses) and LocalLearner (trusted code in this process: notebooks, te
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from .worker import wire
@@ -74,6 +75,10 @@ class Learner(Protocol):
 
 class LearnerBase:
     """Shared sugar: learner.softmax(x) is call("softmax", x) that raises on failure."""
+
+    # what loading and calling found out about the submission (WorkerLearner fills them)
+    borrowed: Mapping[str, str] = MappingProxyType({})  # function -> why it earns nothing
+    blocked: Sequence[str] = ()  # modules the grader hides that it tried to import
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
         raise NotImplementedError

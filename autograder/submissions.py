@@ -56,6 +56,6 @@ def find_submission(folder: Path, lab: str, anywhere: bool = False) -> tuple[Pat
     if not found:
         return None, f"folder {folder.name}/ holds no .py or .ipynb file: nothing to grade"
     names = ", ".join(str(p.relative_to(folder)) for p in found[:5])
-    return None, (f"folder {folder.name}/ holds {len(found)} candidate files ({names}) and "
-                  f"none is named {lab}.ipynb or {lab}.py: leave exactly one submission "
-                  "file in it")
+    return None, (f"folder {folder.name}/ holds several files, {len(found)} candidate files "
+                  f"({names}), and none is named {lab}.ipynb or {lab}.py: leave exactly one "
+                  "submission file in it")
