@@ -44,4 +44,4 @@ def main() -> None:
     """
 
 
-from . import batch, course, grading, tour  # noqa: E402,F401  (each adds its commands to main)
+from . import batch, course, explore, grading, tour  # noqa: E402,F401  (each adds its commands to main)
