@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from ..isolation import resolve_isolation
 from ..labs import get_lab
 from .gradebook import write_gradebook
 from .layouts import Entry, discover
+from .lock import out_lock
+from .names import stems
 from .pool import default_jobs, run_pool
 from .records import (
     NOT_YET,
@@ -27,6 +30,7 @@ from .records import (
     save_record,
     shard_of,
 )
+from .safety import Unreadable
 
 
 @dataclass
@@ -119,62 +123,81 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
     `progress(record, done, total)` is called after each student graded now.
     `limits` go to each grader.Grader (call_timeout, load_timeout, memory_mb).
     `make_grader` and `suite_hash` default to the isolated runner's (tests pass stand-ins).
+    Raises lock.OutLocked at once when another run is writing to `out`.
     """
     started, t0 = now(), time.perf_counter()
     get_lab(lab)  # a clear error for an unknown lab before anything runs
     folder, out = Path(folder), Path(out)
-    if out.resolve() == folder.resolve():
+    if os.path.realpath(out) == os.path.realpath(folder):
         raise ValueError(f"--out {out} is the submissions folder itself: the gradebook would "
                          "mix with the students' files. Choose another folder, e.g. --out grades")
     layout_used, entries = discover(folder, layout, lab, assignment)
-    entries = [e for e in entries if e.source.resolve() != out.resolve()]  # OUTDIR inside DIR
+    entries = [e for e in entries  # OUTDIR inside DIR
+               if os.path.realpath(e.source) != os.path.realpath(out)]
     if shard is not None:
         entries = [e for e in entries if shard_of(e.student, shard[1]) == shard[0]]
     if make_grader is None:
         isolation = resolve_isolation(isolation, suite)  # a usage error before any grading
         make_grader = runner_factory(lab, suite, isolation, **limits)
     suite_hash = suite_hash or grading_hash(lab, suite, limits)
-    results_dir(out).mkdir(parents=True, exist_ok=True)
+    with out_lock(out, command):
+        results_dir(out).mkdir(parents=True, exist_ok=True)
+        stem = stems(e.student for e in entries)
+        summary, todo = triage(entries, out, stem, lab, suite, suite_hash, force)
 
+        def grade_one(grader: Any, entry: Entry, digest: str) -> dict:
+            t = time.perf_counter()
+            report = grader.grade(entry.path, name=entry.student)
+            return graded_record(entry, report, lab, suite, digest, suite_hash,
+                                 time.perf_counter() - t)
+
+        def fault(entry: Entry, digest: str, exc: BaseException) -> dict:
+            return entry_record(entry, lab, suite, content_hash=digest, suite_hash=suite_hash,
+                                fault=True, reason=f"the grader failed on this submission "
+                                f"({type(exc).__name__}: {exc}); rerun the command to retry it")
+
+        jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
+        summary.graded_now, summary.interrupted = run_pool(
+            todo, jobs, make_grader, grade_one, fault,
+            lambda r: save_record(out, r, stem[r["student"]]), progress)
+
+        summary.records = [load_record(out, e.student, stem[e.student])
+                           or entry_record(e, lab, suite, reason=NOT_YET) for e in entries]
+        summary.seconds = time.perf_counter() - t0
+        manifest = {"lab": lab, "suite": suite, "suites_sha256": _suites_sha256(lab, suite),
+                    "suite_hash": suite_hash,  # the resume key: suites, reference, version, limits
+                    "layout": layout_used,
+                    "source": str(folder), "shard": f"{shard[0]}/{shard[1]}" if shard else None,
+                    "jobs": jobs, "started": started, "command": command,
+                    "complete": not summary.interrupted,
+                    "isolation_asked": isolation, "limits": limits,
+                    "regraded": summary.graded_now,
+                    "reused": summary.reused}
+        write_gradebook(out, summary.records, manifest, seconds=summary.seconds)
+    return summary
+
+
+def triage(entries: list[Entry], out: Path, stem: dict[str, str], lab: str, suite: str,
+           suite_hash: str, force: bool) -> tuple[Summary, list[tuple[Entry, str]]]:
+    """(a Summary counting reused grades, the (entry, content hash) pairs to grade now).
+
+    An entry with nothing to grade, or whose file cannot be read safely (safety.py: a
+    FIFO, a device, over 50 MB, unreadable), has its error row saved here at once.
+    """
     summary, todo = Summary(), []
     for entry in entries:
         if entry.path is None:
-            save_record(out, entry_record(entry, lab, suite))
+            save_record(out, entry_record(entry, lab, suite), stem[entry.student])
             continue
-        digest = content_hash(entry.path)
-        if not force and is_reusable(load_record(out, entry.student), digest, suite_hash,
-                                     lab, suite):
+        try:
+            digest = content_hash(entry.path)
+        except Unreadable as exc:
+            save_record(out, entry_record(entry, lab, suite, reason=str(exc)),
+                        stem[entry.student])
+            continue
+        if not force and is_reusable(load_record(out, entry.student, stem[entry.student]),
+                                     digest, suite_hash, lab, suite):
             summary.reused += 1
         else:
             todo.append((entry, digest))
-
-    def grade_one(grader: Any, entry: Entry, digest: str) -> dict:
-        t = time.perf_counter()
-        report = grader.grade(entry.path, name=entry.student)
-        return graded_record(entry, report, lab, suite, digest, suite_hash,
-                             time.perf_counter() - t)
-
-    def fault(entry: Entry, digest: str, exc: BaseException) -> dict:
-        return entry_record(entry, lab, suite, content_hash=digest, suite_hash=suite_hash,
-                            fault=True, reason=f"the grader failed on this submission "
-                            f"({type(exc).__name__}: {exc}); rerun the command to retry it")
-
-    jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
-    summary.graded_now, summary.interrupted = run_pool(
-        todo, jobs, make_grader, grade_one, fault, lambda r: save_record(out, r), progress)
-
-    summary.records = [load_record(out, e.student) or entry_record(e, lab, suite,
-                       reason=NOT_YET)
-                       for e in entries]
-    summary.seconds = time.perf_counter() - t0
-    manifest = {"lab": lab, "suite": suite, "suites_sha256": _suites_sha256(lab, suite),
-                "suite_hash": suite_hash,  # the resume key: suites, reference, version, limits
-                "layout": layout_used,
-                "source": str(folder), "shard": f"{shard[0]}/{shard[1]}" if shard else None,
-                "jobs": jobs, "started": started, "command": command,
-                "complete": not summary.interrupted,
-                "isolation_asked": isolation, "limits": limits,
-                "regraded": summary.graded_now,
-                "reused": summary.reused}
-    write_gradebook(out, summary.records, manifest, seconds=summary.seconds)
-    return summary
+    return summary, todo

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..labs import get_lab
+from .bounds import csv_cell, is_number, printable
+from .names import stems
 from .records import now, write_atomic
 
 
@@ -27,34 +29,45 @@ def tool_ids(records: list[dict]) -> list[str]:
 
 
 def csv_rows(records: list[dict]) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of grades.csv; an error row leaves its scores empty (not a zero)."""
+    """Header and rows of grades.csv; an error row leaves its scores empty (not a zero).
+
+    Every cell but the numbers we write may carry learner text (the student's name is a
+    file name, the reason quotes notes and file names, a tool id comes from a report):
+    each goes through bounds.csv_cell, so '=cmd' is written "'=cmd" and no spreadsheet
+    runs it. Scores are numbers of ours: -1.5 stays -1.5.
+    """
     tools = tool_ids(records)
-    header = ["student", "score", "max_score", *tools, "status", "reason"]
+    header = [csv_cell(h) for h in ("student", "score", "max_score", *tools, "status",
+                                     "reason")]
     rows = []
     for r in records:
         report = r.get("report") or {}
         graded = r["status"] == "graded"
         by_tool = {t["id"]: t["score"] for t in report.get("tools", [])}
-        rows.append([r["student"], number(report.get("score")) if graded else "",
+        rows.append([csv_cell(printable(r["student"])),
+                     number(report.get("score")) if graded else "",
                      number(report.get("max_score")),
                      *[number(by_tool.get(t)) if graded else "" for t in tools],
-                     r["status"], r.get("reason", "")])
+                     csv_cell(r["status"]), csv_cell(printable(r.get("reason") or ""))])
     return header, rows
 
 
 def number(x: Any) -> str:
-    """A score cell: 17 -> '17.0', None -> ''."""
-    return "" if x is None else repr(float(x))
+    """A score cell: 17 -> '17.0', None (or anything but a number) -> ''."""
+    return repr(float(x)) if is_number(x) else ""
 
 
 def feedback_text(record: dict) -> str:
     """What `mindlab grade` prints for this student (the runner's renderer), or the reason."""
-    if record.get("report") is None:
-        return f"{record['student']}: not graded.\n{record.get('reason', '')}\n"
     from ..report import Report
     from ..report.text import render_report
 
-    return render_report(Report.from_json(record["report"]))
+    if record.get("report") is not None:
+        try:
+            return render_report(Report.from_json(record["report"]))
+        except (TypeError, KeyError, ValueError, AttributeError):  # a report of another shape
+            pass
+    return f"{printable(record['student'])}: not graded.\n{record.get('reason', '')}\n"
 
 
 def write_gradebook(out: Path, records: list[dict], manifest: dict, seconds: float) -> None:
@@ -65,20 +78,22 @@ def write_gradebook(out: Path, records: list[dict], manifest: dict, seconds: flo
     from ..report.html import render_html
 
     out = Path(out)
+    links = {s: f"feedback/{stem}" for s, stem in stems(r["student"] for r in records).items()}
     header, rows = csv_rows(records)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     write_atomic(out / "grades.csv", buffer.getvalue())
-    students = [{k: r.get(k) for k in ("student", "status", "reason", "submission", "seconds",
-                                       "report")} for r in records]
+    students = [{**{k: r.get(k) for k in ("student", "status", "reason", "submission",
+                                          "seconds", "report")},
+                 "feedback": f"{links[r['student']]}.txt"} for r in records]
     # compact, like results/: a machine's file, and json's fast encoder needs no indent
     write_atomic(out / "grades.json", json.dumps({"lab": manifest.get("lab"),
                                                   "students": students}, separators=(",", ":")))
     for r in records:
-        write_atomic(out / "feedback" / f"{r['student']}.txt", feedback_text(r))
-        write_atomic(out / "feedback" / f"{r['student']}.json",
+        write_atomic(out / f"{links[r['student']]}.txt", feedback_text(r))
+        write_atomic(out / f"{links[r['student']]}.json",
                      json.dumps(r.get("report") or {"student": r["student"], "status": "error",
                                                     "reason": r.get("reason", "")}, indent=1))
     isolations = sorted({str(((r.get("report") or {}).get("provenance") or {}).get("isolation"))
@@ -91,7 +106,8 @@ def write_gradebook(out: Path, records: list[dict], manifest: dict, seconds: flo
                            "errors": sum(r["status"] != "graded" for r in records),
                            "faults": sum(bool(r.get("fault")) for r in records)}}
     write_atomic(out / "manifest.json", json.dumps(manifest, indent=1))
-    write_atomic(out / "report.html", render_html(records, manifest))
+    write_atomic(out / "report.html", render_html(records, manifest,
+                                                  {s: f"{link}.txt" for s, link in links.items()}))
 
 
 def versions() -> dict[str, str]:

@@ -10,7 +10,7 @@ files) is still an entry: its `path` is None and its `reason` says what is wrong
 how to fix it, so the gradebook gets a row for it instead of silence.
 
 >>> entries = discover(Path("examples/class"))            # doctest: +SKIP
->>> [(e.student, e.path.name if e.path else e.reason) for e in entries][:1]
+>>> [(e.student, e.path.name if e.path else e.reason) for e in entries][:1]  # doctest: +SKIP
 [('ada', 'ada.py')]
 """
 
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..submissions import SUFFIXES, find_submission, is_litter
+from .safety import MAX_BYTES, Unreadable, entry_problem, read_text
 
 LAYOUTS = ("auto", "flat", "nbgrader", "gradescope")
 GRADESCOPE_METADATA = "submission_metadata.yml"
@@ -67,8 +68,23 @@ def detect(folder: Path) -> str:
     return "flat"
 
 
-def entry_of(student: str, source: Path, lab: str = "lab01") -> Entry:
-    """The entry for a file, or a folder holding one submission (submissions.py's rule)."""
+def entry_of(student: str, source: Path, lab: str = "lab01", root: Path | None = None) -> Entry:
+    """The entry for a file, or a folder holding one submission (submissions.py's rule).
+
+    Whatever `source` is (a FIFO, a link out of `root`, an unreadable folder), the answer
+    is an entry: one that cannot be read carries the reason (safety.py), never an error.
+    """
+    try:
+        why = entry_problem(source, root if root is not None else source.parent)
+        if why:
+            return Entry(student, None, source, why)
+        return readable_entry(student, source, lab)
+    except (OSError, RuntimeError, RecursionError) as exc:  # a folder changing as we look
+        return Entry(student, None, source, f"{source.name} could not be read ({exc})")
+
+
+def readable_entry(student: str, source: Path, lab: str) -> Entry:
+    """entry_of for a source that entry_problem found safe to read."""
     if source.is_file():
         if source.suffix in SUFFIXES:
             return Entry(student, source, source)
@@ -83,7 +99,7 @@ def entry_of(student: str, source: Path, lab: str = "lab01") -> Entry:
 
 def flat_entries(folder: Path, lab: str = "lab01") -> list[Entry]:
     """Each entry of the folder is one student: a file, or a folder holding one file."""
-    return [entry_of(p.stem if p.is_file() else p.name, p, lab)
+    return [entry_of(p.name if p.is_dir() else p.stem, p, lab, folder)
             for p in sorted(folder.iterdir()) if not is_litter(p)]
 
 
@@ -121,7 +137,7 @@ def nbgrader_entries(folder: Path, lab: str, assignment: str | None) -> list[Ent
                                  f"no folder {assignment}/ in submitted/{student.name}/: "
                                  "this student did not submit this assignment"))
         else:
-            entries.append(entry_of(student.name, where, lab))
+            entries.append(entry_of(student.name, where, lab, folder))
     entries += [Entry(p.stem, None, p, f"{p.name} is not a student folder of submitted/")
                 for p in sorted(root.iterdir()) if p.is_file() and not is_litter(p)]
     return entries
@@ -129,13 +145,21 @@ def nbgrader_entries(folder: Path, lab: str, assignment: str | None) -> list[Ent
 
 def pick_assignment(students: list[Path], lab: str) -> str:
     """The lab's id when some student has that folder, else the only assignment there is."""
-    names = {a.name for s in students for a in s.iterdir() if a.is_dir() and not is_litter(a)}
+    names = {a.name for s in students for a in listing(s) if a.is_dir() and not is_litter(a)}
     if lab in names or not names:
         return lab
     if len(names) == 1:
         return names.pop()
     raise LayoutError(f"the nbgrader folder holds several assignments ({', '.join(sorted(names))})"
                       ": choose one with --assignment NAME")
+
+
+def listing(folder: Path) -> list[Path]:
+    """The folder's entries, or none when it cannot be read (its student's row says why)."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
 
 
 # ---------------------------------------------------------------- Gradescope
@@ -154,7 +178,8 @@ def gradescope_entries(folder: Path, lab: str = "lab01") -> list[Entry]:
     for p in sorted(folder.iterdir()):
         if is_litter(p) or p.name == GRADESCOPE_METADATA:
             continue
-        entries.append(entry_of(gradescope_student(p.name, metadata.get(p.name)), p, lab))
+        entries.append(entry_of(gradescope_student(p.name, metadata.get(p.name)), p, lab,
+                                folder))
     return entries
 
 
@@ -166,7 +191,7 @@ def gradescope_student(folder_name: str, record: object) -> str:
         if isinstance(s, dict):
             ident = s.get(":sid") or s.get(":email") or s.get(":name")
             if ident:
-                ids.append(safe_name(str(ident)))
+                ids.append(safe_name(str(ident))[:200])
     return "+".join(ids) or folder_name
 
 
@@ -194,7 +219,11 @@ def read_gradescope_metadata(path: Path) -> dict:
 
     Loader.add_multi_constructor("!", plain)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8", errors="replace"), Loader=Loader)
+        text = read_text(path, MAX_BYTES)
+    except Unreadable as exc:
+        raise LayoutError(f"{exc} (the export's {GRADESCOPE_METADATA})") from None
+    try:
+        data = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as exc:
         raise LayoutError(f"{path} is not valid YAML ({exc}): re-download the export") from None
     return data if isinstance(data, dict) else {}

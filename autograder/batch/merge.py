@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from .gradebook import write_gradebook
-from .records import RESULT_VERSION, now, read_json, results_dir, save_record
+from .lock import out_lock
+from .names import stems
+from .records import clean_record, now, parse_shard, read_json, results_dir, save_record
 
 
 def merge(parts: Iterable[Path], out: Path, command: str | None = None) -> tuple[list[dict],
@@ -15,23 +18,35 @@ def merge(parts: Iterable[Path], out: Path, command: str | None = None) -> tuple
     """Join the outputs of several runs (shards) into one gradebook in `out`.
 
     Returns (records, warnings). Warnings name parts graded with other suites, missing
-    shards, and students found in two parts (the later grade wins).
+    shards, and students found in two parts (the later grade wins). Every record read is
+    checked and bounded (records.clean_record); `out` is locked as grade-batch locks it
+    (lock.OutLocked when another run is writing there).
     """
-    started, t0 = now(), time.perf_counter()
-    records: dict[str, dict] = {}
-    warnings, manifests = [], []
-    for part in (Path(p) for p in parts):
+    parts = [Path(p) for p in parts]
+    for part in parts:  # a usage error before anything is written
         if not results_dir(part).is_dir():
             raise ValueError(f"{part} holds no results/ folder: give output folders of "
                              "mindlab grade-batch")
-        manifest = read_json(Path(part) / "manifest.json") or {}
+    with out_lock(out, command or "mindlab merge-grades"):
+        return merge_locked(parts, Path(out), command)
+
+
+def merge_locked(parts: list[Path], out: Path, command: str | None) -> tuple[list[dict],
+                                                                              list[str]]:
+    """`merge` once `out` is locked."""
+    started, t0 = now(), time.perf_counter()
+    records: dict[str, dict] = {}
+    warnings, manifests = [], []
+    for part in parts:
+        manifest = read_json(Path(part) / "manifest.json")
+        manifest = manifest if isinstance(manifest, dict) else {}
         manifests.append(manifest)
         listed = manifest.get("students")  # results/ may hold students of older runs
-        paths = ([results_dir(part) / f"{s}.json" for s in listed] if listed is not None
-                 else sorted(results_dir(part).glob("*.json")))
-        for path in paths:
-            record = read_json(path)
-            if not record or record.get("version") != RESULT_VERSION:
+        listed = ({s for s in listed if isinstance(s, str)} if isinstance(listed, list)
+                  else None)
+        for path in sorted(results_dir(part).glob("*.json")):
+            record = clean_record(read_json(path))
+            if record is None or (listed is not None and record["student"] not in listed):
                 continue
             old = records.get(record["student"])
             if old is not None:
@@ -40,8 +55,9 @@ def merge(parts: Iterable[Path], out: Path, command: str | None = None) -> tuple
                     continue
             records[record["student"]] = record
     warnings += merge_warnings(manifests, list(records.values()))
+    stem = stems(records)
     for record in records.values():
-        save_record(out, record)
+        save_record(out, record, stem[record["student"]])
     rows = [records[s] for s in sorted(records)]
     first = manifests[0] if manifests else {}
     manifest = {"lab": first.get("lab"), "suite": first.get("suite"),
@@ -55,14 +71,18 @@ def merge(parts: Iterable[Path], out: Path, command: str | None = None) -> tuple
 
 def merge_warnings(manifests: list[dict], records: list[dict]) -> list[str]:
     warnings = []
-    hashes = {r.get("suite_hash") for r in records if r.get("suite_hash")}
+    hashes = {str(r.get("suite_hash")) for r in records if r.get("suite_hash")}
     if len(hashes) > 1:
         warnings.append(f"the parts were graded with {len(hashes)} different versions of the "
                         "suites: regrade the older parts so every student meets the same checks")
-    shards = [m.get("shard") for m in manifests if m.get("shard")]
+    shards = []
+    for m in manifests:
+        with contextlib.suppress(ValueError, AttributeError):  # a damaged manifest: no shard
+            shards.append(parse_shard(m["shard"]) if m.get("shard") else None)
+    shards = [s for s in shards if s]
     if shards:
-        n = int(shards[0].split("/")[1])
-        have = {int(s.split("/")[0]) for s in shards if int(s.split("/")[1]) == n}
+        n = shards[0][1]
+        have = {i for i, k in shards if k == n}
         missing = sorted(set(range(1, n + 1)) - have)
         if missing:
             warnings.append(f"shards {', '.join(f'{i}/{n}' for i in missing)} are missing: "

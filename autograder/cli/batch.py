@@ -13,6 +13,8 @@ from ..labs import get_lab
 from . import main
 from .options import ISOLATION_OPTION, LAB_OPTION, LIMIT_OPTIONS
 
+OUT_LOCKED = 3  # exit status: another grade-batch or merge-grades is writing to --out
+
 
 @main.command("grade-batch")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -57,14 +59,17 @@ def merge_grades(parts: tuple[Path, ...], out: Path) -> None:
 def progress_printer(stream: Any = None) -> tuple[Callable[[dict, int, int], None],
                                                   Callable[[], None]]:
     """(progress callback, finish): a click bar with ETA on a terminal, plain lines otherwise."""
+    from ..batch.bounds import printable
+
     stream = stream or sys.stderr
     if not stream.isatty():
         def line(record: dict, done: int, total: int) -> None:
             report = record.get("report") or {}
             what = (f"{report.get('score', 0):g}/{report.get('max_score', 0):g}"
                     if record["status"] == "graded" else f"error: {record.get('reason', '')}")
-            click.echo(f"[{done}/{total}] {record['student']}: {what} "
-                       f"({record.get('seconds', 0):.2f} s)", file=stream)
+            click.echo(printable(f"[{done}/{total}] {record['student']}: {what} "
+                                 f"({record.get('seconds', 0):.2f} s)").replace("\n", " "),
+                       file=stream)
         return line, lambda: None
 
     state: dict[str, Any] = {}
@@ -75,7 +80,7 @@ def progress_printer(stream: Any = None) -> tuple[Callable[[dict, int, int], Non
                                              show_pos=True, file=stream,
                                              item_show_func=lambda s: s)
             state["bar"].__enter__()
-        state["bar"].update(1, record["student"])
+        state["bar"].update(1, printable(record["student"]).replace("\n", " "))
 
     def finish() -> None:  # idempotent: called on every way out
         bar = state.pop("bar", None)
@@ -91,10 +96,12 @@ def grade_batch_command(folder: Path, out: Path, lab: str, jobs: int | None, lay
     """`mindlab grade-batch`: grade, print a summary, return the exit status.
 
     0 when every row was produced (stray files and learners' faults included), 1 when
-    the grader itself failed on some submission, 130 when interrupted (rerun to go on).
+    the grader itself failed on some submission, 3 when another run is writing to OUT
+    (nothing done), 130 when interrupted (rerun to go on).
     """
     from ..batch import grade_batch, parse_shard, results_dir
     from ..batch.layouts import LayoutError
+    from ..batch.lock import OutLocked
 
     try:
         part = parse_shard(shard) if shard else None
@@ -107,6 +114,10 @@ def grade_batch_command(folder: Path, out: Path, lab: str, jobs: int | None, lay
                               assignment=assignment, force=force, shard=part,
                               isolation=isolation, progress=show,
                               command=" ".join(["mindlab", *sys.argv[1:]]), **limits)
+    except OutLocked as exc:
+        finish()
+        click.echo(f"error: {exc}", err=True)
+        return OUT_LOCKED
     except (LayoutError, ValueError) as exc:  # bad folder, layout or isolation
         raise click.UsageError(str(exc)) from None
     except KeyboardInterrupt:  # a second Ctrl-C while the gradebook was being written
@@ -131,13 +142,18 @@ def grade_batch_command(folder: Path, out: Path, lab: str, jobs: int | None, lay
 def merge_command(parts: tuple[Path, ...], out: Path) -> int:
     """`mindlab merge-grades`: join shard outputs, print warnings, return the exit status."""
     from ..batch import merge
+    from ..batch.bounds import printable
+    from ..batch.lock import OutLocked
 
     try:
         rows, warnings = merge(parts, out, command=" ".join(["mindlab", *sys.argv[1:]]))
+    except OutLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        return OUT_LOCKED
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     for w in warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(f"warning: {printable(w)}", err=True)
     graded = sum(r["status"] == "graded" for r in rows)
     click.echo(f"merged {len(parts)} parts: {len(rows)} students, {graded} graded, "
                f"{len(rows) - graded} errors")

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 BAR = "#4c72b0"
 BAD = "#c44e52"
@@ -117,8 +118,18 @@ def table(header: list[str], rows: list[list[str]], empty: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_html(records: list[dict], manifest: dict[str, Any]) -> str:
-    """The whole report page as one string."""
+def render_html(records: list[dict], manifest: dict[str, Any],
+                links: dict[str, str] | None = None) -> str:
+    """The whole report page as one string.
+
+    `links` maps a student to their feedback file relative to the page (the gradebook
+    gives the safe file names it wrote); by default 'feedback/<student>.txt'. Every text
+    on the page is HTML-escaped and every link URL-encoded: a student named
+    '<script>' or '../x' is shown as such and links where it should.
+    """
+    def link(r: dict) -> str:
+        return student_link(r, (links or {}).get(r["student"]))
+
     done = graded(records)
     scores = [r["report"]["score"] for r in done]
     max_score = max((r["report"]["max_score"] for r in done), default=0.0)
@@ -143,8 +154,8 @@ def render_html(records: list[dict], manifest: dict[str, Any]) -> str:
                    escape(s["failures"].most_common(1)[0][0][:240]) if s["failures"] else ""]
                   for s in checks]
     slow = sorted(done, key=lambda r: -float(r.get("seconds") or 0))[:10]
-    slow_rows = [[student_link(r), f'{float(r.get("seconds") or 0):.2f} s'] for r in slow]
-    error_rows = [[student_link(r), escape(r.get("reason") or "")] for r in errors]
+    slow_rows = [[link(r), f'{float(r.get("seconds") or 0):.2f} s'] for r in slow]
+    error_rows = [[link(r), escape(r.get("reason") or "")] for r in errors]
     tool_ids = list(tool_totals)
     student_rows = []
     for r in records:
@@ -152,7 +163,7 @@ def render_html(records: list[dict], manifest: dict[str, Any]) -> str:
         by_tool = {t["id"]: t for t in rep.get("tools", [])}
         ok = r["status"] == "graded"
         student_rows.append(
-            [student_link(r), f'{rep.get("score", 0):g} / {rep.get("max_score", 0):g}' if ok
+            [link(r), f'{rep.get("score", 0):g} / {rep.get("max_score", 0):g}' if ok
              else "", *[f'{by_tool[t]["score"]:g}' if ok and t in by_tool else ""
                         for t in tool_ids],
              escape(r["status"]), escape((r.get("reason") or "")[:160])])
@@ -178,13 +189,20 @@ def render_html(records: list[dict], manifest: dict[str, Any]) -> str:
                       "most common feedback"], check_rows, "No checks ran."),
         errors=table(["student", "reason"], error_rows, "No errors."),
         slow=table(["student", "seconds"], slow_rows, "Nothing graded."),
-        students=table(["student", "score", *tool_ids, "status", "reason"], student_rows,
+        students=table(["student", "score", *map(escape, tool_ids), "status", "reason"],
+                       student_rows,
                        "No students."))
 
 
-def student_link(record: dict) -> str:
-    name = escape(record["student"])
-    return f'<a href="feedback/{escape(record["student"], quote=True)}.txt">{name}</a>'
+def student_link(record: dict, href: str | None = None) -> str:
+    """The student's name linking to their feedback: escaped text, URL-encoded link.
+
+    >>> student_link({"student": '<b>"x"'})
+    '<a href="feedback/%3Cb%3E%22x%22.txt">&lt;b&gt;&quot;x&quot;</a>'
+    """
+    href = href or f'feedback/{record["student"]}.txt'
+    url = "/".join(quote(part, safe="") for part in href.split("/"))
+    return f'<a href="{escape(url, quote=True)}">{escape(record["student"])}</a>'
 
 
 PAGE = """<!DOCTYPE html>
