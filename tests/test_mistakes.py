@@ -191,3 +191,23 @@ def test_the_runner_gives_the_reference_and_the_solution_full_marks(suite, tmp_p
         failed = [(t.id, t.feedback) for tool in report.tools for t in tool.tests if not t.passed]
         assert report.status == "graded" and not failed, (path.name, report.notes, failed)
         assert report.score == report.max_score == 30.0
+
+
+# ---------------------------------------------------------------- feedback that never misleads
+
+@pytest.mark.parametrize("name, check, wrong_words", [
+    # a decoder that drops its last letter breaks no tie: the tie check passes
+    ("greedy_drops_last_letter", "greedy_decode_breaks_ties_by_lowest_index", None),
+    # a rounded distance is not a missing absolute value
+    ("belief_gap_rounded", "belief_gap_is_the_total_variation_distance", "absolute value"),
+    # a sampler drawing from a copy of rng does not multiply by the temperature
+    ("sample_word_deepcopies_rng", "sample_word_applies_the_temperature", "multiply"),
+    # a smoothing bug in the values leaves the bad-letter check, which it meets, passing
+    ("data_row_smoothed", "data_row_rejects_bad_letters", None),
+])
+def test_feedback_names_a_mistake_only_when_the_outputs_match_it(name, check, wrong_words):
+    results = {t.id: t for tool in graded(name, "hidden").values() for t in tool.tests}
+    if wrong_words is None:
+        assert results[check].passed, results[check].feedback
+    else:
+        assert wrong_words not in results[check].feedback, results[check].feedback
