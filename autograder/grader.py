@@ -10,7 +10,7 @@ API for batch grading (stable; autograder/batch/ builds `mindlab grade-batch` on
 
     from autograder.grader import Grader
     with Grader(lab="lab01", suite="hidden", isolation="auto",
-                call_timeout=2.0, load_timeout=10.0, memory_mb=2048) as g:
+                call_timeout=2.0, load_timeout=10.0, memory_mb=2048, redact=None) as g:
         report = g.grade(Path("alice.ipynb"), name="alice")   # -> report.Report
 
 - `Grader.grade` never raises for anything the learner's file does: syntax errors,
@@ -58,11 +58,14 @@ class Grader:
 
     def __init__(self, lab: str = "lab01", suite: str = "hidden", isolation: str = "auto",
                  call_timeout: float = 2.0, load_timeout: float = 10.0,
-                 memory_mb: int | None = 2048, file_mb: int = 16, verbose: bool = False) -> None:
+                 memory_mb: int | None = 2048, file_mb: int = 16, verbose: bool = False,
+                 redact: bool | None = None) -> None:
         self.lab = get_lab(lab) if isinstance(lab, str) else lab
         if suite not in ("public", "hidden"):
             raise ValueError(f"unknown suite {suite!r}: use 'public' or 'hidden'")
         self.suite = suite
+        # feedback echoes no learner text (messages, own class names): None = hidden suite only
+        self.redact = suite == "hidden" if redact is None else bool(redact)
         self.isolation = resolve_isolation(isolation, suite)
         self.call_timeout = float(call_timeout)
         self.load_timeout = float(load_timeout)
@@ -95,7 +98,7 @@ class Grader:
     def learner(self, submission: Submission) -> WorkerLearner:
         return WorkerLearner(self._live_zygote, submission, self.lab.functions,
                              self.call_timeout, self.load_timeout,
-                             hide_messages=self.suite == "hidden")
+                             hide_messages=self.redact)
 
     def grade(self, path: Path | str, name: str | None = None) -> Report:
         """The report for one submission; never raises for the learner's doing."""
