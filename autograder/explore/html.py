@@ -42,6 +42,8 @@ li.differ { background: #fffbeb; border-left: 4px solid #d97706; }
 .big { font: 600 22px ui-monospace, monospace; color: var(--violet); }
 ol.rules { columns: 2; font-size: 14px; padding-left: 28px; }
 svg text { font: 11px ui-monospace, monospace; fill: var(--ink); }
+table#lens { border-collapse: collapse; font: 13px ui-monospace, monospace; }
+#lens th, #lens td { padding: 3px 6px; border: 1px solid #fff; text-align: center; }
 code { background: #f3f4f6; padding: 0 4px; border-radius: 3px; }
 """
 
