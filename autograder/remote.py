@@ -27,6 +27,7 @@ from .learner import (
     Raised,
 )
 from .loader import Submission
+from .load_notes import redacted_load
 from .redact import hidden_kind, real_class
 from .worker import protocol
 from .worker.wire import Unsupported
@@ -123,6 +124,9 @@ class WorkerLearner(LearnerBase):
                             "os._exit, crashed Python, ran out of memory or killed the grader's "
                             "helper), so nothing in it could be graded.")
             return
+        if self.hide_messages:  # learner-written text: keep the worker's own sentences
+            notes, defined, borrowed, blocked = redacted_load(  # (load_notes.py)
+                self.submission, self.skipped, notes, defined, borrowed, blocked)
         if not self.loaded:  # the first load speaks for all later reloads
             self.defined, self.borrowed, self.blocked = defined, borrowed, blocked
             if notes and not defined:  # e.g. a syntax error: its note says it all
