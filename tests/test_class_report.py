@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import batch
 from autograder.batch import records
 from autograder.batch.layouts import Entry
-from autograder.report.html import check_stats, render_html
 from autograder.report import Report, tool_result
 from autograder.report import TestResult as Result
+from autograder.report.html import check_stats, render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE_NAME = "<script>alert(1)</script>"
@@ -56,6 +55,18 @@ def test_report_is_self_contained_and_escapes_what_learners_wrote():
     assert "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "not a submission" in html and "11 graded, 1 error." in html
+
+
+def test_student_names_are_escaped_and_links_url_encoded():
+    names = ["=cmd", "../x", 'a"b<i>c', "new\nline\x00", "50% & more"]
+    rows = [record(n, [True]) for n in names]
+    links = {"=cmd": "feedback/=cmd.txt", "../x": "feedback/_._x~d6b96a97d1.txt"}
+    html = render_html(rows, MANIFEST, links)
+    assert 'href="feedback/%3Dcmd.txt">=cmd</a>' in html
+    assert 'href="feedback/_._x~d6b96a97d1.txt">../x</a>' in html
+    assert 'href="feedback/a%22b%3Ci%3Ec.txt">a&quot;b&lt;i&gt;c</a>' in html
+    assert 'href="feedback/50%25%20%26%20more.txt">50% &amp; more</a>' in html
+    assert "<i>" not in html and "\x00" not in html and "new\nline\\x00" in html
 
 
 def run_chromium(tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess:

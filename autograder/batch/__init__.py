@@ -19,7 +19,11 @@ Beyond one machine: `shard=(i, n)` keeps the students whose stable name hash fal
 part i of n, and `merge([out1, out2, ...], out)` joins the parts into one gradebook.
 
 - layouts.py    which students a folder holds (flat, nbgrader, Gradescope export)
+- safety.py     what may be read: no FIFO, device, link out of the folder, > 50 MB file
+- names.py      safe file names for students (results/, feedback/)
+- bounds.py     learner text capped, printable, CSV-safe
 - records.py    one JSON record per student, and when it can be reused
+- lock.py       one run per output folder (OUT/.lock)
 - pool.py       grading on several threads
 - grade.py      grade_batch
 - merge.py      joining shards

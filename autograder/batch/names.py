@@ -4,7 +4,8 @@ A student's name comes from a file or folder name, an nbgrader id or a Gradescop
 it may hold '/', '..', NUL, a newline, '<script>', or differ from another only in case.
 `file_stem` keeps an ordinary name as it is and turns any other into a safe one that
 names its student alone (the cleaned name plus a hash of the real one); `stems` also
-separates names that one file system would take for the same file (Ada, ada).
+separates names that one file system would take for the same file (Ada, ada: 'ada'
+keeps its name, 'Ada' gets a hashed one).
 
 >>> file_stem("ada"), file_stem("=cmd"), file_stem("../x")
 ('ada', '=cmd', '_._x~d6b96a97d1')
@@ -47,19 +48,20 @@ def file_stem(student: str) -> str:
 
 
 def stems(students: Iterable[str]) -> dict[str, str]:
-    """Each student's stem; names equal but for case (Ada, ada) get hashed stems too.
+    """Each student's stem; of names equal but for case, all but one get hashed stems.
 
-    >>> stems(["Ada", "ada", "bob"])["bob"], len(set(stems(["Ada", "ada"]).values()))
-    ('bob', 2)
+    >>> stems(["Ada", "ada", "bob"])
+    {'Ada': 'Ada~99a563ab2f', 'ada': 'ada', 'bob': 'bob'}
     """
     names = sorted(set(students))
     found = {s: file_stem(s) for s in names}
     folded: dict[str, list[str]] = {}
     for s, stem in found.items():
         folded.setdefault(stem.casefold(), []).append(s)
-    for group in folded.values():
-        if len(group) > 1:
-            for s in group:
+    for group in folded.values():  # one keeps its name: the lower-case one, else the first
+        keep = min(group, key=lambda s: (s != s.casefold(), s))
+        for s in group:
+            if s != keep:
                 found[s] = hashed(s)
     return found
 

@@ -35,15 +35,18 @@ OUT_LOCKED = 3  # exit status: another grade-batch or merge-grades is writing to
 def grade_batch(folder: Path, out: Path, lab: str, jobs: int | None, layout: str,
                 assignment: str | None, force: bool, shard: str | None,
                 isolation: str, call_timeout: float, load_timeout: float,
-                memory_mb: int) -> None:
+                memory_mb: int, budget: float | None = None) -> None:
     """Grade every submission in FOLDER with the hidden checks; rerun to continue.
 
     Each entry of FOLDER (a file, or a folder holding one submission file) is one
     student; nbgrader's submitted/ folders and Gradescope exports are read too.
     """
+    limits: dict[str, Any] = {"call_timeout": call_timeout, "load_timeout": load_timeout,
+                              "memory_mb": memory_mb}
+    if budget is not None:  # --budget (LIMIT_OPTIONS): seconds for one whole submission
+        limits["budget"] = budget
     raise SystemExit(grade_batch_command(folder, out, lab, jobs, layout, assignment, force,
-                                         shard, isolation, call_timeout=call_timeout,
-                                         load_timeout=load_timeout, memory_mb=memory_mb))
+                                         shard, isolation, **limits))
 
 
 @main.command("merge-grades")

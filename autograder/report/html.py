@@ -13,6 +13,7 @@ inline CSS, there is no script. What an instructor looks for, in order:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from html import escape
 from typing import Any
@@ -149,13 +150,13 @@ def render_html(records: list[dict], manifest: dict[str, Any],
              for tid, acc in tool_totals.items()]
 
     checks = check_stats(records)
-    check_rows = [[escape(s["tool"]), escape(s["function"]), escape(s["name"]),
+    check_rows = [[shown(s["tool"]), shown(s["function"]), shown(s["name"]),
                    f'{s["passed"]}/{s["total"]}', pct_bar(s["rate"]),
-                   escape(s["failures"].most_common(1)[0][0][:240]) if s["failures"] else ""]
+                   shown(s["failures"].most_common(1)[0][0][:240]) if s["failures"] else ""]
                   for s in checks]
     slow = sorted(done, key=lambda r: -float(r.get("seconds") or 0))[:10]
     slow_rows = [[link(r), f'{float(r.get("seconds") or 0):.2f} s'] for r in slow]
-    error_rows = [[link(r), escape(r.get("reason") or "")] for r in errors]
+    error_rows = [[link(r), shown(r.get("reason") or "")] for r in errors]
     tool_ids = list(tool_totals)
     student_rows = []
     for r in records:
@@ -166,9 +167,9 @@ def render_html(records: list[dict], manifest: dict[str, Any],
             [link(r), f'{rep.get("score", 0):g} / {rep.get("max_score", 0):g}' if ok
              else "", *[f'{by_tool[t]["score"]:g}' if ok and t in by_tool else ""
                         for t in tool_ids],
-             escape(r["status"]), escape((r.get("reason") or "")[:160])])
+             shown(r["status"]), shown((r.get("reason") or "")[:160])])
 
-    warnings = "".join(f'<p class="warn">{escape(w)}</p>' for w in manifest.get("warnings", []))
+    warnings = "".join(f'<p class="warn">{shown(w)}</p>' for w in manifest.get("warnings", []))
     if not manifest.get("complete", True):
         warnings += ('<p class="warn">This batch was interrupted: rerun the same command to '
                      'grade the rest.</p>')
@@ -202,7 +203,20 @@ def student_link(record: dict, href: str | None = None) -> str:
     """
     href = href or f'feedback/{record["student"]}.txt'
     url = "/".join(quote(part, safe="") for part in href.split("/"))
-    return f'<a href="{escape(url, quote=True)}">{escape(record["student"])}</a>'
+    return f'<a href="{escape(url, quote=True)}">{shown(record["student"])}</a>'
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    r"""Text as HTML: escaped, and control characters (NUL, escapes, bidi) made visible.
+
+    >>> print(shown("<b>\x00"))
+    &lt;b&gt;\x00
+    """
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                               else f"\\u{ord(m.group()):04x}", text))
 
 
 PAGE = """<!DOCTYPE html>
