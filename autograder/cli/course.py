@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import main
-from .options import LAB_OPTION
+from .options import LAB_OPTION, LIMIT_OPTIONS
 
 
 @main.command()
@@ -78,12 +78,19 @@ def release(out: Path, lab: str, force: bool) -> None:
 @click.option("--hidden-visibility", default="after_published", show_default=True,
               type=click.Choice(["after_published", "visible", "hidden", "after_due_date"]),
               help="When students see the graded checks and the score (public checks: always).")
-def gradescope(lab: str, out: Path, hidden_visibility: str) -> None:
-    """Build Gradescope's autograder.zip (setup.sh, run_autograder, mindlab's grader)."""
+@LIMIT_OPTIONS
+def gradescope(lab: str, out: Path, hidden_visibility: str, call_timeout: float,
+               load_timeout: float, memory_mb: int, budget: float | None = None) -> None:
+    """Build Gradescope's autograder.zip (setup.sh, run_autograder, mindlab's grader).
+
+    The limits are written into run_autograder: each submission is graded with them.
+    """
     from ..handout.gradescope_zip import build_zip
 
+    limits = {"call_timeout": call_timeout, "load_timeout": load_timeout,
+              "memory_mb": memory_mb, "budget": budget}
     try:
-        names = build_zip(out, lab, hidden_visibility)
+        names = build_zip(out, lab, hidden_visibility, limits)
     except ValueError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(2) from None

@@ -14,28 +14,50 @@ the zip in a temporary folder), and MINDLAB_PYTHON the interpreter run_autograde
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from ..isolation import ISOLATIONS, resolve_isolation
 from ..labs import Lab, get_lab
 from ..submissions import find_submission
+from .gradescope_guard import CHANGED, Guard, lock_down
 from .gradescope_zip import ROOT_ENV, VISIBILITIES
 
 
-def results(submission: Path, lab: Lab, hidden_visibility: str) -> dict[str, Any]:
+def results(submission: Path, lab: Lab, hidden_visibility: str, isolation: str = "auto",
+            limits: dict[str, Any] | None = None) -> dict[str, Any]:
     """Gradescope's results.json for one file: public checks (0 points, visible), then the
-    hidden checks that make the score."""
+    hidden checks that make the score.
+
+    Both suites are imported and hashed before any learner code runs, both Graders
+    started; the public checks' feedback is redacted like the hidden suite's (it is
+    visible at once), and a suite changed on disk meanwhile is reported.
+    """
     from ..grader import Grader
     from ..report.gradescope_json import gradescope_results
 
-    with Grader(lab=lab.id, suite="public") as grader:
-        public = gradescope_results(grader.grade(submission), "visible")
-    with Grader(lab=lab.id, suite="hidden") as grader:
-        hidden = grader.grade(submission)
+    guard = Guard.before(lab)  # before any learner code: what grading stands on
+    used = resolve_isolation(isolation, "hidden")  # the strongest, for both suites
+    accepted = inspect.signature(Grader).parameters  # e.g. budget, once the Grader has it
+    options = {"lab": lab.id, "isolation": used, "redact": True,
+               **{k: v for k, v in (limits or {}).items() if k in accepted}}
+    with Grader(suite="public", **options) as public_grader, \
+            Grader(suite="hidden", **options) as hidden_grader:
+        public_report = public_grader.grade(submission)
+        hidden = hidden_grader.grade(submission)
+    changed = guard.changed()
+    for report in (public_report, hidden):
+        report.provenance["suites_sha256"] = guard.suite_hash(report.suite)
+        report.provenance["suites_changed"] = changed
+    if changed:
+        hidden.integrity.append(CHANGED.format(what=", ".join(changed)))
+    public = gradescope_results(public_report, "visible")
     out = gradescope_results(hidden, hidden_visibility)
     for k, test in enumerate(public["tests"], start=1):
         test.update(name=f"Public check · {test['name']}", number=f"0.{k}", score=0.0,
@@ -47,10 +69,12 @@ def results(submission: Path, lab: Lab, hidden_visibility: str) -> dict[str, Any
     return out
 
 
-def run(root: Path, lab_id: str, hidden_visibility: str) -> dict[str, Any]:
+def run(root: Path, lab_id: str, hidden_visibility: str, isolation: str = "auto",
+        limits: dict[str, Any] | None = None) -> dict[str, Any]:
     """Grade root/submission into root/results/results.json; return what was written."""
     lab = get_lab(lab_id)
     start = time.monotonic()
+    lock_down(root, lab)  # as root: the grader's files read-only, the private ones unreadable
     submission, problem = find_submission(root / "submission", lab.id, anywhere=True)
     if submission is None:
         why = (f"Your submission cannot be graded: {problem}. Upload only your "
@@ -58,31 +82,62 @@ def run(root: Path, lab_id: str, hidden_visibility: str) -> dict[str, Any]:
         data: dict[str, Any] = {"score": 0.0, "output": why, "visibility": "visible",
                                 "stdout_visibility": "hidden", "tests": []}
     else:
-        data = results(submission, lab, hidden_visibility)
+        data = results(submission, lab, hidden_visibility, isolation, limits)
     data["execution_time"] = round(time.monotonic() - start)
-    target = root / "results" / "results.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    write_results(root, data)
     return data
 
 
-def main(argv: list[str] | None = None) -> int:
-    """run_autograder's entry: python -m autograder.handout.gradescope_run --lab lab01 ..."""
+def write_results(root: Path, data: dict[str, Any]) -> None:
+    """root/results/results.json, written whole and moved into place: whatever was there
+    (a file, or a link somewhere else) is replaced, never written through."""
+    folder = root / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=".results-", suffix=".json", dir=folder)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(data, out, indent=1)
+    os.chmod(name, 0o644)
+    os.replace(name, folder / "results.json")
+
+
+def parser() -> argparse.ArgumentParser:
+    """run_autograder's options (gradescope_zip.RUN_AUTOGRADER writes them)."""
     parser = argparse.ArgumentParser(prog="python -m autograder.handout.gradescope_run",
                                      description="Grade a Gradescope submission.")
     parser.add_argument("--lab", default="lab01")
     parser.add_argument("--hidden-visibility", default="after_published", choices=VISIBILITIES)
-    args = parser.parse_args(argv)
+    parser.add_argument("--isolation", default="auto", choices=ISOLATIONS)
+    parser.add_argument("--call-timeout", type=float, default=2.0,
+                        help="seconds one call of a learner's function may take")
+    parser.add_argument("--load-timeout", type=float, default=10.0,
+                        help="seconds a file's top-level code may take")
+    parser.add_argument("--memory-mb", type=int, default=2048,
+                        help="address-space limit of the learner's process")
+    parser.add_argument("--budget", type=float, default=None,
+                        help="seconds for one whole submission (when the Grader has it)")
+    return parser
+
+
+def limits_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The Grader's limit options from the parsed command line."""
+    limits: dict[str, Any] = {"call_timeout": args.call_timeout,
+                              "load_timeout": args.load_timeout, "memory_mb": args.memory_mb}
+    if args.budget is not None:
+        limits["budget"] = args.budget
+    return limits
+
+
+def main(argv: list[str] | None = None) -> int:
+    """run_autograder's entry: python -m autograder.handout.gradescope_run --lab lab01 ..."""
+    args = parser().parse_args(argv)
     root = Path(os.environ.get(ROOT_ENV) or "/autograder")
     try:
-        data = run(root, args.lab, args.hidden_visibility)
+        data = run(root, args.lab, args.hidden_visibility, args.isolation, limits_of(args))
     except Exception as exc:  # still tell the student something, and the instructor why
-        target = root / "results" / "results.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps({
+        write_results(root, {
             "score": 0.0, "tests": [], "visibility": "visible", "stdout_visibility": "hidden",
             "output": "The autograder could not grade this submission; please contact the "
-                      "course staff."}), encoding="utf-8")
+                      "course staff."})
         print(f"mindlab autograder failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         raise
     tests = [t for t in data["tests"] if t["max_score"] > 0]
