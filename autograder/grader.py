@@ -44,6 +44,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .answers import ReferenceAnswers
 from .forkserver import ForkServer
 from .isolation import PACKAGE_ROOT, GraderFault, resolve_isolation
 from .judge import integrity_notes, run_lab, suite_modules
@@ -59,7 +60,7 @@ class Grader:
     def __init__(self, lab: str = "lab01", suite: str = "hidden", isolation: str = "auto",
                  call_timeout: float = 2.0, load_timeout: float = 10.0,
                  memory_mb: int | None = 2048, file_mb: int = 16, verbose: bool = False,
-                 redact: bool | None = None) -> None:
+                 redact: bool | None = None, budget: float = 60.0) -> None:
         self.lab = get_lab(lab) if isinstance(lab, str) else lab
         if suite not in ("public", "hidden"):
             raise ValueError(f"unknown suite {suite!r}: use 'public' or 'hidden'")
@@ -72,6 +73,8 @@ class Grader:
         self.memory_mb = memory_mb
         self.file_mb = file_mb
         self.verbose = verbose
+        self.budget = float(budget)  # seconds for one submission, loads and calls together
+        self.answers = ReferenceAnswers.of(self.lab)  # the judge answers for the reference
         self._zygote: ForkServer | None = None
         self._suites_sha256 = ""  # hashed once: the suites this process imported stay put
 
@@ -98,7 +101,8 @@ class Grader:
     def learner(self, submission: Submission) -> WorkerLearner:
         return WorkerLearner(self._live_zygote, submission, self.lab.functions,
                              self.call_timeout, self.load_timeout,
-                             hide_messages=self.redact)
+                             hide_messages=self.redact, answers=self.answers,
+                             budget=self.budget)
 
     def grade(self, path: Path | str, name: str | None = None) -> Report:
         """The report for one submission; never raises for the learner's doing."""
@@ -147,6 +151,7 @@ class Grader:
                 "suites_sha256": self._suites_sha256,
                 "isolation": self.isolation, "call_timeout": self.call_timeout,
                 "load_timeout": self.load_timeout, "memory_mb": self.memory_mb,
+                "budget": self.budget,
                 "seconds": round(seconds, 3)}
 
 

@@ -145,8 +145,9 @@ def script_cells(text: str, display: str) -> tuple[list[tuple[str, str]], str]:
         sources = [c.source for c in notebook.cells if c.cell_type == "code"]
     except Exception:  # jupytext could not split it: Python reads it as one file  # noqa: BLE001
         return [(text, display)], "plain"
-    return [("\n" * start + source, display)
-            for start, source in _placed(sources, lines)], form
+    placed = list(_placed(sources, lines))
+    placed = sorted(placed + _left_out(lines, placed))
+    return [("\n" * start + source, display) for start, source in placed], form
 
 
 def percent_cells(text: str, display: str) -> list[tuple[str, str]]:
@@ -230,6 +231,41 @@ def _placed(sources: list[str], lines: list[str]) -> Iterator[tuple[int, str]]:
                 break
         yield start, source
         cursor = start + len(body)
+
+
+def _left_out(lines: list[str], placed: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Code Python would run that jupytext put in no code cell (a line appended after a
+    markdown cell without a `# %%` of its own): each run of it becomes a cell, so what is
+    graded is what Python runs.
+
+    >>> _left_out(["# %% [markdown]", "# text", "x = 1", "", "y = 2"], [])
+    [(2, 'x = 1\\n\\ny = 2')]
+    """
+    covered = {start + k for start, source in placed for k in range(source.count("\n") + 1)}
+    runs: list[list[int]] = []
+    for row in sorted(_code_rows(lines) - covered):
+        if runs and all(not lines[r].strip() or lines[r].lstrip().startswith("#")
+                        for r in range(runs[-1][-1] + 1, row)):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return [(run[0], "\n".join(lines[run[0]:run[-1] + 1])) for run in runs]
+
+
+def _code_rows(lines: list[str]) -> set[int]:
+    """0-based rows holding code (not only comments or blanks), strings spanning rows
+    included; without a clean tokenize, every row that is neither blank nor a comment."""
+    rows: set[int] = set()
+    quiet = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+             tokenize.DEDENT, tokenize.ENDMARKER)
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline):
+            if tok.type not in quiet:
+                rows.update(range(tok.start[0] - 1, tok.end[0]))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        rows = {r for r, line in enumerate(lines)
+                if line.strip() and not line.lstrip().startswith(("#", "%", "!"))}
+    return rows
 
 
 def _same_line(original: str, read: str) -> bool:

@@ -13,6 +13,8 @@ import socket
 import time
 from typing import Any
 
+from .answers import ReferenceAnswers
+from .exchange import Exchange, Limits
 from .forkserver import ForkServer
 from .isolation import GraderFault
 from .learner import (
@@ -26,13 +28,17 @@ from .learner import (
     Outcome,
     Raised,
 )
-from .loader import Submission
 from .load_notes import redacted_load
+from .loader import Submission
 from .redact import hidden_kind, real_class
 from .worker import protocol
+from .worker.calling import same_value
+from .worker.protocol import Rng
 from .worker.wire import Unsupported
 
 MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
+MAX_NOTES = 20  # load notes kept per submission ...
+MAX_NOTE_CHARS = 500  # ... and characters kept of each
 MAX_SKIPPED_CELLS = 2  # notebook cells that may hang at load before the file scores 0
 REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
 
@@ -45,8 +51,12 @@ class WorkerLearner(LearnerBase):
 
     def __init__(self, zygote, submission: Submission, functions: tuple[str, ...],
                  call_timeout: float = 2.0, load_timeout: float = 10.0,
-                 hide_messages: bool = False) -> None:
+                 hide_messages: bool = False, answers: ReferenceAnswers | None = None,
+                 budget: float = 60.0) -> None:
         self._zygote_of = zygote
+        self.answers = answers
+        self.budget = budget  # seconds for the whole submission, loads and calls together
+        self._budget_end: float | None = None
         self.submission = submission
         self.functions = functions
         self.call_timeout = call_timeout
@@ -70,6 +80,8 @@ class WorkerLearner(LearnerBase):
 
     def load(self) -> None:
         """Load the submission once (notes, defined names, integrity); never raises for it."""
+        if self._budget_end is None:
+            self._budget_end = time.monotonic() + self.budget
         if not self.loaded and not self.load_failure:
             self._start_worker()
         self.loaded = True
@@ -94,7 +106,8 @@ class WorkerLearner(LearnerBase):
         running = None  # the cell the worker said it was starting
         try:
             protocol.send_message(self._sock, request)
-            deadline = time.monotonic() + self.load_timeout
+            deadline = min(time.monotonic() + self.load_timeout, self._budget_end or 0.0)
+            beats = 0
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -102,17 +115,25 @@ class WorkerLearner(LearnerBase):
                 reply = protocol.recv_message(self._sock, left)
                 if reply.get("kind") != "beat":
                     break
+                beats += 1
+                if beats > len(sub.cells):  # one per cell, no more
+                    raise ValueError("more heartbeats than cells")
                 running = reply.get("cell")
-            defined = {str(k): str(v) for k, v in dict(reply["defined"]).items()}
-            notes = [str(n) for n in reply["notes"]]
-            borrowed = {str(k): str(v) for k, v in dict(reply["borrowed"]).items()}
-            blocked = [str(m) for m in reply["blocked"]]
+            defined = {f: str(v)[:100] for f, v in dict(reply["defined"]).items()
+                       if f in self.functions}
+            notes = [_capped(str(n)) for n in list(reply["notes"])[:MAX_NOTES]]
+            borrowed = {f: _borrowed_sentence(f, v) for f, v in dict(reply["borrowed"]).items()
+                        if f in self.functions}
+            blocked = [str(m)[:100] for m in list(reply["blocked"])[:10]]
         except TimeoutError:
             self._stop_worker()
             if isinstance(running, int) and len(self.skipped) < MAX_SKIPPED_CELLS:
                 # one hanging cell of a notebook costs that cell, not the whole file
                 self.skipped.add(running)
                 self._start_worker()
+                return
+            if self._out_of_time():
+                self._fail_load(self._budget_sentence())
                 return
             self._fail_load(f"Your file did not finish loading within {self.load_timeout:g} s "
                             "(an endless loop or a long computation outside any function?), so "
@@ -163,6 +184,8 @@ class WorkerLearner(LearnerBase):
         """Raise the problem that stops `function` from being called at all, if any."""
         if self.load_failure:
             raise NotLoaded(function, self.load_failure)
+        if self._out_of_time():
+            raise LearnerTimeout(function, f" ({self._budget_sentence(short=True)})")
         if function in self.poisoned:
             raise self.poisoned[function]
         kind = self.defined.get(function)
@@ -174,9 +197,9 @@ class WorkerLearner(LearnerBase):
         if kind != "function":
             raise MissingFunction(function, f"{function} is a {kind}, not a function")
 
-    def _request(self, function: str, message: dict, timeout: float,
-                 total: float | None = None, cases: list | None = None) -> dict:
-        """Send one request and wait for its reply, at most `timeout` between messages.
+    def _request(self, function: str, message: dict, limits: Limits,
+                 cases: list | None = None) -> dict:
+        """Send one request and wait for its reply, held to `limits` (exchange.py).
 
         With `cases` (a list), each {"kind": "case"} message is appended to it as it
         comes, and a timeout or crash on the way is deferred: the exception raised is
@@ -193,33 +216,46 @@ class WorkerLearner(LearnerBase):
                 raise
             if self._sock is None:
                 raise LearnerCrashed(function, " (and it could not be restarted)")
-        end = None if total is None else time.monotonic() + total
+        left = (self._budget_end or 0.0) - time.monotonic()
+        limits.total = min(limits.total, left)
+        exchange = Exchange(self._sock, message, limits, function, self.answers,
+                            cases if cases is not None else [])
         try:
-            protocol.send_message(self._sock, protocol.rng_to_wire(message))
-            while True:
-                left = timeout if end is None else min(timeout, end - time.monotonic())
-                if left <= 0:
-                    raise TimeoutError
-                reply = protocol.recv_message(self._sock, left)
-                kind = reply.get("kind")
-                if kind == "case" and cases is not None:
-                    cases.append(reply)
-                elif kind != "beat":
-                    return reply
+            reply = exchange.run()
+            if exchange.borrowed:
+                self.borrowed[function] = (f"{function} asked for the reference solution's own "
+                                           f"{function}, so it earns no credit.")
+            return reply
         except TimeoutError:
             self._stop_worker()
-            later = LearnerTimeout(function, f" (limit {timeout:g} s per call; after that its "
-                                             "other checks were not run)")
-            problem = LearnerTimeout(function, f" (limit {timeout:g} s per call)")
-        except (OSError, EOFError, ValueError, AttributeError):
+            if self._out_of_time():
+                detail = f" ({self._budget_sentence(short=True)})"
+                later = problem = LearnerTimeout(function, detail)
+            else:
+                t = limits.per_call
+                later = LearnerTimeout(function, f" (limit {t:g} s per call; after that its "
+                                                 "other checks were not run)")
+                problem = LearnerTimeout(function, f" (limit {t:g} s per call)")
+        except (OSError, EOFError, ValueError, AttributeError) as exc:
             status = self._stop_worker()
-            later = LearnerCrashed(function, status + " on an earlier check")
-            problem = LearnerCrashed(function, status)
+            why = f" ({exc})" if type(exc).__name__ == "Broken" else ""
+            later = LearnerCrashed(function, status + why + " on an earlier check")
+            problem = LearnerCrashed(function, status + why)
         if cases is None:
             self.poisoned[function] = later
         else:
             self._deferred[id(problem)] = (problem, later)
         raise problem
+
+    def _out_of_time(self) -> bool:
+        return self._budget_end is not None and time.monotonic() >= self._budget_end
+
+    def _budget_sentence(self, short: bool = False) -> str:
+        what = f"the grader's time for your whole file ({self.budget:g} s) ran out"
+        if short:
+            return what
+        return (f"Grading stopped: {what}, so the checks after that point were not run. "
+                "Look for functions that are very slow or never finish.")
 
     def problem_reached(self, problem: LearnerProblem) -> None:
         """A check's feedback is this problem: cut its function off from later checks."""
@@ -257,15 +293,13 @@ class WorkerLearner(LearnerBase):
             raise MissingFunction(function)
         if reply.get("kind") != "result":
             raise LearnerCrashed(function, " (it sent the grader something unreadable)")
-        if reply.get("borrowed"):
-            self.borrowed[function] = (f"{function} called the reference solution's own "
-                                       f"{function}, so it earns no credit.")
         return reply
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
         message = {"op": "call", "function": function, "args": list(args), "kwargs": kwargs}
-        reply = self._check_reply(function, self._request(function, message, self.call_timeout))
-        return self._outcome(function, reply)
+        limits = Limits(self.call_timeout, self.call_timeout)
+        reply = self._check_reply(function, self._request(function, message, limits))
+        return self._outcome(function, reply, (args, kwargs))
 
     def calls(self, function: str, cases: list[tuple[tuple, dict]]) -> list[Outcome]:
         """Several calls in one request; the worker answers each case as it finishes, so
@@ -277,23 +311,23 @@ class WorkerLearner(LearnerBase):
         message = {"op": "calls", "function": function,
                    "cases": [[list(args), kwargs] for args, kwargs in cases]}
         answered: list = []
+        limits = Limits(self.call_timeout, self.call_timeout * len(cases), cases=len(cases))
         try:
-            self._check_reply(function, self._request(
-                function, message, self.call_timeout, cases=answered))
+            self._check_reply(function, self._request(function, message, limits, answered))
         except (LearnerTimeout, LearnerCrashed) as exc:
-            outcomes = [self._outcome(function, a) for a in answered[:len(cases)]]
+            outcomes = [self._outcome(function, a, c) for a, c in zip(answered, cases)]
             return outcomes + [Outcome(problem=exc)] * (len(cases) - len(outcomes))
         if len(answered) != len(cases):
             raise LearnerCrashed(function, " (its results could not be carried back)")
-        return [self._outcome(function, a) for a in answered]
+        return [self._outcome(function, a, c) for a, c in zip(answered, cases)]
 
-    def _outcome(self, function: str, data: Any) -> Outcome:
-        """The Outcome a worker's result describes; LearnerCrashed if it is malformed."""
+    def _outcome(self, function: str, data: Any, sent: tuple[tuple, dict]) -> Outcome:
+        """The Outcome a worker's result describes, mutation judged here: which of the
+        arguments `sent` came back changed; LearnerCrashed if the result is malformed."""
         try:
             raised = None if data["raised"] is None else self._raised(data["raised"])
-            mutated = tuple(m for m in data["mutated"] if type(m) in (int, str))
             return Outcome(value=self._plain(data.get("value")), raised=raised,
-                           mutated=mutated)
+                           mutated=_changed(sent, data.get("after"), data.get("after_kwargs")))
         except (KeyError, TypeError, IndexError, AttributeError) as exc:
             raise LearnerCrashed(function, " (it sent the grader something unreadable)") \
                 from exc
@@ -301,8 +335,8 @@ class WorkerLearner(LearnerBase):
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
         message = {"op": "repeat", "function": function, "times": int(times),
                    "args": list(args), "kwargs": kwargs}
-        reply = self._check_reply(function, self._request(
-            function, message, self.call_timeout, total=self.call_timeout * REPEAT_BUDGET))
+        limits = Limits(self.call_timeout, self.call_timeout * REPEAT_BUDGET, beats=True)
+        reply = self._check_reply(function, self._request(function, message, limits))
         try:
             if reply["raised"] is not None:
                 raise LearnerRaised(function, self._raised(reply["raised"]))
@@ -313,3 +347,37 @@ class WorkerLearner(LearnerBase):
         if not isinstance(values, list) or len(values) != times:
             raise LearnerCrashed(function, " (its results could not be carried back)")
         return [self._plain(v) for v in values]
+
+
+def _changed(sent: tuple[tuple, dict], after: Any, after_kwargs: Any) -> tuple:
+    """Positions (int) and names (str) of the arguments the call changed, judged in the
+    judge: each argument as sent against the same argument as the worker sent it back
+    (a Generator, the one input meant to change, is not compared).
+
+    >>> import numpy as np
+    >>> _changed(((np.zeros(2), "a"), {}), [np.ones(2), "a"], {})
+    (0,)
+    """
+    args, kwargs = sent
+    after = list(after) if type(after) is list else []
+    after_kwargs = after_kwargs if type(after_kwargs) is dict else {}
+    changed: list = [i for i, a in enumerate(args) if not isinstance(a, Rng)
+                     and not (i < len(after) and same_value(a, after[i]))]
+    changed += [k for k, v in kwargs.items() if not isinstance(v, Rng)
+                and not (k in after_kwargs and same_value(v, after_kwargs[k]))]
+    return tuple(changed)
+
+
+def _capped(text: str) -> str:
+    """A note from the worker, cut to MAX_NOTE_CHARS."""
+    return text if len(text) <= MAX_NOTE_CHARS else text[:MAX_NOTE_CHARS] + " … (cut)"
+
+
+def _borrowed_sentence(function: str, said: Any) -> str:
+    """The judge's own sentence for a graded name bound to the reference's (or another
+    mindlab module's) function at load; the worker's text only names where it came from."""
+    where = str(said).partition("(it comes from ")[2].partition(")")[0]
+    source = f" (it comes from {where})" if where.replace(".", "").replace("_", "").isalnum() \
+        and len(where) <= 80 else ""
+    return f"{function} is the reference solution's function, not yours{source}, so it earns " \
+           "no credit."

@@ -35,7 +35,9 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "background_child.py": (set(), ""),
     "bad_encoding.py": (ALL, r"not valid utf-8 text \(byte 0xe9 on line 2\)"),
     "borrows_solutions.py": (set(), r"tried to import solutions"),
-    "digs_reference.py": ({"softmax", "sample_word"}, r"reference solution"),
+    "digs_reference.py": ({"softmax", "sample_word"}, r"softmax raised KeyError"),
+    "borrows_stand_in.py": ({"rank_rules", "greedy_decode"},
+                            r"greedy_decode asked for the reference solution's own"),
     "exit_at_import.py": ({"ablate_column", "sample_word", "rank_rules", "greedy_decode"},
                           r"line \d+ called exit\(\) while loading"),
     "fake_results.py": ({"read_row"}, r"still a stub"),
@@ -130,10 +132,15 @@ def test_borrowing_is_recorded_and_earns_nothing(isolation):
     for module in ("solutions", "mindlab_core.lab01.reference", "mindlab_labs",
                    "autograder.suites"):
         assert any(f"import {module}" in line for line in blocked), blocked
-    dug = reports["digs_reference.py"]
-    assert any("softmax" in line for line in dug.integrity)
+    dug = reports["digs_reference.py"]  # nothing of the reference is in the worker to dig
     assert all(t.score == 0 for tool in dug.tools for t in tool.tests
                if t.function in ("softmax", "sample_word"))
+    kept = reports["borrows_stand_in.py"]  # the grader's stand-in, kept and asked later
+    for function in ("rank_rules", "greedy_decode"):
+        assert any(line.startswith(f"{function} asked for the reference")
+                   for line in kept.integrity), kept.integrity
+    assert all(t.score == 0 for tool in kept.tools for t in tool.tests
+               if t.function in ("rank_rules", "greedy_decode"))
 
 
 def _processes_with(marker: str) -> list[int]:

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.loader import read_source, read_submission, strip_magics
 from autograder.grader import Grader, grade_file, open_learner, suites_hash
 from autograder.isolation import resolve_isolation
 from autograder.isolation.bwrap import bwrap_problem
+from autograder.loader import read_source, read_submission, strip_magics
 
 ROOT = Path(__file__).resolve().parent.parent
 ISOLATIONS = ["process", pytest.param("bwrap", marks=pytest.mark.skipif(
@@ -265,8 +265,8 @@ def test_bwrap_never_covers_its_private_tmp_with_the_real_one(monkeypatch):
     """A script run from /tmp puts /tmp on sys.path: the sandbox must keep its own /tmp."""
     import sys
 
-    from autograder.labs import get_lab
     from autograder.isolation.bwrap import bwrap_command
+    from autograder.labs import get_lab
 
     monkeypatch.setattr(sys, "path", ["/tmp", "/", *sys.path])
     args = bwrap_command(["true"], get_lab("lab01"))
@@ -385,7 +385,9 @@ def test_a_later_case_that_hangs_costs_nothing_when_an_earlier_one_already_faile
     report = grade_file(path, isolation="process", call_timeout=1.0, load_timeout=5.0)
     tests = {t.id: t for tool in report.tools for t in tool.tests}
     matches = tests["read_row_matches_the_model"]
-    assert not matches.passed and "raw logits" in matches.feedback
+    # wrong for one case of eight, cut off by the hang: the plain observation, no hint
+    assert not matches.passed and "is not the belief" in matches.feedback
+    assert "did not finish" not in matches.feedback
     assert tests["read_row_reads_the_first_letter_row"].passed
 
 

@@ -48,7 +48,7 @@ def check(file: Path | None, lab: str | None, verbose: bool, isolation: str) -> 
 @LIMIT_OPTIONS
 def grade(file: Path, lab: str | None, as_json: bool, gradescope: Path | None, junit: Path | None,
           verbose: bool, isolation: str, call_timeout: float, load_timeout: float,
-          memory_mb: int) -> None:
+          memory_mb: int, budget: float) -> None:
     """Grade one submission FILE with the hidden checks.
 
     Exit status: 0 when a report was produced (whatever the score), 2 for a usage
@@ -56,7 +56,8 @@ def grade(file: Path, lab: str | None, as_json: bool, gradescope: Path | None, j
     """
     raise SystemExit(grade_command(file, lab_of(file, lab), as_json, gradescope, junit, verbose,
                                    isolation, call_timeout=call_timeout,
-                                   load_timeout=load_timeout, memory_mb=memory_mb))
+                                   load_timeout=load_timeout, memory_mb=memory_mb,
+                                         budget=budget))
 
 
 def _usage_error(message: str) -> int:

@@ -51,7 +51,12 @@ def default_lab() -> str:
 
 
 def LIMIT_OPTIONS(command):  # noqa: N802 -- a decorator, named like the options above
-    """--call-timeout, --load-timeout and --memory-mb: the limits each learner's worker gets."""
+    """--call-timeout, --load-timeout, --memory-mb and --budget: the limits each learner's
+    worker gets."""
+    command = click.option("--budget", type=click.FloatRange(min=0.1), default=60.0,
+                           show_default=True,
+                           help="Seconds for one whole submission; the checks after that "
+                                "point are failed, and the report is still written.")(command)
     command = click.option("--memory-mb", type=click.IntRange(min=64), default=2048,
                            show_default=True,
                            help="Address-space limit of each learner's process.")(command)

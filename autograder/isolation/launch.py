@@ -34,9 +34,9 @@ BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
 
 
 def reference_file(lab: Lab) -> str:
-    """The reference module's source file (read by the judge, hidden from the worker), or
-    '' when it is not installed: a student handout (handout/release.py) ships without
-    it, and checks then run without swapping."""
+    """The reference module's source file (hidden from the worker), or '' when it is not
+    installed: a student handout (handout/release.py) ships without it, and checks then
+    run without swapping."""
     spec = importlib.util.find_spec(lab.reference)
     if spec is None or not spec.origin:
         return ""
@@ -74,8 +74,8 @@ def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int)
     hide = [str(PACKAGE_ROOT)] if (PACKAGE_ROOT / "autograder" / "suites").is_dir() \
         and not numpy_inside else []
     config = {
-        "functions": list(lab.functions), "reference": lab.reference,
-        "reference_source": Path(ref_file).read_text(encoding="utf-8") if ref_file else "",
+        "functions": list(lab.functions),
+        "answers": bool(ref_file),  # the judge answers for the reference (answers.py)
         "reference_file": ref_file, "blocked": [*BLOCKED, lab.reference],
         "hide_paths": hide, "tmp_base": backend.inside(tmp),
         "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,

@@ -55,6 +55,9 @@ class Outcome:
     # in a batch (Learner.calls): the call timed out or crashed its worker (or came after
     # one that did), so there is nothing else to judge; raise it when the check gets here
     problem: Exception | None = None
+    # the arguments as the call left them (call_isolated(keep=True)): the worker sends
+    # them back, so the judge itself sees whether the call changed its inputs
+    after: tuple | None = None
 
 
 def raised_of(exc: BaseException) -> Raised:
@@ -102,14 +105,15 @@ def same_value(a: Any, b: Any) -> bool:
 def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
                   kwargs: dict, rng_cache: dict | None = None,
                   trace: Callable[[BaseException], str] | None = None,
-                  watch: bool = True) -> Outcome:
+                  watch: bool = True, keep: bool = False) -> Outcome:
     """Call namespace[function] with every *other* graded function swapped for the reference.
 
     This is what grades each function on its own: a learner's read_row that calls
     their buggy softmax gets the reference softmax during the call. `reference` maps
     graded names to reference functions ({} means: no swapping). The caller's
     arguments are copied in, and compared afterwards to report mutation (`watch=False`
-    skips that: it halves the cost of a call whose inputs nobody asks about).
+    skips that: the worker leaves the comparing to the judge and `keep`s the arguments as
+    the call left them in Outcome.after, to send them back).
     `trace(exc)`, when given, renders what the call raised for Raised.traceback.
     Runs learner code: only ever call it inside the worker (or for trusted local code).
     """
@@ -131,7 +135,8 @@ def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
     mutated = tuple(i for i, (a, b) in enumerate(zip(before_args, real_args))
                     if not same_value(a, b))
     mutated += tuple(k for k in before_kwargs if not same_value(before_kwargs[k], real_kwargs[k]))
-    return Outcome(value=value, raised=raised, mutated=mutated)
+    return Outcome(value=value, raised=raised, mutated=mutated,
+                   after=(real_args, real_kwargs) if keep else None)
 
 
 def repeat_isolated(namespace: dict, reference: dict, function: str, times: int,

@@ -12,7 +12,6 @@ can hold each *call* (not the whole batch) to its time limit.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import linecache
 import os
@@ -93,13 +92,34 @@ def _encoded(value) -> bytes:
 
 
 def _outcome_data(outcome: Outcome) -> dict:
-    """An Outcome as plain data for the channel (remote.WorkerLearner._outcome reads it)."""
+    """An Outcome as plain data for the channel (remote.WorkerLearner._outcome reads it):
+    the arguments as the call left them go back too, so the judge decides on mutation."""
     raised = outcome.raised
+    args, kwargs = outcome.after if outcome.after is not None else ((), {})
     return {"value": outcome.value,
             "raised": None if raised is None else
             {"types": list(raised.type_names), "message": raised.message,
              "trace": raised.traceback},
-            "mutated": list(outcome.mutated)}
+            "after": [_carried(a) for a in args],
+            "after_kwargs": {k: _carried(v) for k, v in kwargs.items()}}
+
+
+def _carried(value):
+    """An argument as it goes back: a Generator (the one input meant to change) as None."""
+    return None if type(value).__name__ == "Generator" else value
+
+
+def _rebuilt(raised: object) -> Exception:
+    """The exception the reference raised, as the learner's code would see it: a builtin
+    exception type by name (ValueError, TypeError ...), else RuntimeError."""
+    import builtins
+
+    data = raised if type(raised) is dict else {}
+    name = str((data.get("types") or ["builtins.RuntimeError"])[0]).removeprefix("builtins.")
+    cls = getattr(builtins, name, RuntimeError)
+    if not (isinstance(cls, type) and issubclass(cls, Exception)):
+        cls = RuntimeError
+    return cls(str(data.get("message", "")))
 
 
 def _first_line(source: str) -> int:
@@ -110,14 +130,6 @@ def _first_line(source: str) -> int:
     return 1
 
 
-def _tripwire_code(name: str) -> types.CodeType:
-    """A code object that hands its arguments to __mindlab_trip__ in its function's globals."""
-    source = f"def {name}(*args, **kwargs):\n    return __mindlab_trip__(args, kwargs)\n"
-    scope: dict = {}
-    exec(compile(source, "<mindlab tripwire>", "exec"), scope)
-    return scope[name].__code__
-
-
 class Worker:
     """Loads one submission, then answers call / repeat requests over its socket."""
 
@@ -126,7 +138,11 @@ class Worker:
         self.sock = sock
         self.namespace: dict = {}
         self.learner_files: set[str] = set()
-        self.tripwires = {name: _tripwire_code(name) for name in zygote.refs}
+        self.answered: dict[bytes, dict] = {}  # the judge's answers, by question
+        # what the learner's function under test gets for the *other* graded functions:
+        # stand-ins that ask the judge, which alone holds the reference
+        self.refs = {name: self._stand_in(name) for name in zygote.functions} \
+            if zygote.answers else {}
 
     def serve(self) -> None:
         while True:
@@ -227,7 +243,7 @@ class Worker:
 
     def _borrowed_at_load(self) -> dict[str, str]:
         """Graded names bound to the reference's own function, code or module."""
-        ref_codes = {id(fn.__code__) for fn in self.z.refs.values()}
+        ref_codes = {id(fn.__code__) for fn in self.refs.values()}
         blocked = self.z.blocker.names
         found = {}
         for name in self.z.functions:
@@ -241,7 +257,7 @@ class Worker:
             except BaseException:
                 continue
             core = module.partition(".")[0] == "mindlab_core"  # another lab's reference too
-            if (any(obj is fn for fn in self.z.refs.values()) or id(code) in ref_codes
+            if (any(obj is fn for fn in self.refs.values()) or id(code) in ref_codes
                     or filename == self.z.reference_file or core
                     or any(module == b or module.startswith(b + ".") for b in blocked)):
                 found[name] = (f"{name} is the reference solution's function, not yours "
@@ -255,19 +271,32 @@ class Worker:
                   if f.filename in self.learner_files]
         return "".join(traceback.format_list(frames))[-3000:]  # the judge adds the last line
 
-    @contextlib.contextmanager
-    def _tripwire(self, function: str):
-        """While inside, the reference of `function` notes who calls it (borrowing)."""
-        ref = self.z.refs.get(function)
-        if ref is None:
-            yield
-            return
-        original = ref.__code__
-        ref.__code__ = self.tripwires[function]
-        try:
-            yield
-        finally:
-            ref.__code__ = original
+    def _stand_in(self, name: str):
+        """A function that answers like the reference's `name`, by asking the judge.
+
+        The judge sees every question, so it knows when the function under test asks for
+        its own answer (borrowing). Answers are kept: the same question (same arguments,
+        byte for byte) is asked once per worker.
+        """
+        def stand_in(*args, **kwargs):
+            question = {"kind": "ask", "function": name, "args": list(args), "kwargs": kwargs}
+            data = wire.encode(question)
+            reply = self.answered.get(data)
+            if reply is None:
+                if len(data) > protocol.MAX_MESSAGE:
+                    raise MemoryError(f"arguments too large to pass to {name}")
+                self.sock.sendall(protocol.frame(data))
+                reply = protocol.recv_message(self.sock)
+                if type(reply) is not dict or reply.get("op") != "answer":
+                    raise RuntimeError("the grader did not answer")
+                self.answered[data] = reply
+            if reply.get("raised") is not None:
+                raise _rebuilt(reply["raised"])
+            return reply.get("value")
+
+        stand_in.__name__ = stand_in.__qualname__ = name
+        stand_in.__module__ = "mindlab reference (answered by the grader)"
+        return stand_in
 
     def _exited(self, exc: SystemExit) -> Raised:
         """exit() inside a graded function: reported as what it raised; we keep serving."""
@@ -275,17 +304,15 @@ class Worker:
                              str(exc.code), self._trace(exc))
 
     def _one_call(self, function: str, args, kwargs) -> Outcome:
-        """call_isolated with the tripwire set on the reference of `function`."""
+        """call_isolated, the arguments kept as the call left them (the judge compares)."""
         try:
-            with self._tripwire(function):
-                return call_isolated(self.namespace, self.z.refs, function, args,
-                                            kwargs, trace=self._trace)
+            return call_isolated(self.namespace, self.refs, function, args, kwargs,
+                                 trace=self._trace, watch=False, keep=True)
         except SystemExit as exc:
             return Outcome(raised=self._exited(exc))
 
     def _result(self, function: str, outcome: Outcome) -> dict:
-        return {"kind": "result", **_outcome_data(outcome),
-                "borrowed": function in self.z.tripped}
+        return {"kind": "result", **_outcome_data(outcome)}
 
     def call(self, request: dict) -> dict:
         function = request["function"]
@@ -325,7 +352,7 @@ class Worker:
             # each answer on its own: the judge keeps it if a later case hangs or crashes,
             # and times every case from the answer before it
             self.reply({"kind": "case", **_outcome_data(outcome)})
-        return {"kind": "result", "borrowed": function in self.z.tripped}
+        return {"kind": "result"}
 
     def repeat(self, request: dict) -> dict:
         """`times` calls sharing one Generator per Rng seed; heartbeats keep the judge patient."""
@@ -334,15 +361,13 @@ class Worker:
         kwargs = protocol.rng_from_wire(request["kwargs"])
         beat = self._heartbeat()
         try:
-            with self._tripwire(function):
-                values, raised = repeat_isolated(
-                    self.namespace, self.z.refs, function, int(request["times"]), args,
-                    kwargs, trace=self._trace, between=beat)
+            values, raised = repeat_isolated(
+                self.namespace, self.refs, function, int(request["times"]), args,
+                kwargs, trace=self._trace, between=beat)
         except NoSuchFunction:
             return {"kind": "missing"}
         except SystemExit as exc:
             values, raised = [], self._exited(exc)
         if raised is not None:
             return self._result(function, Outcome(raised=raised))
-        return {"kind": "result", "values": values, "raised": None, "mutated": [],
-                "borrowed": function in self.z.tripped}
+        return {"kind": "result", "values": values, "raised": None}

@@ -16,8 +16,6 @@ import gc
 import importlib
 import os
 import socket
-import sys
-import types
 
 from . import protocol
 from .hiding import Blocker, hide, install_stub
@@ -28,16 +26,16 @@ from .serve import worker_entry
 class Zygote:
     """State shared by every worker forked from this zygote (see zygote_main).
 
-    The judge's handle on this process is forkserver.ForkServer."""
+    It holds no reference answers: a worker asks the judge for them (serve.py), so
+    nothing of the reference is in memory that learner code could borrow. The judge's
+    handle on this process is forkserver.ForkServer."""
 
     def __init__(self, config: dict) -> None:
         self.config = config
         self.functions: list[str] = list(config["functions"])
-        self.reference_file: str = config["reference_file"]
-        self.refs, self.ref_globals = self._load_reference(config)
-        self.shadows = {name: _copy_function(fn) for name, fn in self.refs.items()}
+        self.reference_file: str = config["reference_file"]  # a learner reading it is noted
+        self.answers: bool = bool(config["answers"])  # can the judge answer for the reference?
         self.blocker = Blocker(config["blocked"])
-        self.tripped: set[str] = set()
         self.counter = 0
         for entry in config.get("preload", []):  # warm caches forked workers share
             module, _, attr = entry.partition(":")
@@ -47,39 +45,6 @@ class Zygote:
         hide(config["blocked"], config.get("hide_paths", []), self.blocker)
         for name in config.get("stubs", []):
             install_stub(name, self.blocker)
-
-    def _load_reference(self, config: dict) -> tuple[dict, dict]:
-        """Build the reference module from source the judge sent (its file may be hidden)."""
-        name = config["reference"]
-        if not config["reference_source"]:  # a student handout has no reference to swap in
-            return {}, {}
-        package = name.rpartition(".")[0]
-        if package:
-            importlib.import_module(package)
-        module = types.ModuleType(name)
-        module.__file__ = self.reference_file
-        module.__package__ = package
-        sys.modules[name] = module
-        exec(compile(config["reference_source"], self.reference_file, "exec"), vars(module))
-        refs = {f: getattr(module, f) for f in self.functions}
-        ref_globals = vars(module)
-        ref_globals["__mindlab_trip__"] = self._trip
-        return refs, ref_globals
-
-    def _trip(self, args: tuple, kwargs: dict):
-        """Runs instead of the reference of the function being graded: that is borrowing."""
-        name = sys._getframe(1).f_code.co_name  # the tripwire is named after its function
-        caller = sys._getframe(2)  # 0: _trip, 1: the tripwire body, 2: whoever called it
-        if caller.f_globals is not self.ref_globals:  # the reference calling itself is fine
-            self.tripped.add(name)
-        return self.shadows[name](*args, **kwargs)
-
-
-def _copy_function(fn: types.FunctionType) -> types.FunctionType:
-    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
-                              fn.__closure__)
-    copy.__kwdefaults__ = fn.__kwdefaults__
-    return copy
 
 
 def zygote_main(control_fd: int) -> None:

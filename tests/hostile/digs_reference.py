@@ -1,4 +1,4 @@
-"""Hostile: digs the reference functions out of the garbage collector and uses them. Expect no credit for softmax and sample_word and an integrity note."""
+"""Hostile: digs the reference functions out of the garbage collector and the loader's frames, and has softmax and sample_word only if it finds them. The worker holds no reference (the judge answers for it), so there is nothing to find: no credit for softmax and sample_word, whatever happens."""
 
 import numpy as np
 
@@ -81,10 +81,9 @@ def greedy_decode(W, max_len=50):
     return "".join(letters)
 
 
-if "softmax" in _found:
-    softmax = _found["softmax"]  # the reference itself
-if "sample_word" in _found:
-    _ref_sample = _found["sample_word"]
+def softmax(logits):  # noqa: F811 - only what digging finds
+    return _found["softmax"](logits)
 
-    def sample_word(W, rng, temperature=1.0, max_len=50):
-        return _ref_sample(W, rng, temperature, max_len)  # a wrapper around it
+
+def sample_word(W, rng, temperature=1.0, max_len=50):  # noqa: F811 - a wrapper around it
+    return _found["sample_word"](W, rng, temperature, max_len)

@@ -1,0 +1,147 @@
+"""The reference's answers, served by the judge to a worker that asks for them.
+
+While a check calls the learner's `read_row`, the learner's other graded functions are
+swapped for the reference, so a bug in `softmax` costs only the softmax checks. The
+reference itself never enters the worker: there it is a stand-in that asks the judge
+(worker/serve.py), and the judge answers here, on plain data that crossed the channel.
+A function that asks for its *own* answer is borrowing it, and the judge sees that.
+
+>>> answers = ReferenceAnswers.of(get_lab("lab01"))
+>>> reply, _ = answers.answer({"function": "softmax", "args": [np.zeros(2)], "kwargs": {}},
+...                           under_test="read_row")
+>>> reply["value"]
+array([0.5, 0.5])
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib
+import threading
+import time
+import warnings
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from .labs import Lab, get_lab  # noqa: F401  (get_lab: the doctest)
+from .worker.calling import raised_of
+
+MAX_ELEMENTS = 4_000_000  # numbers in one question: a (27, 27) problem needs a few thousand
+ANSWER_SECONDS = 1.0  # the reference's time on one question, at most
+
+
+class ReferenceAnswers:
+    """Answers questions {"function", "args", "kwargs"} with the lab's reference."""
+
+    def __init__(self, lab: Lab, module: ModuleType) -> None:
+        self.functions = set(lab.functions)
+        self.module = module
+
+    @classmethod
+    def of(cls, lab: Lab) -> ReferenceAnswers | None:
+        """The answers of `lab`'s reference, or None where it is not installed (a handout)."""
+        try:
+            return cls(lab, importlib.import_module(lab.reference))
+        except ImportError:
+            return None
+
+    def answer(self, question: Any, under_test: str) -> tuple[dict, bool]:
+        """(the reply for the worker, whether the question borrows `under_test`'s answer)."""
+        try:
+            name = str(question["function"])
+            args, kwargs = list(question["args"]), dict(question["kwargs"])
+        except (KeyError, TypeError, ValueError):
+            return _refusal("an unreadable question"), False
+        if name not in self.functions or not all(type(k) is str for k in kwargs):
+            return _refusal(f"no graded function {name!r}"), False
+        if _size([args, kwargs]) > MAX_ELEMENTS:
+            return _refusal(f"arguments too large for {name}", "MemoryError"), name == under_test
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                value = _within(ANSWER_SECONDS, getattr(self.module, name), args, kwargs)
+            reply: dict = {"op": "answer", "value": value, "raised": None}
+        except Exception as exc:  # the reference's own ValueError for a bad letter, ...
+            raised = raised_of(exc)
+            reply = {"op": "answer", "value": None,
+                     "raised": {"types": list(raised.type_names), "message": raised.message}}
+        return reply, name == under_test
+
+
+def _refusal(why: str, kind: str = "RuntimeError") -> dict:
+    return {"op": "answer", "value": None,
+            "raised": {"types": [f"builtins.{kind}"], "message": f"the grader refused {why}"}}
+
+
+def _size(value: Any, depth: int = 0) -> int:
+    """How many numbers a question holds (arrays count their elements)."""
+    if isinstance(value, np.ndarray):
+        return int(value.size)
+    if depth < 20 and type(value) in (list, tuple):
+        return sum(_size(v, depth + 1) for v in value) + len(value)
+    if depth < 20 and type(value) is dict:
+        return sum(_size(v, depth + 1) for v in value.values()) + len(value)
+    return 1
+
+
+class _TooLong(Exception):
+    """Raised inside the reference when it runs past its time on one question."""
+
+
+class _Watchdog:
+    """One thread for every time-limited call of this process (a thread per question
+    would cost more than most answers): it raises _TooLong in a thread whose call is late.
+
+    Once a call is done, under the same lock, an exception set for it that its thread
+    has not met yet is cleared, so nothing fires later in the judge's own code.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Condition()
+        self.deadlines: dict[int, float] = {}  # thread id -> when its call is late
+        self.thread: threading.Thread | None = None
+
+    def run(self, seconds: float, fn: Any, args: list, kwargs: dict) -> Any:
+        me = threading.get_ident()
+        with self.lock:
+            self.deadlines[me] = time.monotonic() + seconds
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._watch, daemon=True,
+                                               name="mindlab-answers-watchdog")
+                self.thread.start()
+            self.lock.notify()
+        try:
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self.lock:
+                    self.deadlines.pop(me, None)
+                    _set_async(me, None)  # clear one that was set but has not fired
+        except _TooLong:
+            raise TimeoutError(f"the reference's answer took over {seconds:g} s") from None
+
+    def _watch(self) -> None:
+        while True:
+            with self.lock:
+                now = time.monotonic()
+                for thread, deadline in list(self.deadlines.items()):
+                    if deadline <= now:
+                        del self.deadlines[thread]
+                        _set_async(thread, _TooLong)
+                soonest = min(self.deadlines.values(), default=now + 60.0)
+                self.lock.wait(max(soonest - now, 0.001))
+
+
+_WATCHDOG = _Watchdog()
+
+
+def _within(seconds: float, fn: Any, args: list, kwargs: dict) -> Any:
+    """fn(*args, **kwargs), stopped after `seconds` (a question like max_len=10**12)."""
+    return _WATCHDOG.run(seconds, fn, args, kwargs)
+
+
+def _set_async(thread: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread), ctypes.py_object(exc) if exc is not None else None)

@@ -1,0 +1,108 @@
+"""One request to a worker and everything it sends back, held to limits the judge sets.
+
+The worker is the learner's process: whatever it sends is believed only as plain data,
+and it cannot make the judge wait or hold more than the judge allows:
+
+- a deadline for the whole request, fixed when it is sent (heartbeats or fake answers
+  never extend it);
+- a time limit per call: a batch of `n` cases gets `n` limits, one per case, each from
+  the answer before it; a `repeat` may send heartbeats, which restart the per-call
+  limit but not the deadline;
+- at most one answer per case, and heartbeats only where the request allows them;
+- a byte cap on everything one request sends back (MAX_REPLY_BYTES);
+- questions for the reference (`ask`) answered by answers.py, counted, and noted
+  when the function under test asks for its own answer.
+
+>>> limits = Limits(per_call=2.0, total=6.0)
+>>> limits.total
+6.0
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from dataclasses import dataclass, field
+
+from .answers import ReferenceAnswers
+from .worker import protocol, wire
+
+MAX_REPLY_BYTES = protocol.MAX_MESSAGE + 2**20  # all of one request's answers together
+MAX_QUESTIONS = 100_000  # questions for the reference within one request
+
+
+class Broken(ValueError):
+    """The worker sent what the protocol does not allow; the message says what."""
+
+
+@dataclass
+class Limits:
+    per_call: float  # seconds one call of the learner's function may take
+    total: float  # seconds the whole request may take, however the worker behaves
+    beats: bool = False  # may the worker send heartbeats (a repeat)?
+    cases: int | None = None  # how many case answers a batch may send
+
+
+@dataclass
+class Exchange:
+    """Send `message` on `sock`, then read until the final reply (see the module docstring).
+
+    `run()` returns the final reply (a dict); the batch answers are in `cases`.
+    TimeoutError, EOFError / OSError (the worker died) and Broken say how it ended.
+    """
+
+    sock: socket.socket
+    message: dict
+    limits: Limits
+    function: str
+    answers: ReferenceAnswers | None = None
+    cases: list = field(default_factory=list)
+    borrowed: bool = False  # the function under test asked for its own answer
+    received: int = 0
+
+    def run(self) -> dict:
+        protocol.send_message(self.sock, protocol.rng_to_wire(self.message))
+        start = time.monotonic()
+        end, call_start, questions = start + self.limits.total, start, 0
+        while True:
+            now = time.monotonic()
+            left = min(call_start + self.limits.per_call, end) - now
+            if left <= 0:
+                raise TimeoutError
+            reply = self._receive(now + left)
+            kind = reply.get("kind")
+            if kind == "ask":
+                questions += 1
+                if questions > MAX_QUESTIONS:
+                    raise Broken(f"asked the reference over {MAX_QUESTIONS} questions")
+                self._answer(reply)
+            elif kind == "case" and self.limits.cases is not None:
+                if len(self.cases) >= self.limits.cases:
+                    raise Broken("sent more answers than there were cases")
+                self.cases.append(reply)
+                call_start = time.monotonic()
+            elif kind == "beat" and self.limits.beats:
+                call_start = time.monotonic()
+            else:
+                return reply
+
+    def _receive(self, deadline: float) -> dict:
+        data = protocol.recv_frame(self.sock, deadline, MAX_REPLY_BYTES - self.received)
+        self.received += len(data) + protocol.HEADER.size
+        reply = wire.decode(data)
+        if type(reply) is not dict:
+            raise Broken("sent something that is not a message")
+        return reply
+
+    def _answer(self, question: dict) -> None:
+        if self.answers is None:
+            reply: dict = {"op": "answer", "value": None, "raised": {
+                "types": ["builtins.RuntimeError"], "message": "no reference here"}}
+        else:
+            reply, borrowed = self.answers.answer(question, self.function)
+            self.borrowed |= borrowed
+        try:
+            protocol.send_message(self.sock, reply)
+        except ValueError:  # the reference's answer could not be encoded: say so instead
+            protocol.send_message(self.sock, {"op": "answer", "value": None, "raised": {
+                "types": ["builtins.RuntimeError"], "message": "an answer too large to send"}})
