@@ -106,7 +106,14 @@ def test_a_link_to_proc_pagemap_is_an_error_row(klass: Path, tmp_path: Path):
     assert "outside the batch folder" in rows["page"]["reason"]
 
 
-def test_files_of_the_system_are_never_read_even_inside_the_folder(tmp_path: Path):
+def test_files_of_the_system_are_never_read_even_inside_the_folder(klass: Path, tmp_path: Path,
+                                                                   monkeypatch):
+    (klass / "sy").mkdir()
+    (klass / "sy" / "lab01.py").write_text("x = 1\n")
+    monkeypatch.setattr(safety, "SYSTEM", (*safety.SYSTEM, str(klass / "sy")))
+    out, rows = grade(klass, tmp_path)  # as if the class sat in /proc: sizes lie there
+    assert_gradebook(out, "sy")
+    assert "file of the system" in rows["sy"]["reason"]
     with pytest.raises(safety.Unreadable, match="file of the system"):
         within(10, safety.hash_file, Path("/proc/self/pagemap"))
     with pytest.raises(safety.Unreadable, match="character device"):
@@ -161,6 +168,10 @@ def test_a_nbgrader_student_folder_linked_from_outside_is_an_error_row(tmp_path:
     by = {e.student: e for e in entries}
     assert by["ada"].path is not None
     assert by["mal"].path is None and "outside the batch folder" in by["mal"].reason
+    out = tmp_path / "out"
+    within(60, fake_batch, tmp_path / "course", out)
+    rows = read_csv(out)
+    assert rows["ada"]["status"] == "graded" and rows["mal"]["status"] == "error"
 
 
 def test_a_socket_a_looping_link_and_a_huge_file_are_error_rows(klass: Path, tmp_path: Path):
@@ -207,10 +218,14 @@ def test_a_file_that_fails_to_open_is_an_error_row(klass: Path, tmp_path: Path, 
     assert "ro.py cannot be read (Permission denied)" in rows["ro"]["reason"]
 
 
-def test_a_gradescope_metadata_fifo_is_a_layout_error(tmp_path: Path):
-    os.mkfifo(tmp_path / "submission_metadata.yml")
+def test_a_gradescope_metadata_fifo_is_a_layout_error(klass: Path, tmp_path: Path):
+    """The export's own metadata is not a student's entry: a FIFO there is a usage error
+    (exit 2), at once; detected as flat, the same folder is graded."""
+    os.mkfifo(klass / "submission_metadata.yml")
     with pytest.raises(LayoutError, match="FIFO"):
-        within(10, discover, tmp_path, "gradescope")
+        within(10, discover, klass, "gradescope")
+    out, rows = grade(klass, tmp_path)
+    assert_gradebook(out, "submission_metadata")
 
 
 # ---------------------------------------------------------------- names that are formulas
@@ -245,15 +260,22 @@ def test_formula_and_script_names_are_neutralised_everywhere(klass: Path, tmp_pa
 
 
 def test_names_that_are_paths_never_write_outside_feedback(tmp_path: Path):
-    names = ["../x", "a/b", "a_b", "nul\0byte", "new\nline", "..", "Ada", "ada", "/etc/x",
+    names = ["../x", "a/b", "a_b", "nul\0byte", "new\nline", "..", "Bea", "bea", "/etc/x",
              "x" * 300, "\x1b[2Jclear"]
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "ada.py").write_text("x = 1\n")
+    (klass / "bob.py").write_text("tool02=5\n")
+    out = tmp_path / "out"
+    fake_batch(klass, out)
+    good = [records.load_record(out, g) for g in GOOD]
     rows = [records.entry_record(Entry(n, None, Path("x")), "lab01", "hidden",
                                  reason=f"reason of {n}") for n in names]
-    out = tmp_path / "out"
-    write_gradebook(out, rows, {"lab": "lab01"}, seconds=0.0)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "nothing beside out/"
+    write_gradebook(out, [*good, *rows], {"lab": "lab01"}, seconds=0.0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["class", "out"], "nothing beside"
+    assert_gradebook(out)
     written = list((out / "feedback").iterdir())
-    assert len(written) == 2 * len(names), "no two students share a file"
+    assert len(written) == 2 * len(names) + 4, "no two students share a file"
     assert all(p.parent == out / "feedback" and len(p.name.encode()) < 255 for p in written)
     book = {s["student"]: s for s in json.loads((out / "grades.json").read_text())["students"]}
     for n in names:
@@ -428,3 +450,37 @@ def test_a_stale_lock_is_taken_over(klass: Path, tmp_path: Path, monkeypatch):
     finally:
         alive.kill()
         alive.wait()
+
+
+def test_scores_we_write_stay_numbers_and_learner_cells_do_not(tmp_path: Path):
+    from autograder.batch.gradebook import csv_rows
+
+    row = records.entry_record(Entry("-x", None, Path("x")), "lab01", "hidden",
+                               status="graded", reason="-1 is wrong",
+                               report={"score": -1.5, "max_score": 30.0, "tools": [
+                                   {"id": "tool01", "title": "t", "score": -1.5,
+                                    "max_score": 10.0, "tests": []}]})
+    header, rows = csv_rows([row])
+    assert header[:4] == ["student", "score", "max_score", "tool01"]
+    cells = dict(zip(header, rows[0], strict=False))
+    assert (cells["student"], cells["score"], cells["tool01"]) == ("'-x", "-1.5", "-1.5")
+    assert cells["reason"] == "'-1 is wrong" and cells["status"] == "graded"
+
+
+def test_merge_of_crafted_records_writes_only_inside_out(klass: Path, tmp_path: Path):
+    out, _ = grade(klass, tmp_path)
+    manifest = json.loads((out / "manifest.json").read_text())
+    evil = json.loads((out / "results" / "ada.json").read_text())
+    for name in ("../../evil", "/tmp/evil", "=cmd"):
+        (out / "results" / f"{abs(hash(name))}.json").write_text(
+            json.dumps({**evil, "student": name}))
+        manifest["students"].append(name)
+    (out / "results" / "junk.json").write_text('{"version": 1, "student": ["list"]}')
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    merged = tmp_path / "merged"
+    rows, _ = batch_merge([out], merged)
+    assert {r["student"] for r in rows} == {*GOOD, "../../evil", "/tmp/evil", "=cmd"}
+    assert not (tmp_path / "evil.json").exists() and not Path("/tmp/evil.json").exists()
+    assert all(p.parent == merged / "results" for p in (merged / "results").iterdir())
+    assert_gradebook(merged)
+    assert read_csv(merged)["'=cmd"]["score"] == "30.0"
