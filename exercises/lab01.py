@@ -96,7 +96,7 @@ def softmax(logits) -> np.ndarray:
     [0.5, 0.5, 0.0]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write softmax (TOOL 01): see its docstring; a hint: mindlab hint softmax")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "read_row_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -118,7 +118,7 @@ def read_row(W: np.ndarray, letter: str) -> np.ndarray:
     [0.037, 0.037]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write read_row (TOOL 01): see its docstring; a hint: mindlab hint read_row")
 
 
 # %% nbgrader={"grade": false, "grade_id": "data_row", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -133,7 +133,7 @@ def data_row(counts: np.ndarray, letter: str) -> np.ndarray:
     [0.25, 0.75]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write data_row (TOOL 01): see its docstring; a hint: mindlab hint data_row")
 
 
 # %% nbgrader={"grade": false, "grade_id": "belief_gap", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -148,7 +148,7 @@ def belief_gap(W: np.ndarray, counts: np.ndarray, letter: str) -> float:
     0.963
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write belief_gap (TOOL 01): see its docstring; a hint: mindlab hint belief_gap")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "tool01_try", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -194,7 +194,7 @@ def ablate_column(W: np.ndarray, letter: str) -> np.ndarray:
     [0.0, -inf, 0.0]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write ablate_column (TOOL 02): see its docstring; a hint: mindlab hint ablate_column")
 
 
 # %% nbgrader={"grade": false, "grade_id": "sample_word", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -214,7 +214,7 @@ def sample_word(W: np.ndarray, rng: np.random.Generator, temperature: float = 1.
     'qga'
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write sample_word (TOOL 02): see its docstring; a hint: mindlab hint sample_word")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "tool02_try", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -271,7 +271,7 @@ def rank_rules(W: np.ndarray, top: int | None = None) -> list[tuple[str, str, fl
     ('.', '.')
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write rank_rules (TOOL 03): see its docstring; a hint: mindlab hint rank_rules")
 
 
 # %% nbgrader={"grade": false, "grade_id": "greedy_decode", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -289,7 +289,7 @@ def greedy_decode(W: np.ndarray, max_len: int = 50) -> str:
     'babab'
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write greedy_decode (TOOL 03): see its docstring; a hint: mindlab hint greedy_decode")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "tool03_try", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -91,7 +91,7 @@ def mean_difference_direction(X_a: np.ndarray, X_b: np.ndarray) -> np.ndarray:
     means coincide there is no direction and ValueError is raised. Inputs are unchanged.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write mean_difference_direction (TOOL 04): see its docstring; a hint: mindlab hint mean_difference_direction")
 
 
 # %% nbgrader={"grade": false, "grade_id": "project", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -105,7 +105,7 @@ def project(X: np.ndarray, direction: np.ndarray) -> np.ndarray:
     Mismatched widths or a zero direction raise ValueError. Inputs are unchanged.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write project (TOOL 04): see its docstring; a hint: mindlab hint project")
 
 
 # %% nbgrader={"grade": false, "grade_id": "cosine_similarity", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -119,7 +119,7 @@ def cosine_similarity(u: np.ndarray, v: np.ndarray) -> float:
     lengths or a zero vector raise ValueError. Inputs are unchanged.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write cosine_similarity (TOOL 04): see its docstring; a hint: mindlab hint cosine_similarity")
 
 
 # %% nbgrader={"grade": false, "grade_id": "tool04_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -180,7 +180,7 @@ def make_contexts(words: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     k < 1 raises ValueError, and so does a word with a character outside a..z.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write make_contexts (TOOL 05): see its docstring; a hint: mindlab hint make_contexts")
 
 
 # %% nbgrader={"grade": false, "grade_id": "run_with_cache", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -192,7 +192,7 @@ def run_with_cache(params: dict, contexts: np.ndarray) -> list[np.ndarray]:
     contexts is (n, k) token indices. params is not changed.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write run_with_cache (TOOL 05): see its docstring; a hint: mindlab hint run_with_cache")
 
 
 # %% nbgrader={"grade": false, "grade_id": "logit_lens", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -203,7 +203,7 @@ def logit_lens(params: dict, streams: list[np.ndarray]) -> np.ndarray:
     nothing at the end of the model. params and streams are not changed.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write logit_lens (TOOL 05): see its docstring; a hint: mindlab hint logit_lens")
 
 
 # %% nbgrader={"grade": false, "grade_id": "cross_entropy", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -216,7 +216,7 @@ def cross_entropy(logits: np.ndarray, targets: np.ndarray) -> float:
     Computed with a stable log-softmax, so logits of any size (1e4) are fine.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write cross_entropy (TOOL 05): see its docstring; a hint: mindlab hint cross_entropy")
 
 
 # %% nbgrader={"grade": false, "grade_id": "tool05_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -273,7 +273,7 @@ def causal_attention(q: np.ndarray, k: np.ndarray) -> np.ndarray:
     [[1.0, 0.0], [0.5, 0.5]]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write causal_attention (TOOL 06): see its docstring; a hint: mindlab hint causal_attention")
 
 
 # %% nbgrader={"grade": false, "grade_id": "repeated_tokens", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -286,7 +286,7 @@ def repeated_tokens(rng: np.random.Generator, n_vocab: int, half_len: int) -> np
     [0, 1, 1, 1, 1]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write repeated_tokens (TOOL 06): see its docstring; a hint: mindlab hint repeated_tokens")
 
 
 # %% nbgrader={"grade": false, "grade_id": "prev_token_score", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -300,7 +300,7 @@ def prev_token_score(patterns: np.ndarray) -> np.ndarray:
     1.0
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write prev_token_score (TOOL 06): see its docstring; a hint: mindlab hint prev_token_score")
 
 
 # %% nbgrader={"grade": false, "grade_id": "induction_score", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -314,7 +314,7 @@ def induction_score(patterns: np.ndarray, half_len: int) -> np.ndarray:
     half's queries count. A T that is not 2 * half_len + 1 raises ValueError.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write induction_score (TOOL 06): see its docstring; a hint: mindlab hint induction_score")
 
 
 # %% nbgrader={"grade": false, "grade_id": "find_heads", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -326,7 +326,7 @@ def find_heads(scores: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     [(0, 1), (1, 0)]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write find_heads (TOOL 06): see its docstring; a hint: mindlab hint find_heads")
 
 
 # %% nbgrader={"grade": false, "grade_id": "ablate_head", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -337,7 +337,7 @@ def ablate_head(params: dict, layer: int, head: int) -> dict:
     what you change). A layer or head out of range raises ValueError.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write ablate_head (TOOL 06): see its docstring; a hint: mindlab hint ablate_head")
 
 
 # %% nbgrader={"grade": false, "grade_id": "tool06_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -407,7 +407,7 @@ def sparse_features(rng: np.random.Generator, n: int, n_features: int,
     [0.0, 0.0, 0.0, 0.0, 0.0]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write sparse_features (TOOL 07): see its docstring; a hint: mindlab hint sparse_features")
 
 
 # %% nbgrader={"grade": false, "grade_id": "toy_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -418,7 +418,7 @@ def toy_forward(params: dict, X: np.ndarray) -> np.ndarray:
     feature back along its own direction. params and X are not changed.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write toy_forward (TOOL 07): see its docstring; a hint: mindlab hint toy_forward")
 
 
 # %% nbgrader={"grade": false, "grade_id": "importance_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -429,7 +429,7 @@ def importance_loss(X: np.ndarray, X_hat: np.ndarray, importance: np.ndarray) ->
     1.5
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write importance_loss (TOOL 07): see its docstring; a hint: mindlab hint importance_loss")
 
 
 # %% nbgrader={"grade": false, "grade_id": "feature_dimensionality", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -443,7 +443,7 @@ def feature_dimensionality(W: np.ndarray) -> np.ndarray:
     [1.0, 1.0, 0.0]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write feature_dimensionality (TOOL 07): see its docstring; a hint: mindlab hint feature_dimensionality")
 
 
 # %% nbgrader={"grade": false, "grade_id": "tool07_train", "locked": true, "schema_version": 3, "solution": false, "task": false}
@@ -463,14 +463,14 @@ pictures.feature_arrows(toys["W"], sparsities)
 def sae_encode(sae: dict, H: np.ndarray) -> np.ndarray:
     """(n, k) the SAE's latent activations relu((H - b_dec) @ W_enc + b_enc) for H (n, m)."""
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write sae_encode (TOOL 07): see its docstring; a hint: mindlab hint sae_encode")
 
 
 # %% nbgrader={"grade": false, "grade_id": "sae_decode", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def sae_decode(sae: dict, F: np.ndarray) -> np.ndarray:
     """(n, m) the reconstruction F @ W_dec + b_dec from latents F (n, k)."""
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write sae_decode (TOOL 07): see its docstring; a hint: mindlab hint sae_decode")
 
 
 # %% nbgrader={"grade": false, "grade_id": "sae_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -481,7 +481,7 @@ def sae_loss(sae: dict, H: np.ndarray, l1: float) -> float:
     few of them to be on at once. A float; sae and H are not changed.
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write sae_loss (TOOL 07): see its docstring; a hint: mindlab hint sae_loss")
 
 
 # %% nbgrader={"grade": false, "grade_id": "best_cosines", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -494,7 +494,7 @@ def best_cosines(learned: np.ndarray, true: np.ndarray) -> np.ndarray:
     [1.0]
     """
     # YOUR CODE HERE
-    raise NotImplementedError()
+    raise NotImplementedError("write best_cosines (TOOL 07): see its docstring; a hint: mindlab hint best_cosines")
 
 
 # %% nbgrader={"grade": false, "grade_id": "tool07_sae", "locked": true, "schema_version": 3, "solution": false, "task": false}

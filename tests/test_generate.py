@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autograder.handout import generate
 from autograder.cli import main
+from autograder.handout import generate
 from autograder.handout.generate import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
@@ -162,7 +162,35 @@ def test_nbgrader_makes_the_same_exercise_from_the_master():
     for step in (preprocessors.ClearSolutions(), preprocessors.ClearHiddenTests()):
         nb, _ = step.preprocess(nb, {})
     ours = _notebook("exercises")
-    assert [c.source.rstrip() for c in nb.cells] == [c.source for c in ours.cells]
+    # the same code line for line, except that our stub's message names its function
+    named = re.compile(r'raise NotImplementedError\("write (\w+) \(TOOL \d\d\): see its '
+                       r'docstring; a hint: mindlab hint \1"\)$')
+    theirs = [c.source.rstrip().split("\n") for c in nb.cells]
+    mine = [c.source.split("\n") for c in ours.cells]
+    assert [len(lines) for lines in theirs] == [len(lines) for lines in mine]
+    differing = [(a, b) for x, y in zip(theirs, mine) for a, b in zip(x, y) if a != b]
+    assert len(differing) == len(LAB01.functions)
+    for nbgrader_line, our_line in differing:
+        assert nbgrader_line.strip() == "raise NotImplementedError()"
+        assert named.match(our_line.strip()), our_line
+        assert our_line[: len(our_line) - len(our_line.lstrip())] == \
+            nbgrader_line[: len(nbgrader_line) - len(nbgrader_line.lstrip())]
+
+
+def test_a_stub_says_which_function_to_write():
+    exercise = _functions("exercises")
+    tools = {f: t.id[-2:] for t in LAB01.tools for f in t.functions}
+    for name in LAB01.functions:
+        with pytest.raises(NotImplementedError) as stub:
+            required = [p for p in inspect.signature(exercise[name]).parameters.values()
+                        if p.default is inspect.Parameter.empty]
+            exercise[name](*([None] * len(required)))
+        message = str(stub.value)
+        assert message.startswith(f"write {name} (TOOL {tools[name]}): see its docstring")
+        assert f"mindlab hint {name}" in message
+    for suffix in (".py", ".ipynb"):
+        text = lab_file("exercises", "lab01", suffix).read_text(encoding="utf-8")
+        assert not re.search(r"raise NotImplementedError\(\)(?!`)", text)  # (prose aside)
 
 
 # ---------------------------------------------------------------- solutions
@@ -252,7 +280,15 @@ def test_replace_regions_modes():
     assert replace_regions(source, *args, "keep") == "a\n    b\nc"
     assert replace_regions(source, *args, "drop") == "a\nc"
     assert replace_regions(source, *args, "stub") == (
-        "a\n    # YOUR CODE HERE\n    raise NotImplementedError()\nc")
+        "a\n    # YOUR CODE HERE\n    raise NotImplementedError()\nc")  # no def: nbgrader's
+    inner = ("def f(x):\n    def g():\n        ### BEGIN SOLUTION\n        b\n"
+             "        ### END SOLUTION")
+    assert replace_regions(inner, *args, "stub").endswith(
+        '        raise NotImplementedError("write g: see its docstring")')
+    after = "def g():\n    pass\n\ndef f(x):\n    ### BEGIN SOLUTION\n    b\n    ### END SOLUTION"
+    assert replace_regions(after, *args, "stub", {"f": "tool02"}).endswith(
+        '    raise NotImplementedError("write f (TOOL 02): see its docstring; a hint: '
+        'mindlab hint f")')
 
 
 @pytest.mark.parametrize("source", [

@@ -12,10 +12,15 @@ and each tool's grade cell ends in a `### BEGIN HIDDEN TESTS` region. From it:
 
 >>> replace_regions("def f():\\n    ### BEGIN SOLUTION\\n    return 1\\n    ### END SOLUTION",
 ...                 "### BEGIN SOLUTION", "### END SOLUTION", "stub")
-'def f():\\n    # YOUR CODE HERE\\n    raise NotImplementedError()'
+'def f():\\n    # YOUR CODE HERE\\n    raise NotImplementedError("write f: see its docstring")'
 
-The stub is nbgrader's own, so `nbgrader generate_assignment` on labs/<lab>.ipynb
-gives the same code as exercises/<lab>.ipynb. Output is deterministic (cell ids are
+The stub is nbgrader's own (`# YOUR CODE HERE`, `raise NotImplementedError(...)`) with a
+message naming the function to write, so a learner whose notebook stops there reads
+`NotImplementedError: write softmax (TOOL 01): see its docstring; ...` rather than a bare
+exception. `nbgrader generate_assignment` on labs/<lab>.ipynb gives the same code as
+exercises/<lab>.ipynb except for that message (nbgrader has one stub for every cell);
+both raise NotImplementedError, which is what the graders and nbgrader score as a stub.
+Output is deterministic (cell ids are
 the grade ids, no versions or timestamps), so a test can check the files are in sync.
 """
 
@@ -35,6 +40,7 @@ from ..labs import Lab, get_lab
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")  # nbgrader's python code_stub
+DEF = re.compile(r"^\s*def (\w+)\(")
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # also a valid nbformat cell id
 KINDS = ("masters", "exercises", "solutions")
 
@@ -43,22 +49,40 @@ class MasterError(ValueError):
     """The master source breaks a rule the generator relies on; the message names the cell."""
 
 
-def replace_regions(source: str, begin: str, end: str, mode: str) -> str:
+def stub_message(function: str, tool: str = "") -> str:
+    """What a stub says when it runs: which function to write, and where to look.
+
+    >>> stub_message("softmax", "tool01")
+    'write softmax (TOOL 01): see its docstring; a hint: mindlab hint softmax'
+    """
+    where = f" ({tool.upper().replace('TOOL', 'TOOL ')})" if tool else ""
+    return f"write {function}{where}: see its docstring; a hint: mindlab hint {function}"
+
+
+def replace_regions(source: str, begin: str, end: str, mode: str,
+                    tools: dict[str, str] | None = None) -> str:
     """Rewrite every begin..end region of `source`: 'stub' it, 'keep' its body, or 'drop' it.
 
-    The marker lines go in every mode; a stub is indented like the begin marker.
-    Unclosed, nested or stray markers raise MasterError.
+    The marker lines go in every mode; a stub is indented like the begin marker and its
+    NotImplementedError names the enclosing function (with its tool, from `tools`:
+    function -> tool id; without it, a short message). Unclosed, nested or stray markers
+    raise MasterError.
     """
     out: list[str] = []
     inside = False
+    enclosing: list[tuple[int, str]] = []  # (indent, name) of each def around this line
     for line in source.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        if line.strip() and not inside:
+            enclosing = [(n, f) for n, f in enclosing if n < len(indent)]
+            if match := DEF.match(line):
+                enclosing.append((len(indent), match.group(1)))
         if begin in line:
             if inside:
                 raise MasterError(f"nested {begin!r}: close the first region with {end!r}")
             inside = True
             if mode == "stub":
-                indent = line[: len(line) - len(line.lstrip())]
-                out += [indent + stub for stub in STUB]
+                out += [indent + stub for stub in _stub(enclosing, tools)]
         elif end in line:
             if not inside:
                 raise MasterError(f"{end!r} without a {begin!r} before it")
@@ -68,6 +92,18 @@ def replace_regions(source: str, begin: str, end: str, mode: str) -> str:
     if inside:
         raise MasterError(f"{begin!r} is never closed: add {end!r}")
     return "\n".join(out).rstrip()
+
+
+def _stub(enclosing: list[tuple[int, str]], tools: dict[str, str] | None) -> tuple[str, ...]:
+    """nbgrader's stub lines, the raise naming the innermost enclosing function (if any)."""
+    if not enclosing:
+        return STUB
+    function = enclosing[-1][1]
+    if tools is None:
+        message = f"write {function}: see its docstring"
+    else:
+        message = stub_message(function, tools.get(function, ""))
+    return STUB[0], f'raise NotImplementedError("{message}")'
 
 
 def read_master(lab: Lab) -> NotebookNode:
@@ -129,18 +165,22 @@ def _check_grade_cell(lab: Lab, grade_id: str, meta: dict, where: str, source: s
                           f'grade_tool("{lab.id}", "{tool.id}", globals())')
 
 
-def variant(master: NotebookNode, kind: str) -> NotebookNode:
-    """The master as `kind`: 'masters' (as is), 'exercises' or 'solutions'."""
+def variant(master: NotebookNode, kind: str, lab: Lab | None = None) -> NotebookNode:
+    """The master as `kind`: 'masters' (as is), 'exercises' or 'solutions'.
+
+    With `lab`, an exercise's stub names its function's tool (TOOL 01) and the hint command.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
     nb = copy.deepcopy(master)
+    tools = None if lab is None else {f: t.id for t in lab.tools for f in t.functions}
     for cell in nb.cells:
         cell.id = cell.metadata["nbgrader"]["grade_id"]  # stable ids: no random churn
         if kind == "masters" or cell.cell_type != "code":
             continue
         source = replace_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN, "drop")
         mode = "stub" if kind == "exercises" else "keep"
-        cell.source = replace_regions(source, BEGIN_SOLUTION, END_SOLUTION, mode)
+        cell.source = replace_regions(source, BEGIN_SOLUTION, END_SOLUTION, mode, tools)
     return nb
 
 
@@ -150,7 +190,7 @@ def render(lab_id: str) -> dict[Path, str]:
     master = read_master(lab)
     files = {}
     for kind in KINDS:
-        nb = variant(master, kind)
+        nb = variant(master, kind, lab)
         if kind != "masters":  # the master .py is written by hand
             files[lab_file(kind, lab.id, ".py")] = jupytext.writes(nb, fmt="py:percent")
         files[lab_file(kind, lab.id, ".ipynb")] = jupytext.writes(nb, fmt="ipynb") + "\n"
