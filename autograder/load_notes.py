@@ -29,17 +29,18 @@ from .loader import Submission
 from .redact import hidden_kind, real_class
 
 _REFERENCE = re.compile(r"mindlab_core\.\w+\.reference")
+# serve.py's sentences after the file name; where one holds learner text (which may be
+# cut short), only its start is read: the rest of the note is the judge's own
 _SKIPPED = re.compile(r": the cell starting at line (\d+) did not finish loading in time \(an "
                       r"endless loop or a long computation\?\), so it was skipped; the cells "
                       r"after it still ran\.")
-_SYNTAX = re.compile(r"(?: line (\d+))?: SyntaxError: .*\. Python cannot run code with a syntax "
-                     r"error, so nothing in it was graded: fix that line\.", re.S)
+_SYNTAX = re.compile(r"(?: line (\d+))?: SyntaxError: .*", re.S)
 _UNREADABLE = re.compile(r" could not be read as Python \((ValueError|MemoryError|"
-                         r"RecursionError|OverflowError)\b.*\)\.", re.S)
+                         r"RecursionError|OverflowError)\b.*", re.S)
 _EXIT = re.compile(r" line (\d+|\?) called exit\(\) while loading, so the grader stopped reading "
                    r"your code there: remove the exit call \(functions defined after it are "
                    r"missing\)\.")
-_RAISED = re.compile(r" line (\d+|\?) raised ([\w.]+)(?:: .*)? while loading; .*\.", re.S)
+_RAISED = re.compile(r" line (\d+|\?) raised ([\w.]+)(?:[: ].*)?", re.S)
 
 
 def _lines(sub: Submission) -> dict[str, int]:

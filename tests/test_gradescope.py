@@ -12,8 +12,10 @@ results.json is validated against Gradescope's documented format.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import stat
 import subprocess
 import zipfile
 from pathlib import Path
@@ -22,53 +24,13 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from doc_commands import argv, blocks, working_in
+from gradescope_env import RESULTS_SCHEMA, code_lines, leaking_stub, tampering_stub, texts
 from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
 from autograder.handout.gradescope_zip import build_zip
 from autograder.labs import LAB01
 from mindlab_labs import lab_file
-
-# Gradescope's results.json, from its autograder specification ("Output format",
-# gradescope-autograders.readthedocs.io/en/latest/specs/): a top-level score (required
-# unless every test has one), execution_time in seconds, output, visibility,
-# stdout_visibility, extra_data, and tests[] with score, max_score, status, name,
-# number, output, tags, visibility (and *_format, extra_data).
-VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
-FORMAT = {"enum": ["text", "html", "simple_format", "md", "ansi"]}
-RESULTS_SCHEMA = {
-    "type": "object",
-    "required": ["score", "tests"],
-    "properties": {
-        "score": {"type": "number", "minimum": 0},
-        "execution_time": {"type": "number", "minimum": 0},
-        "output": {"type": "string"},
-        "output_format": FORMAT,
-        "visibility": VISIBILITY,
-        "stdout_visibility": VISIBILITY,
-        "extra_data": {"type": "object"},
-        "tests": {"type": "array", "items": {
-            "type": "object",
-            "required": ["score", "max_score", "name"],
-            "properties": {
-                "score": {"type": "number", "minimum": 0},
-                "max_score": {"type": "number", "minimum": 0},
-                "status": {"enum": ["passed", "failed"]},
-                "name": {"type": "string", "minLength": 1},
-                "name_format": FORMAT,
-                "number": {"type": "string"},
-                "output": {"type": "string"},
-                "output_format": FORMAT,
-                "tags": {"type": "array", "items": {"type": "string"}},
-                "visibility": VISIBILITY,
-                "extra_data": {"type": "object"},
-            },
-            "additionalProperties": False,
-        }},
-        "leaderboard": {"type": "array"},
-    },
-    "additionalProperties": False,
-}
 
 
 def _doc_command(line: str, folder: Path) -> Path:
@@ -102,16 +64,48 @@ def installed(zip_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     return venv, source
 
 
-def _grade(installed: tuple[Path, Path], root: Path, files: dict[str, bytes]) -> dict:
-    """Put `files` in root/submission, run run_autograder, return results.json."""
+@pytest.fixture(scope="module")
+def site(installed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder setup.sh installed mindlab into (autograder/, mindlab_core/); never this
+    checkout (the stubs below write to it)."""
+    venv, _ = installed
+    probe = subprocess.run([str(venv / "bin" / "python"), "-c", "from autograder.isolation "
+                            "import PACKAGE_ROOT; print(PACKAGE_ROOT)"], env=venv_env(venv),
+                           cwd=tmp_path_factory.mktemp("probe"), capture_output=True,
+                           text=True, check=True)
+    found = Path(probe.stdout.strip())
+    assert found.is_relative_to(venv.resolve()) or found.is_relative_to(venv), found
+    return found
+
+
+@pytest.fixture
+def pristine(site: Path):
+    """The installed suites and reference as they were, put back after the test (a stub
+    may have changed them); yields {path: bytes}."""
+    files = [*(site / "autograder" / "suites").rglob("*.py"),
+             *(site / "mindlab_core").rglob("reference.py")]
+    saved = {p: (p.read_bytes(), p.stat().st_mode) for p in files}
+    yield {p: data for p, (data, _) in saved.items()}
+    for path, (data, mode) in saved.items():
+        if path.read_bytes() != data:
+            path.write_bytes(data)
+            path.chmod(mode)
+
+
+def _grade(installed: tuple[Path, Path], root: Path, files: dict[str, bytes],
+           options: list[str] | None = None) -> dict:
+    """Put `files` in root/submission, run run_autograder (or, with `options`, the module
+    it calls, given those options), return results.json."""
     venv, source = installed
     (root / "submission").mkdir(parents=True)
     for name, data in files.items():
         (root / "submission" / name).write_bytes(data)
     env = venv_env(venv, MINDLAB_AUTOGRADER_ROOT=str(root),
                    MINDLAB_PYTHON=str(venv / "bin" / "python"))
-    run = subprocess.run(["bash", str(source / "run_autograder")], cwd=root, env=env,
-                         capture_output=True, text=True, timeout=300)
+    command = ["bash", str(source / "run_autograder")] if options is None else \
+        [str(venv / "bin" / "python"), "-m", "autograder.handout.gradescope_run", *options]
+    run = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
+                         timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, RESULTS_SCHEMA)
@@ -224,3 +218,124 @@ def test_an_out_path_that_cannot_be_written_is_a_usage_error(tmp_path: Path):
     (tmp_path / "afile").write_text("")
     bad = CliRunner().invoke(main, ["gradescope", "--out", str(tmp_path / "afile" / "x.zip")])
     assert bad.exit_code == 2 and "cannot write" in bad.output
+
+
+# How the attacks below run: as run_autograder runs them (the strongest isolation here),
+# and in a plain process, as on a Gradescope image without bubblewrap.
+RUNS = [None, ["--lab", "lab01", "--isolation", "process"]]
+CHANGED = "The grader's files changed while your code ran"
+
+
+@pytest.mark.parametrize("options", RUNS, ids=["run_autograder", "process"])
+def test_a_stub_that_edits_the_installed_suites_gets_zero(installed, site, pristine, options,
+                                                          tmp_path: Path):
+    suites = site / "autograder" / "suites" / "lab01"
+    hidden = sorted(suites.glob("hidden/test_*.py"))
+    public = sorted(suites.glob("public/test_*.py"))
+    assert hidden and public
+    stub = tampering_stub(LAB01.functions, hidden, public)
+    results = _grade(installed, tmp_path, {"lab01.py": stub.encode()}, options)
+    assert results["score"] == 0.0
+    assert all(t["status"] == "failed" for t in results["tests"])
+    checks = sum(pristine[p].count(b"\n@check(") for p in hidden)
+    assert len(_graded(results)) == checks  # the suite as imported: none of the stub's checks
+    assert sum(t["max_score"] for t in _graded(results)) == 30.0
+    edited = [p.name for p in hidden + public if p.read_bytes() != pristine[p]]
+    assert (CHANGED in results["output"]) == bool(edited), (edited, results["output"])
+    provenance = results["extra_data"]["provenance"]
+    assert provenance["suites_changed"] == (["the public suite", "the hidden suite"]
+                                            if edited else [])
+
+
+@pytest.mark.parametrize("options", RUNS, ids=["run_autograder", "process"])
+def test_no_output_shows_what_learner_code_read_from_the_graders_files(installed, site,
+                                                                      options, tmp_path: Path):
+    reference = site / "mindlab_core" / "lab01" / "reference.py"
+    suite = site / "autograder" / "suites" / "lab01" / "hidden" / "test_tool01.py"
+    secret = code_lines(reference) + code_lines(suite)
+    assert len(secret) > 20
+    stub = leaking_stub(LAB01.functions, reference, suite)
+    results = _grade(installed, tmp_path, {"lab01.py": stub.encode()}, options)
+    assert results["score"] == 0.0
+    visible = [t for t in results["tests"] if t["visibility"] == "visible"]
+    assert visible and any(t["status"] == "failed" for t in visible)
+    everything = "\n".join(texts(results))
+    shown = [line for line in secret if line in everything]
+    assert not shown, shown
+    assert all("unreadable" not in t["output"] for t in results["tests"])
+    outputs = "\n".join(t["output"] for t in visible)
+    assert "raised ValueError on an input" in outputs
+    assert "an exception of your own" in outputs
+    assert re.search(r"lab01\.py line \d+ raised ValueError while loading; the code after it",
+                     results["output"]), results["output"]
+
+
+def test_run_autograder_carries_the_limits_it_was_built_with(installed, tmp_path: Path):
+    limits = ["--call-timeout", "1.5", "--load-timeout", "4", "--memory-mb", "1024"]
+    out = _doc_command(f"mindlab gradescope --lab lab01 --out autograder.zip {' '.join(limits)}",
+                       tmp_path)
+    with zipfile.ZipFile(out) as archive:
+        script = archive.read("run_autograder").decode()
+    assert " ".join(limits) in " ".join(script.replace("\\\n", " ").split())
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "run_autograder").write_text(script)
+    solved = lab_file("solutions", "lab01", ".py").read_bytes()
+    results = _grade((installed[0], tmp_path / "source"), tmp_path / "ag", {"lab01.py": solved})
+    assert results["score"] == 30.0
+    provenance = results["extra_data"]["provenance"]
+    assert (provenance["call_timeout"], provenance["load_timeout"],
+            provenance["memory_mb"]) == (1.5, 4.0, 1024)
+    default = (installed[1] / "run_autograder").read_text()
+    assert "--call-timeout 2 --load-timeout 10 --memory-mb 2048" in default
+
+
+def _as_nobody(folder: Path, attempts: dict[str, int]) -> dict[str, bool]:
+    """{relative path: whether uid/gid 65534 could open it with that flag}, tried in a
+    forked child through a descriptor of `folder` (so no parent folder is in the way)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: become nobody, try each, report, exit
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            found = {}
+            for rel, flags in attempts.items():
+                try:
+                    os.close(os.open(rel, flags, dir_fd=fd))
+                    found[rel] = True
+                except OSError:
+                    found[rel] = False
+            os.write(write, json.dumps(found).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return json.loads(data)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="Gradescope runs run_autograder as root; this run is not root")
+def test_as_root_the_grader_files_are_closed_to_other_users(installed, site, tmp_path: Path):
+    _grade(installed, tmp_path, {"lab01.py": b"x = 1\n"})
+    hidden = site / "autograder" / "suites" / "lab01" / "hidden"
+    reference = site / "mindlab_core" / "lab01" / "reference.py"
+    for path in (hidden, hidden / "test_tool01.py", reference,
+                 *reference.parent.glob("__pycache__/reference.*.pyc")):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+    for top in ("autograder", "mindlab_core"):
+        for path in [site / top, *(site / top).rglob("*")]:
+            info = path.lstat()
+            assert info.st_uid == 0 and not info.st_mode & 0o022, path
+    tries = {"autograder/suites/lab01/hidden/test_tool01.py": os.O_RDONLY,
+             "mindlab_core/lab01/reference.py": os.O_RDONLY,
+             "autograder/suites/lab01/public/test_tool01.py": os.O_WRONLY | os.O_APPEND,
+             "autograder/grader.py": os.O_WRONLY | os.O_APPEND,
+             "autograder/worker/serve.py": os.O_RDONLY,  # what a worker imports stays readable
+             "mindlab_core/tokens.py": os.O_RDONLY}
+    assert _as_nobody(site, tries) == {rel: rel.endswith(("serve.py", "tokens.py"))
+                                       for rel in tries}
