@@ -141,19 +141,22 @@ def test_a_folder_holding_a_link_outside_at_any_depth_is_an_error_row(klass: Pat
     deep.mkdir(parents=True)
     (klass / "dan" / "lab01.py").write_text("x = 1\n")
     (deep / "data.csv").symlink_to("/etc/passwd")
+    (klass / "dia").mkdir()
+    (klass / "dia" / "lab01.ipynb").write_text("{}")
+    (klass / "dia" / "notes.txt").symlink_to(tmp_path / "class.txt")
     (klass / "dot").mkdir()
     (klass / "dot" / "lab01.py").write_text("x = 1\n")
-    (klass / "dot" / ".cache").mkdir()  # hidden folders are searched too
-    (klass / "dot" / ".cache" / "k").symlink_to(tmp_path)
+    (klass / "dot" / ".venv" / "bin").mkdir(parents=True)  # never read: its links are fine
+    (klass / "dot" / ".venv" / "bin" / "python").symlink_to(sys.executable)
     (klass / "cal").mkdir()
     (klass / "cal" / "lab01.py").write_text("x = 1\n")
     (klass / "cal" / "up").symlink_to(klass / "cal")  # a loop inside: harmless
     (klass / "cal" / "gone").symlink_to(klass / "cal" / "nowhere")
     out, rows = grade(klass, tmp_path)
-    assert_gradebook(out, "dan", "dot")
+    assert_gradebook(out, "dan", "dia")
     assert "dan/a/b/data.csv is a link to /etc/passwd" in rows["dan"]["reason"]
-    assert "dot/.cache/k" in rows["dot"]["reason"]
-    assert rows["cal"]["status"] == "graded"
+    assert "dia/notes.txt is a link to" in rows["dia"]["reason"]
+    assert rows["cal"]["status"] == rows["dot"]["status"] == "graded"
 
 
 def test_a_nbgrader_student_folder_linked_from_outside_is_an_error_row(tmp_path: Path):
@@ -484,3 +487,11 @@ def test_merge_of_crafted_records_writes_only_inside_out(klass: Path, tmp_path: 
     assert all(p.parent == merged / "results" for p in (merged / "results").iterdir())
     assert_gradebook(merged)
     assert read_csv(merged)["'=cmd"]["score"] == "30.0"
+
+
+def test_an_out_that_cannot_be_written_is_a_usage_error(klass: Path, tmp_path: Path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ValueError, match="cannot write to --out"):
+        fake_batch(klass, tmp_path / "file" / "out")
+    out, _ = grade(klass, tmp_path)
+    assert_gradebook(out)

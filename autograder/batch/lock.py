@@ -92,8 +92,12 @@ def take(fd: int) -> bool:
 def out_lock(out: Path, command: str | None = None) -> Iterator[None]:
     """Hold OUT/.lock while the body writes to `out`; OutLocked if another run holds it."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a usage error: the folder cannot be written
+        raise ValueError(f"cannot write to --out {out} ({exc.strerror}): choose a folder "
+                         "you can write to") from None
     try:
         if not take(fd):
             raise OutLocked(holder_text(out, read_holder(fd)))

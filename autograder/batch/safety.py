@@ -6,7 +6,8 @@ waits for a writer forever), a link to /dev/zero (never ends) or /proc/self/page
 Each becomes its student's error row with the reason, never a hang or a traceback:
 
 - `entry_problem(source, root)` looks (lstat, never open) at an entry and, for a folder,
-  everything below it: links resolving outside `root`, special files, unreadable folders;
+  everything below it that could be read: links resolving outside `root`, special files,
+  unreadable folders;
 - `hash_file(path)` opens with O_NONBLOCK, checks what it opened (fstat) and reads at most
   `MAX_BYTES`.
 
@@ -23,6 +24,8 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+
+from ..submissions import is_litter
 
 MAX_BYTES = 50 * 2**20  # a submission file larger than this is not read
 MAX_FILES = 10_000  # entries below one student's folder
@@ -110,7 +113,11 @@ def entry_problem(source: Path, root: Path) -> str:
 
 
 def tree_problem(folder: Path, root: Path) -> str:
-    """'' when nothing below `folder` is a link out, a special file or unreadable."""
+    """'' when nothing below `folder` is a link out, a special file or unreadable.
+
+    Hidden files and folders, `__pycache__` and checkpoints are not looked into: nothing
+    reads them (submissions.is_litter), so their links out (a `.venv/bin/python`) harm none.
+    """
     stack, seen = [(str(folder), 0)], 0
     while stack:
         where, depth = stack.pop()
@@ -120,6 +127,8 @@ def tree_problem(folder: Path, root: Path) -> str:
         except OSError as exc:
             return f"{label(where, root)}/ cannot be read ({exc.strerror}): nothing was graded"
         for item in items:
+            if is_litter(Path(item.name)):  # never read: a .venv's links to python are fine
+                continue
             seen += 1
             if seen > MAX_FILES:
                 return (f"{label(folder, root)}/ holds more than {MAX_FILES} files: leave "
