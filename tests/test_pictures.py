@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from mindlab_core.bigram import trained_model
@@ -52,9 +53,50 @@ def test_heatmap_marks_the_ablated_column(model, tmp_path):
 def test_rulebook_and_greedy_path(model, tmp_path):
     fig = _drawn(pictures.rulebook(ref.rank_rules(model.W, top=5)), tmp_path, "r.png")
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels[0] == "q → u" and len(labels) == 5
+    assert labels[0] == "after 'q', the model writes 'u' 94% of the time" and len(labels) == 5
+    assert "5 of 27 rules shown" in fig.axes[0].get_title()
     _drawn(pictures.greedy_path(model.W, ref.greedy_decode(model.W)), tmp_path, "g.png")
     _drawn(pictures.greedy_path(model.W, ""), tmp_path, "g0.png")
+
+
+def _texts(fig) -> str:
+    """Every piece of text drawn on the figure, titles and labels included."""
+    fig.canvas.draw()
+    return "\n".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+
+
+def test_belief_bars_are_violet_with_black_ticks_and_tiny_values_visible(model):
+    belief, data = ref.read_row(model.W, "q"), ref.data_row(model.counts, "q")
+    fig = pictures.belief_bars(belief, data, "q")
+    ax = fig.axes[0]
+    bars = ax.patches
+    assert all(bar.get_facecolor() == to_rgba("#7c3aed") for bar in bars)
+    assert to_rgba(ax.collections[0].get_edgecolor()[0]) == to_rgba("black")  # data ticks
+    top = ax.get_ylim()[1]
+    tiny = [bar for bar, p in zip(bars, belief) if 0 < p < 0.005]
+    assert tiny and all(bar.get_height() >= 0.01 * top for bar in tiny)  # a visible stub
+    values = [t.get_text() for t in ax.texts]
+    assert ".002" in values and ".94" in values  # each bar says its value
+    log = pictures.belief_bars(belief, data, "q", log=True).axes[0]
+    assert log.get_yscale() == "log"
+
+
+def test_the_ablated_heatmap_keeps_the_unablated_scale_and_shows_the_symptom(model):
+    before = pictures.matrix_heatmap(model.W).axes[0].get_images()[0].get_clim()
+    words = ["macastineviatardriem", "aherleyunineerienoui"]
+    fig = pictures.matrix_heatmap(ref.ablate_column(model.W, "."), ablated=".", like=model.W,
+                                  words=words)
+    assert fig.axes[0].get_images()[0].get_clim() == before
+    text = _texts(fig)
+    assert all(word in text for word in words) and "symptom" in text
+    assert "'.' cut: -inf" in text  # the cut column is named, not just black
+    hatched = [p for p in fig.axes[0].patches if p.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_x() > -0.5  # inset: it is not the frame
+
+
+def test_the_greedy_path_says_it_never_changes(model):
+    fig = pictures.greedy_path(model.W, ref.greedy_decode(model.W))
+    assert "the same word every time, forever" in _texts(fig)
 
 
 @pytest.mark.parametrize("draw", [

@@ -55,7 +55,7 @@ def tour_lab01(letter: str, out: Path | None) -> list[Path]:
     for label, matrix in (("before", W), ("after ", ablated)):
         rng = np.random.default_rng(SEED)
         words = [ref.sample_word(matrix, rng, max_len=MAX_LEN) for _ in range(SAMPLES)]
-        print(f"  {label}: {', '.join(words)}")
+        print(f"  {label}: {', '.join(words)}")  # `words` ends as the ablated model's
     print(f"  (seed {SEED}; after the cut every word runs on to max_len={MAX_LEN})")
 
     section("TOOL 03  extract the algorithm", "the rulebook and the greedy word")
@@ -63,7 +63,9 @@ def tour_lab01(letter: str, out: Path | None) -> list[Path]:
     for after, nxt, p in rules:
         print(f"  {after} → {nxt}   {p:.2f}")
     word = ref.greedy_decode(W)
-    print(f"  greedy word: '{word}'  (always the most likely next token)")
+    print(f"  greedy word: '{word}'  (always the most likely next token: the same word "
+          "every time, forever)")
+    print(f"  ({len(rules)} of {len(TOKENS)} rules shown; the picture shows 12)")
 
     if out is None:
         print("\n  Add --out DIR to save these as pictures.")
@@ -73,7 +75,8 @@ def tour_lab01(letter: str, out: Path | None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     figures = {
         f"belief_{_file_letter(letter)}.png": pictures.belief_bars(belief, data, letter),
-        "heatmap_ablated_dot.png": pictures.matrix_heatmap(ablated, ablated="."),
+        "heatmap_ablated_dot.png": pictures.matrix_heatmap(ablated, ablated=".", like=W,
+                                                           words=words),
         "rulebook.png": pictures.rulebook(ref.rank_rules(W, top=12)),
         "greedy_path.png": pictures.greedy_path(W, word),
     }
