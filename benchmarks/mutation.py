@@ -48,13 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--function", action="append", help="only this graded function")
     parser.add_argument("--record", action="store_true",
                         help="record the oracle-equivalent survivors in equivalent-<lab>.json")
+    parser.add_argument("--whole-file", action="store_true",
+                        help="grade the whole mutated file, demo cells included (slow)")
     parser.add_argument("--no-report", action="store_true", help="do not write REPORT-<lab>.md")
     args = parser.parse_args(argv)
     if args.record and args.function:
         parser.error("--record needs every function: it rewrites the whole record")
     start = time.monotonic()
     for lab in args.labs:
-        analysis = analyse(lab, jobs=args.jobs, only=set(args.function or []) or None)
+        analysis = analyse(lab, jobs=args.jobs, only=set(args.function or []) or None,
+                           whole_file=args.whole_file,
+                           progress=_progress(lab))
         if args.record:
             print("recorded", records.save_equivalents(analysis))
             analysis = _reclassified(analysis)
@@ -65,12 +69,20 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _progress(lab: str):
+    """A progress callback printing a line to stderr every 50 files and at the end."""
+    def report(stage: str, done: int, total: int) -> None:
+        if done % 50 == 0 or done == total:
+            print(f"  {lab} {stage}: {done}/{total}", file=sys.stderr, flush=True)
+    return report
+
+
 def _reclassified(analysis: Analysis) -> Analysis:
     """The same outcomes classified again against the equivalents just recorded."""
     from mutation.analysis import classify
 
-    keys = set(records.load_equivalents(analysis.lab))
-    analysis.outcomes = [classify(o, keys) for o in analysis.outcomes]
+    recorded = records.load_equivalents(analysis.lab)
+    analysis.outcomes = [classify(o, recorded) for o in analysis.outcomes]
     return analysis
 
 

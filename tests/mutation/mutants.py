@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import symtable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,39 @@ def _mutants_of_function(source: str, lab: str, node: ast.FunctionDef) -> Iterat
             yield Mutant(lab, node.name, tool, operator, kept, first + line, before, after,
                          whole, key)
             kept += 1
+
+
+def _globals_read(source: str) -> set[str]:
+    """Every global name that some def (or a scope inside one) of `source` reads; the
+    comprehensions and lambdas of top-level code do not count."""
+    names: set[str] = set()
+    defs = {n.name for n in ast.parse(source).body
+            if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    scopes = [scope for scope in symtable.symtable(source, "solution", "exec").get_children()
+              if scope.get_name() in defs]
+    while scopes:
+        scope = scopes.pop()
+        if isinstance(scope, symtable.Function):
+            names.update(scope.get_globals())
+        scopes.extend(scope.get_children())
+    return names
+
+
+def definitions_only(source: str) -> str:
+    """`source` with its top-level demo code blanked out, line numbers kept: what stays is
+    the imports, the functions and classes, and the assignments of globals they read
+    (e.g. BOS). Cell markers and comments stay, so a percent file keeps its cells."""
+    read = _globals_read(source)
+    lines = source.splitlines(keepends=True)
+    for node in ast.parse(source).body:
+        keep = isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef)
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            keep = any(isinstance(t, ast.Name) and t.id in read for t in targets)
+        if not keep:
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            lines[first - 1:node.end_lineno] = ["\n"] * (node.end_lineno - first + 1)
+    return "".join(lines)
 
 
 def mutants(lab: str, source: str | None = None) -> list[Mutant]:

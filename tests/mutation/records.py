@@ -2,7 +2,10 @@
 
 equivalent-<lab>.json is a list of entries keyed by `key`, the hash of the mutated
 function's source (tests/mutation/mutants.py): an entry stays valid while that function's
-text stays the same, wherever it moves in the file.
+text stays the same, wherever it moves in the file. `"equivalent": true` records a mutant
+the oracle passes and the suite gives full marks, with the reason (written by hand where a
+person can say why); `"equivalent": false` is a reviewer's refutation of a mutant the
+oracle passes (the reason names an input where it goes wrong): it counts as a gap.
 """
 
 from __future__ import annotations
@@ -34,20 +37,25 @@ def load_equivalents(lab: str) -> dict[str, dict[str, Any]]:
     return {entry["key"]: entry for entry in json.loads(path.read_text())}
 
 
-def entry(outcome: Outcome, reason: str) -> dict[str, Any]:
-    """The JSON record of one equivalent mutant."""
+def entry(outcome: Outcome, equivalent: bool, reason: str) -> dict[str, Any]:
+    """The JSON record of one mutant the oracle passes."""
     m = outcome.mutant
     return {"key": m.key, "function": m.function, "operator": m.operator,
             "occurrence": m.occurrence, "line": m.line, "before": m.before,
-            "after": m.after, "reason": reason}
+            "after": m.after, "equivalent": equivalent, "reason": reason}
 
 
 def save_equivalents(analysis: Analysis) -> Path:
-    """Record every mutant the oracle passes and the suite gives full marks, keeping the
-    reasons already written by hand; entries no mutant has any more are dropped."""
+    """Record every mutant the oracle passes and the suite gives full marks, keeping what a
+    person wrote (reasons, refutations); entries no mutant has any more are dropped."""
     old = load_equivalents(analysis.lab)
-    kept = [entry(o, old.get(o.mutant.key, {}).get("reason", DEFAULT_REASON))
-            for o in analysis.outcomes if o.kind in ("equivalent", "unrecorded-equivalent")]
+    kept = []
+    for o in analysis.outcomes:
+        was = old.get(o.mutant.key)
+        if was is not None:
+            kept.append(entry(o, was["equivalent"], was["reason"]))
+        elif o.kind == "unrecorded-equivalent":
+            kept.append(entry(o, True, DEFAULT_REASON))
     path = equivalents_path(analysis.lab)
     path.write_text(json.dumps(kept, indent=1, ensure_ascii=False) + "\n")
     return path
@@ -81,13 +89,14 @@ def _verdict(outcome: Outcome) -> str:
     if outcome.oracle is None:
         return "unclassified (no oracle)"
     if not outcome.oracle:
-        return "passes (equivalent)"
+        return "passes"
     return "rejects: " + "; ".join(outcome.oracle)[:300]
 
 
 def _reason(outcome: Outcome, recorded: dict[str, dict[str, Any]]) -> str:
-    if outcome.kind == "equivalent":
-        return recorded[outcome.mutant.key]["reason"]
+    if outcome.mutant.key in recorded:
+        entry = recorded[outcome.mutant.key]
+        return ("equivalent: " if entry["equivalent"] else "NOT equivalent: ") + entry["reason"]
     return {"gap": "SUITE GAP: add a check", "unclassified": "awaiting the oracle",
             "unrecorded-equivalent": "oracle passes it: record it (--record) with a reason",
             }.get(outcome.kind, outcome.disagreement)
@@ -105,7 +114,7 @@ def write_report(analysis: Analysis) -> Path:
     recorded = load_equivalents(analysis.lab)
     head = "| function | line | operator | mutation | oracle | reason |"
     rule = "|---|---|---|---|---|---|"
-    survivors = [o for o in analysis.outcomes if o.kind != "killed" and o.kind != "false-positive"]
+    survivors = [o for o in analysis.outcomes if o.kind not in ("killed", "false-positive")]
     lines = [f"# Mutation report: {analysis.lab}", "",
              "Written by `python benchmarks/mutation.py`; see docs/mutation.md. Mutants of "
              f"`solutions/{analysis.lab}.py` (cosmic-ray operators, graded functions only), "
@@ -115,7 +124,13 @@ def write_report(analysis: Analysis) -> Path:
              f"## Survivors ({len(survivors)}: full marks)", "", head, rule,
              *(_row(o, recorded) for o in survivors), "",
              f"## Disagreements ({len(analysis.disagreements())})", "",
-             head, rule, *(_row(o, recorded) for o in analysis.disagreements()), ""]
+             "The suite took points it should not have: the oracle passes the function, "
+             "or another tool lost points, or the file could not be graded.", "",
+             head, rule, *(_row(o, recorded) for o in analysis.disagreements()), "",
+             f"## Oracle misses ({len(analysis.oracle_misses())})", "",
+             "The oracle passes these mutants, but equivalent-<lab>.json records why each is "
+             "wrong (an input where it differs): properties for tests/oracle to add.", "",
+             head, rule, *(_row(o, recorded) for o in analysis.oracle_misses()), ""]
     path = report_path(analysis.lab)
     path.write_text("\n".join(lines))
     return path

@@ -9,7 +9,6 @@ only (no demo code), with a time limit; while it is missing every verdict is Non
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import io
 import multiprocessing
@@ -25,7 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .mutants import ROOT, Mutant
+from .mutants import ROOT, Mutant, definitions_only
 
 ORACLE_SECONDS = 120.0  # per mutant; the oracle limits each call itself (oracle.core.LIMIT)
 
@@ -60,36 +59,48 @@ def _grade_one(grader: Any, path: Path) -> Graded:
     return Graded(report.status, scores, list(report.notes), time.monotonic() - start)
 
 
-def _grade_shard(lab: str, sources: list[tuple[int, str]], conn: Connection) -> None:
-    """Child process: grade (index, source) pairs with one Grader, send (index, Graded)."""
+def _grade_shard(lab: str, sources: Sequence[str], todo: Any, conn: Connection) -> None:
+    """Child process: take indices from `todo` until None, grade those sources with one
+    Grader, send (index, Graded) for each."""
     with tempfile.TemporaryDirectory(prefix="mindlab-mutants-") as folder, \
             grader_class()(lab=lab, suite="hidden", isolation="process") as grader:
-        for index, source in sources:
+        for index in iter(todo.get, None):
             path = Path(folder) / f"mutant{index:05d}.py"
-            path.write_text(source)
+            path.write_text(sources[index])
             conn.send((index, _grade_one(grader, path)))
             path.unlink()
     conn.close()
 
 
-def grade_sources(lab: str, sources: Sequence[str], jobs: int = 2) -> list[Graded]:
-    """The hidden suite's verdict on each source text, graded by `jobs` processes (<= 2)."""
+def grade_sources(lab: str, sources: Sequence[str], jobs: int = 2,
+                  progress: Callable[[int, int], None] | None = None) -> list[Graded]:
+    """The hidden suite's verdict on each source text, graded by `jobs` processes (<= 2)
+    that share one queue of work; `progress(done, total)` is called after each file."""
     jobs = max(1, min(jobs, 2, len(sources)))
     ctx = multiprocessing.get_context("fork")
-    results: dict[int, Graded] = {}
+    todo = ctx.Queue()
+    for index in [*range(len(sources)), *[None] * jobs]:
+        todo.put(index)
     shards = []
-    for shard in range(jobs):
+    for _ in range(jobs):
         parent, child = ctx.Pipe(duplex=False)
-        work = [(i, s) for i, s in enumerate(sources) if i % jobs == shard]
-        proc = ctx.Process(target=_grade_shard, args=(lab, work, child), daemon=False)
+        proc = ctx.Process(target=_grade_shard, args=(lab, sources, todo, child))
         proc.start()
         child.close()
-        shards.append((proc, parent, len(work)))
-    for proc, conn, count in shards:
-        for _ in range(count):
-            with contextlib.suppress(EOFError):
+        shards.append((proc, parent))
+    results: dict[int, Graded] = {}
+    open_conns = [conn for _, conn in shards]
+    while open_conns:
+        for conn in multiprocessing.connection.wait(open_conns):
+            try:
                 index, graded = conn.recv()
-                results[index] = graded
+            except EOFError:
+                open_conns.remove(conn)
+                continue
+            results[index] = graded
+            if progress is not None:
+                progress(len(results), len(sources))
+    for proc, _ in shards:
         proc.join()
     lost = Graded("error", notes=["the grading process died before grading this file"])
     return [results.get(i, lost) for i in range(len(sources))]
@@ -107,30 +118,17 @@ def oracle_violations() -> Callable[[str, str, dict], list[str]] | None:
     return violations
 
 
-def definitions_source(source: str) -> str:
-    """The imports, functions and classes of `source`, with the top-level assignments of
-    names those functions read (e.g. BOS): what the graded functions need, no demo code."""
-    tree = ast.parse(source)
-    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)]
-    read = {n.id for d in defs for n in ast.walk(d)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    kept = [n for n in tree.body
-            if isinstance(n, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef)
-            or (isinstance(n, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id in read for t in n.targets))]
-    return "\n\n".join(ast.get_source_segment(source, n) or "" for n in kept) + "\n"
-
-
 def _judge_in_child(violations: Callable, lab: str, function: str, source: str,
-                    conn: Connection) -> None:
-    """Child process: run the definitions, judge one function, send the sentences."""
-    os.chdir(tempfile.mkdtemp(prefix="mindlab-oracle-"))  # anything it writes lands there
+                    conn: Connection, folder: str) -> None:
+    """Child process: run the definitions, judge one function, send the sentences; it works
+    in the temporary `folder` (see judge_sources), so what it writes lands there."""
+    os.chdir(folder)
     os.environ["MINDLAB_GRADING"] = "1"
     try:
         namespace: dict = {"__name__": "submission"}
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            exec(compile(definitions_source(source), "mutant.py", "exec"), namespace)
+            exec(compile(definitions_only(source), "mutant.py", "exec"), namespace)
             conn.send(("ok", list(violations(lab, function, namespace))))
     except BaseException as exc:  # noqa: BLE001 - the mutant broke loading: a finding
         conn.send(("ok", [f"the mutant's definitions do not run: {type(exc).__name__}: {exc}"]))
@@ -147,10 +145,10 @@ class _Running:
     deadline: float
 
 
-def _start(ctx: Any, violations: Callable, index: int, mutant: Mutant) -> _Running:
+def _start(ctx: Any, violations: Callable, folder: str, index: int,
+           task: tuple[str, str, str]) -> _Running:
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_judge_in_child,
-                       args=(violations, mutant.lab, mutant.function, mutant.source, child))
+    proc = ctx.Process(target=_judge_in_child, args=(violations, *task, child, folder))
     proc.start()
     child.close()
     return _Running(index, proc, parent, time.monotonic() + ORACLE_SECONDS)
@@ -158,7 +156,7 @@ def _start(ctx: Any, violations: Callable, index: int, mutant: Mutant) -> _Runni
 
 def _finish(run: _Running) -> list[str]:
     """The child's sentences, or one saying it gave none in time; the child is reaped."""
-    verdict = [f"the oracle gave no verdict within {ORACLE_SECONDS:.0f} s"]
+    verdict = [f"no verdict: the judging process died or ran over {ORACLE_SECONDS:.0f} s"]
     if run.conn.poll(0):
         with contextlib.suppress(EOFError):
             verdict = run.conn.recv()[1]
@@ -169,22 +167,40 @@ def _finish(run: _Running) -> list[str]:
     return verdict
 
 
-def judge_mutants(mutants: Sequence[Mutant], jobs: int = 2) -> list[list[str] | None]:
+def judge_mutants(mutants: Sequence[Mutant], jobs: int = 2,
+                  progress: Callable[[int, int], None] | None = None) -> list[list[str] | None]:
     """The oracle's verdict on each mutant's own function, `jobs` forks at a time (<= 2);
-    None for every mutant while there is no oracle."""
+    None for every mutant while there is no oracle. `progress(done, total)` after each."""
+    return judge_sources([(m.lab, m.function, m.source) for m in mutants], jobs, progress)
+
+
+def judge_sources(tasks: Sequence[tuple[str, str, str]], jobs: int = 2,
+                  progress: Callable[[int, int], None] | None = None) -> list[list[str] | None]:
+    """The oracle's verdict on each (lab, function, source) task; see judge_mutants."""
     violations = oracle_violations()
     if violations is None:
-        return [None] * len(mutants)
+        return [None] * len(tasks)
+    with tempfile.TemporaryDirectory(prefix="mindlab-oracle-") as folder:
+        return _judge_all(violations, tasks, jobs, progress, folder)
+
+
+def _judge_all(violations: Callable, tasks: Sequence[tuple[str, str, str]], jobs: int,
+               progress: Callable[[int, int], None] | None,
+               folder: str) -> list[list[str] | None]:
+    """Run the tasks, `jobs` forks at a time, each with its deadline, each in `folder`."""
+    mutants = tasks
     ctx = multiprocessing.get_context("fork")
     verdicts: list[list[str] | None] = [None] * len(mutants)
     waiting = list(enumerate(mutants))[::-1]
     running: list[_Running] = []
     while waiting or running:
         while waiting and len(running) < max(1, min(jobs, 2)):
-            running.append(_start(ctx, violations, *waiting.pop()))
+            running.append(_start(ctx, violations, folder, *waiting.pop()))
         soonest = min(r.deadline for r in running) - time.monotonic()
         ready = multiprocessing.connection.wait([r.conn for r in running], max(0.0, soonest))
         for run in [r for r in running if r.conn in ready or time.monotonic() > r.deadline]:
             verdicts[run.index] = _finish(run)
             running.remove(run)
+            if progress is not None:
+                progress(len(mutants) - len(waiting) - len(running), len(mutants))
     return verdicts
