@@ -2,8 +2,9 @@
 
     mindlab tour --lab lab02 --letter y --out pictures/
 
-`--letter` picks the letter whose vowel-ness TOOL 04 reports; `--out` writes the five
-pictures. Registered with mindlab_core.tour, which finds it by the lab's name.
+`--letter` picks the letter TOOL 04 places on the vowel direction (ringed on
+directions.png) and TOOL 05 reads through the logit lens (after `..<letter>`); `--out`
+writes the five pictures. Registered with mindlab_core.tour, which finds it by the lab's name.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def tour_lab02(letter: str, out: Path | None) -> list[Path]:
 
     figures = {}
     print('mindlab tour: lab02 "Scaling the idea up" (reference answers)')
+    print(f"  --letter {letter}: TOOL 04 places '{letter}' on the vowel direction, TOOL 05 "
+          f"reads the logit lens after '..{letter}'")
 
     section("TOOL 04  features are directions", "vowel-ness in lab 01's bigram rows")
     scores, threshold = findings.letter_scores(), findings.vowel_threshold()
@@ -44,7 +47,7 @@ def tour_lab02(letter: str, out: Path | None) -> list[Path]:
     print(f"  '{letter}' scores {scores[letter]:+.2f}: the {side} side")
     figures["directions.png"] = pictures.projection_strip(
         scores, threshold, "aeiou", directions.TRAIN_CONSONANTS + directions.HELD_OUT_CONSONANTS,
-        directions.HELD_OUT_VOWELS + directions.HELD_OUT_CONSONANTS)
+        directions.HELD_OUT_VOWELS + directions.HELD_OUT_CONSONANTS, highlight=letter)
 
     section("TOOL 05  the residual stream", "the logit lens on the shipped name model")
     params = residual.residual_model()
@@ -54,6 +57,10 @@ def tour_lab02(letter: str, out: Path | None) -> list[Path]:
     lens = reference.logit_lens(params, reference.run_with_cache(params, X[:200]))
     exact = np.array_equal(lens[-1], findings.forward(params, X[:200]))
     print(f"  the last layer's lens equals the model's output exactly: {exact}")
+    mine = reference.logit_lens(params, reference.run_with_cache(
+        params, np.array([[0, 0, TOKENS.index(letter)]])))[:, 0]  # (layers + 1, 27)
+    guesses = [f"'{TOKENS[int(row.argmax())]}'" for row in mine]
+    print(f"  after '..{letter}' the lens's top guess, layer by layer: " + " → ".join(guesses))
     contexts = np.array([[TOKENS.index(c) for c in ex] for ex in EXAMPLES[0]])
     figures["logit_lens.png"] = pictures.lens_table(
         reference.logit_lens(params, reference.run_with_cache(params, contexts)),
@@ -88,8 +95,13 @@ def tour_lab02(letter: str, out: Path | None) -> list[Path]:
     cosines = reference.best_cosines(sae["W_dec"], pentagon["W"].T)
     print("  SAE latents vs true features, best cosines: "
                + " ".join(f"{c:.3f}" for c in cosines))
-    figures["superposition.png"] = pictures.feature_arrows(toys["W"], superposition.SPARSITIES)
-    figures["sae.png"] = pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"])
+    dims = [reference.feature_dimensionality(w) for w in toys["W"]]
+    activity = (reference.sae_encode(sae, H) > 0).mean(axis=0)
+    print(f"  the SAE has {len(activity)} latents for {len(cosines)} features: each fires on "
+          + " ".join(f"{a:.1%}" for a in activity) + " of the inputs")
+    figures["superposition.png"] = pictures.feature_arrows(toys["W"], superposition.SPARSITIES,
+                                                           dims)
+    figures["sae.png"] = pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"], activity)
 
     if out is None:
         print("\n  Add --out DIR to save these as pictures.")
