@@ -1,14 +1,18 @@
 """What runs inside Gradescope for each submission (run_autograder calls it):
 
-    python3 -m autograder.handout.gradescope_run --lab lab01 --hidden-visibility after_published
+    python3 -m autograder.handout.gradescope_run --lab lab01 --hidden-visibility after_published \\
+      --call-timeout 2 --load-timeout 10 --memory-mb 2048
 
 It grades the one .py or .ipynb file in /autograder/submission (submissions.py's rule)
 with the hidden checks and writes /autograder/results/results.json
 (report/gradescope_json.py): one test per check, with its points and learner-facing
 feedback, shown per --hidden-visibility. The public checks come first as 0-point tests
 that are always visible, so a student sees at once what `mindlab check` would have
-said. The environment variable MINDLAB_AUTOGRADER_ROOT replaces /autograder (tests run
-the zip in a temporary folder), and MINDLAB_PYTHON the interpreter run_autograder uses.
+said (redacted as the hidden suite's feedback is: no learner text). Before any learner
+code runs (gradescope_guard.py): as root, the installed grader is locked down; both
+suites are imported and hashed, and both Graders started. The environment variable
+MINDLAB_AUTOGRADER_ROOT replaces /autograder (tests run the zip in a temporary folder),
+and MINDLAB_PYTHON the interpreter run_autograder uses.
 """
 
 from __future__ import annotations
