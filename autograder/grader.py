@@ -47,11 +47,13 @@ from typing import Any
 from .answers import ReferenceAnswers
 from .forkserver import ForkServer
 from .isolation import PACKAGE_ROOT, GraderFault, resolve_isolation
+from .isolation.backends import server_kind
 from .judge import integrity_notes, run_lab, suite_modules
 from .labs import Lab, get_lab
 from .loader import Submission, read_submission
 from .remote import WorkerLearner
 from .report import Report
+from .spawnserver import SpawnServer
 
 
 class Grader:
@@ -75,7 +77,7 @@ class Grader:
         self.verbose = verbose
         self.budget = float(budget)  # seconds for one submission, loads and calls together
         self.answers = ReferenceAnswers.of(self.lab)  # the judge answers for the reference
-        self._zygote: ForkServer | None = None
+        self._zygote: ForkServer | SpawnServer | None = None
         self._suites_sha256 = ""  # hashed once: the suites this process imported stay put
 
     def __enter__(self) -> Grader:
@@ -91,11 +93,12 @@ class Grader:
             self._zygote.close()
             self._zygote = None
 
-    def _live_zygote(self) -> ForkServer:
+    def _live_zygote(self) -> ForkServer | SpawnServer:
         if self._zygote is None or not self._zygote.alive() or self._zygote.control.fileno() < 0:
             if self._zygote is not None:
                 self._zygote.close()
-            self._zygote = ForkServer(self.lab, self.isolation, self.memory_mb, self.file_mb)
+            server = SpawnServer if server_kind(self.isolation) == "spawn" else ForkServer
+            self._zygote = server(self.lab, self.isolation, self.memory_mb, self.file_mb)
         return self._zygote
 
     def learner(self, submission: Submission) -> WorkerLearner:

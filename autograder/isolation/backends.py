@@ -1,4 +1,7 @@
-"""The isolation backends, by name, and how `--isolation auto|bwrap|process` picks one.
+"""The isolation backends, by name, and how `--isolation auto|bwrap|process|spawn` picks one.
+
+bwrap and process start a fork server (forkserver.py) and need fork(); spawn starts a
+fresh Python per submission (spawnserver.py) and works everywhere, Windows included.
 
 >>> resolve_isolation("process")
 'process'
@@ -11,30 +14,47 @@ import os
 from .base import Backend
 from .bwrap import BwrapBackend
 from .process import ProcessBackend
+from .spawn import SpawnBackend
 
 # strongest first: "auto" takes the first that works here (for the hidden suite)
-BACKENDS: dict[str, Backend] = {b.name: b for b in (BwrapBackend(), ProcessBackend())}
+BACKENDS: dict[str, Backend] = {b.name: b for b in (BwrapBackend(), ProcessBackend(),
+                                                    SpawnBackend())}
 ISOLATIONS = ("auto", *BACKENDS)
+
+
+NO_FORK = ("it needs fork(), which this system lacks (on Windows: use --isolation spawn, "
+           "or auto, which picks it)")
 
 
 def get_backend(name: str) -> Backend:
     return BACKENDS[name]
 
 
+def server_kind(name: str) -> str:
+    """'fork' (forkserver.ForkServer) or 'spawn' (spawnserver.SpawnServer) for a backend."""
+    return getattr(BACKENDS[name], "server", "fork")
+
+
+def backend_problem(name: str) -> str:
+    """'' when backend `name` works here: its own problem(), and fork() if it forks."""
+    if server_kind(name) == "fork" and not hasattr(os, "fork"):
+        return NO_FORK
+    return BACKENDS[name].problem()
+
+
 def resolve_isolation(isolation: str, suite: str = "hidden") -> str:
     """A backend's name. auto: the strongest that works here for the hidden suite; process
-    for the public suite (`mindlab check`, where start-up speed matters more)."""
+    for the public suite (`mindlab check`, where start-up speed matters more); spawn for
+    both where there is no fork()."""
     if isolation not in ISOLATIONS:
         raise ValueError(f"unknown isolation {isolation!r}: choose one of {', '.join(ISOLATIONS)}")
-    if not hasattr(os, "fork"):
-        raise ValueError("the isolated runner needs fork(), which this system lacks: "
-                         "run mindlab on Linux or macOS (on Windows, inside WSL)")
     if isolation != "auto":
-        problem = BACKENDS[isolation].problem()
+        problem = backend_problem(isolation)
         if problem:
-            raise ValueError(f"--isolation {isolation} is not available: {problem}. Install "
-                             "bubblewrap, or use --isolation process (see docs/threat-model.md).")
+            fix = "" if problem == NO_FORK else (" Install bubblewrap, or use --isolation "
+                                                 "process (see docs/threat-model.md).")
+            raise ValueError(f"--isolation {isolation} is not available: {problem}.{fix}")
         return isolation
     if suite != "hidden":
-        return "process"
-    return next(name for name, backend in BACKENDS.items() if not backend.problem())
+        return "process" if not backend_problem("process") else "spawn"
+    return next(name for name in BACKENDS if not backend_problem(name))

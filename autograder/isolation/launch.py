@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from ..labs import Lab, get_lab
-from .backends import get_backend, resolve_isolation
+from .backends import get_backend, resolve_isolation, server_kind
 from .base import PACKAGE_ROOT, GraderFault, python_roots
 
 BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
@@ -53,34 +53,70 @@ class Launch:
     stderr: IO[bytes]
 
 
-def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int) -> Launch:
-    """Start worker.zygote.zygote_main in backend `isolation`; send it its configuration."""
-    backend = get_backend(isolation)
-    tmp = tempfile.mkdtemp(prefix="mindlab-")
-    stderr = tempfile.TemporaryFile()
-    ours, theirs = socket.socketpair()
-    paths = [str(PACKAGE_ROOT)] + [p for p in python_roots() if p != str(PACKAGE_ROOT)]
-    inner = [sys.executable, "-E", "-s", "-c", BOOT, str(theirs.fileno()), *paths]
+# one thread for every BLAS numpy may use (OpenBLAS, MKL, Apple's Accelerate, BLIS): set
+# before the zygote imports numpy, so no BLAS thread exists when it forks (they would not
+# survive fork(): Accelerate's would hang), and a spawned worker stays single-threaded too
+BLAS_THREADS = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                       "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                                       "BLIS_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+WATCHDOG_VAR = "MINDLAB_MEMORY_WATCHDOG"  # "1": the memory watchdog instead of RLIMIT_AS
+
+
+def zygote_env(home: str) -> dict[str, str]:
+    """The whole environment of a zygote or spawned worker: nothing of the caller's but PATH
+    (and on Windows what Python needs to start).
+
+    >>> zygote_env("/tmp/x")["OPENBLAS_NUM_THREADS"], zygote_env("/tmp/x")["HOME"]
+    ('1', '/tmp/x')
+    """
     env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-           "HOME": backend.inside(tmp),
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "HOME": home, **BLAS_THREADS,
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
            "MPLBACKEND": "Agg", "MINDLAB_GRADING": "1"}
-    cmd = backend.wrap(inner, lab)
+    if os.name == "nt":  # Python cannot start on Windows without SYSTEMROOT
+        env.update({k: os.environ[k] for k in ("SYSTEMROOT", "WINDIR") if k in os.environ})
+        env["TEMP"] = env["TMP"] = home
+    return env
+
+
+def zygote_config(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int,
+                  tmp: str) -> dict:
+    """The JSON config a zygote (or a spawned worker) gets first: what to import, hide, stub
+    and limit; `tmp` is the folder its workers' folders go in, as the judge names it."""
     ref_file = reference_file(lab)
     numpy_spec = importlib.util.find_spec("numpy")  # locates numpy without importing it
     numpy_inside = bool(numpy_spec and numpy_spec.origin
                         and numpy_spec.origin.startswith(str(PACKAGE_ROOT) + os.sep))
     hide = [str(PACKAGE_ROOT)] if (PACKAGE_ROOT / "autograder" / "suites").is_dir() \
         and not numpy_inside else []
-    config = {
+    return {
         "functions": list(lab.functions),
         "answers": bool(ref_file),  # the judge answers for the reference (answers.py)
         "reference_file": ref_file, "blocked": [*BLOCKED, lab.reference],
-        "hide_paths": hide, "tmp_base": backend.inside(tmp),
+        "hide_paths": hide, "tmp_base": get_backend(isolation).inside(tmp),
         "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,
+        "memory_watchdog": os.environ.get(WATCHDOG_VAR) == "1",  # tests force it on Linux
         "preload": [*PRELOAD, *lab.preload], "stubs": [*STUBS, *lab.stubs],
     }
+
+
+def boot_paths() -> list[str]:
+    """sys.path of a zygote or spawned worker: the project first, then Python's own."""
+    return [str(PACKAGE_ROOT)] + [p for p in python_roots() if p != str(PACKAGE_ROOT)]
+
+
+def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int) -> Launch:
+    """Start worker.zygote.zygote_main in backend `isolation`; send it its configuration."""
+    backend = get_backend(isolation)
+    tmp = tempfile.mkdtemp(prefix="mindlab-")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.chmod(tmp, 0o711)  # workers may run as nobody: they may pass through, not list
+    stderr = tempfile.TemporaryFile()
+    ours, theirs = socket.socketpair()
+    inner = [sys.executable, "-E", "-s", "-c", BOOT, str(theirs.fileno()), *boot_paths()]
+    env = zygote_env(backend.inside(tmp))
+    cmd = backend.wrap(inner, lab)
+    config = zygote_config(lab, isolation, memory_mb, file_mb, tmp)
     try:
         proc = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], cwd=tmp, env=env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -113,7 +149,12 @@ def prestart(lab_id: str, isolation: str = "auto", suite: str = "public",
         lab = get_lab(lab_id)
         used = resolve_isolation(isolation, suite)
         key = (lab.id, used, memory_mb, file_mb)
-        _PRESTARTED[key] = launch_zygote(lab, used, memory_mb, file_mb)
+        if server_kind(used) == "spawn":  # the first spawned worker (spawnserver.py)
+            from .spawn import start_child
+
+            _PRESTARTED[key] = start_child(lab, memory_mb, file_mb)  # type: ignore[assignment]
+        else:
+            _PRESTARTED[key] = launch_zygote(lab, used, memory_mb, file_mb)
     except Exception:
         return
     if len(_PRESTARTED) == 1:
@@ -127,6 +168,9 @@ def take_prestarted(key: tuple) -> Launch | None:
 def _discard_prestarted() -> None:
     while _PRESTARTED:
         _, launch = _PRESTARTED.popitem()
+        if hasattr(launch, "discard"):  # a spawned worker (isolation/spawn.py)
+            launch.discard()
+            continue
         launch.control.close()
         with contextlib.suppress(OSError):
             os.killpg(launch.proc.pid, 9)

@@ -23,7 +23,7 @@ import traceback
 import types
 from typing import TYPE_CHECKING
 
-from . import protocol, wire
+from . import memory, protocol, wire
 from .calling import (
     NoSuchFunction,
     Outcome,
@@ -45,7 +45,7 @@ def worker_entry(zygote: Zygote, channel_fd: int, tmp: str) -> None:
     """Become a worker; never return (os._exit), whatever learner code does."""
     code = 0
     try:
-        os.setsid()
+        getattr(os, "setsid", lambda: None)()  # POSIX (on Windows: see standalone.py)
         die_with_parent()
         _confine(zygote.config, tmp)
         Worker(zygote, socket.socket(fileno=channel_fd)).serve()
@@ -66,14 +66,16 @@ def _confine(config: dict, tmp: str) -> None:
     sys.stdin = io.StringIO("")
     sys.stdout = Silent()
     sys.stderr = Silent()
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-big file is an error, not a kill
+    # a too-big file is an error, not a kill (Windows has no SIGXFSZ)
+    signal.signal(getattr(signal, "SIGXFSZ", signal.SIGINT), signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watched = memory.start(config)  # where RLIMIT_AS does not hold (memory.py)
     try:
         import resource
     except ImportError:  # not on this platform
         return
     limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, config["file_bytes"])]
-    if config.get("memory_bytes"):
+    if config.get("memory_bytes") and not watched:
         limits.append((resource.RLIMIT_AS, config["memory_bytes"]))
     for which, value in limits:
         try:
@@ -306,8 +308,9 @@ class Worker:
     def _one_call(self, function: str, args, kwargs) -> Outcome:
         """call_isolated, the arguments kept as the call left them (the judge compares)."""
         try:
-            return call_isolated(self.namespace, self.refs, function, args, kwargs,
-                                 trace=self._trace, watch=False, keep=True)
+            return memory.run(lambda: call_isolated(  # memory.py: where RLIMIT_AS cannot
+                self.namespace, self.refs, function, args, kwargs, trace=self._trace,
+                watch=False, keep=True), memory.no_memory)
         except SystemExit as exc:
             return Outcome(raised=self._exited(exc))
 
@@ -361,9 +364,9 @@ class Worker:
         kwargs = protocol.rng_from_wire(request["kwargs"])
         beat = self._heartbeat()
         try:
-            values, raised = repeat_isolated(
+            values, raised = memory.run(lambda: repeat_isolated(
                 self.namespace, self.refs, function, int(request["times"]), args,
-                kwargs, trace=self._trace, between=beat)
+                kwargs, trace=self._trace, between=beat), memory.no_memory_repeat)
         except NoSuchFunction:
             return {"kind": "missing"}
         except SystemExit as exc:
