@@ -5,7 +5,8 @@ The click commands only, one module per audience; they parse options, call the l
 
 - options.py  options shared by several commands, and which lab a file is
 - tour.py     mindlab tour
-- grading.py  mindlab check, mindlab grade
+- grading.py  mindlab check (--watch), mindlab grade
+- hint.py     mindlab hint FUNCTION
 - batch.py    mindlab grade-batch, mindlab merge-grades
 - course.py   mindlab sync, mindlab release, mindlab gradescope
 """
@@ -44,4 +45,4 @@ def main() -> None:
     """
 
 
-from . import batch, course, explore, grading, tour  # noqa: E402,F401  (each adds its commands to main)
+from . import batch, course, explore, grading, hint, tour  # noqa: E402,F401  (each adds its commands)

@@ -22,17 +22,63 @@ from .options import FILE_LAB_OPTION, ISOLATION_OPTION, LIMIT_OPTIONS, lab_of
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @FILE_LAB_OPTION
 @click.option("--verbose", "-v", is_flag=True, help="Add your own traceback to failed checks.")
+@click.option("--watch", is_flag=True,
+              help="Check again each time FILE is saved (Ctrl-C to stop).")
 @ISOLATION_OPTION
-def check(file: Path | None, lab: str | None, verbose: bool, isolation: str) -> None:
+def check(file: Path | None, lab: str | None, verbose: bool, watch: bool,
+          isolation: str) -> None:
     """Run the public checks on your FILE (default: LAB.py or LAB.ipynb here).
 
     Prints one line per check and a score per tool; exits 0 only when every check passes.
+    With --watch, runs them again whenever FILE is saved.
     """
     from ..isolation import prestart
 
     lab = lab_of(file, lab)
     prestart(lab, isolation)  # the worker's start-up overlaps our own imports
+    if watch:
+        raise SystemExit(watch_command(file, lab, verbose, isolation))
     raise SystemExit(check_command(file, lab, verbose, isolation))
+
+
+def watch_command(file: Path | None, lab: str, verbose: bool, isolation: str,
+                  interval: float = 0.5, max_runs: int | None = None) -> int:
+    """`mindlab check --watch`: check, then again each time the file's mtime changes.
+
+    Polls every `interval` seconds; the screen is cleared between runs only on a
+    terminal. Ctrl-C (or `max_runs` runs) stops it, returning the last run's status.
+    """
+    import time
+
+    path = file
+    if path is None:
+        path, why = find_submission(Path.cwd(), lab)
+        if path is None:
+            return _usage_error(f"{why}: pass your file, e.g. mindlab check --watch "
+                                f"path/to/my_{lab}.ipynb")
+    status, runs, seen = 2, 0, None
+    try:
+        while max_runs is None or runs < max_runs:
+            stamp = _mtime(path)
+            if stamp != seen:
+                seen = stamp
+                if runs and sys.stdout.isatty():
+                    click.clear()
+                status = check_command(path, lab, verbose, isolation)
+                runs += 1
+                click.echo(f"watching {path}: save it to check again (Ctrl-C to stop)")
+                continue
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("stopped watching")
+    return status
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 @main.command()

@@ -3,7 +3,7 @@
 >>> from autograder.report import Report, TestResult, tool_result
 >>> t = TestResult("softmax sums to 1", True, 2.0, 2.0, "softmax sums to 1")
 >>> r = Report("lab01.py", "lab01", "graded", 2.0, 2.0, [tool_result("tool01", "Read", [t])])
->>> print(render_report(r, ascii_only=True).splitlines()[2])
+>>> print(render_report(r, ascii_only=True).splitlines()[1])
   + softmax sums to 1
 """
 
@@ -55,4 +55,32 @@ def render_report(report: Report, color: bool = False, ascii_only: bool = False)
              f"({passed} of {len(tests)} checks pass"
              + (f", {skipped} not run" if skipped else "") + ")")
     lines.append(paint(total, BOLD + (GREEN if passed == len(tests) else "")))
+    progress = function_progress(report)
+    if progress:
+        lines.append(progress)
     return "\n".join(lines) + "\n"
+
+
+def function_progress(report: Report) -> str:
+    """'N of M functions pass': a function passes when every one of its checks does.
+
+    Checks that name no function are left out; '' when none names one.
+
+    >>> from autograder.report import Report, TestResult, tool_result
+    >>> ts = [TestResult("a", True, 1, 1, "", function="softmax"),
+    ...       TestResult("b", False, 0, 1, "", function="read_row"),
+    ...       TestResult("c", True, 1, 1, "", function="read_row")]
+    >>> function_progress(Report("f.py", "lab01", "graded", 2, 3, [tool_result("t", "T", ts)]))
+    '1 of 2 functions pass (still to do: read_row)'
+    """
+    verdicts: dict[str, bool] = {}
+    for tool in report.tools:
+        for test in tool.tests:
+            if test.function:
+                verdicts[test.function] = verdicts.get(test.function, True) and test.passed
+    if not verdicts:
+        return ""
+    passing = sum(verdicts.values())
+    todo = [name for name, ok in verdicts.items() if not ok]
+    line = f"{passing} of {len(verdicts)} functions pass"
+    return line + (f" (still to do: {', '.join(todo)})" if todo else "")
