@@ -49,7 +49,7 @@ LAB01 = Lab(
         Tool("tool03", "Extract the algorithm", ("rank_rules", "greedy_decode"), points=10.0),
     ),
     preload=("mindlab_core.bigram:trained_model",),
-    stubs=("mindlab_core.lab01.pictures",),
+    stubs=("mindlab_core.lab01.pictures", "mindlab_core.lab01.widgets"),
 )
 
 LAB02 = Lab(

@@ -118,3 +118,32 @@ def test_pictures_do_not_need_the_reference_answers():
     imported += [a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                  for a in node.names]
     assert not [name for name in imported if "lab01" in name]
+
+
+def test_the_pickers_use_the_learners_functions_and_fall_back_to_the_picture(model,
+                                                                              monkeypatch):
+    from mindlab_core.lab01 import widgets
+
+    calls = []
+
+    def read_row(W, letter):
+        calls.append(letter)
+        return ref.read_row(W, letter)
+
+    static = widgets.belief_picker(read_row, ref.data_row, model.W, model.counts, "e")
+    assert isinstance(static, Figure) and calls == ["e"]  # no kernel: the static picture
+    lesion = widgets.lesion_picker(ref.ablate_column, ref.sample_word, model.W, ".")
+    assert isinstance(lesion, Figure) and "symptom" in _texts(lesion)
+    ipywidgets = pytest.importorskip("ipywidgets")
+    monkeypatch.setattr(widgets, "_widgets", lambda: ipywidgets)
+    picker = widgets.belief_picker(read_row, ref.data_row, model.W, model.counts, "q")
+    assert isinstance(picker, ipywidgets.interactive)
+    assert list(picker.children[0].options) == list(".abcdefghijklmnopqrstuvwxyz")
+    picker.children[0].value = "z"  # the learner picks another letter
+    assert calls[-1] == "z"
+
+
+def test_the_grader_stubs_the_widgets():
+    from autograder.labs import LAB01
+
+    assert "mindlab_core.lab01.widgets" in LAB01.stubs
