@@ -45,10 +45,11 @@ class CheckInfo:
     function: str  # the graded function this check is about
     claim: str  # first line of the docstring
     after: tuple[str, ...] = ()  # ids of checks (same module) that must pass before this runs
+    needs: tuple[str, ...] = ()  # graded functions it relies on when no reference is swapped in
 
 
-def check(points: float, function: str,
-          after: str | tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
+def check(points: float, function: str, after: str | tuple[str, ...] = (),
+          needs: str | tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
     """Mark a test function as a graded check worth `points`, about `function`.
 
     `after` names the checks (their function names without `test_`, in the same module)
@@ -57,12 +58,19 @@ def check(points: float, function: str,
 
         @check(points=1, function="data_row", after="data_row_runs")
         def test_data_row_rejects_bad_letters(learner): ...
+
+    `needs` names the other graded functions this check's result goes through when the
+    learner's own are called (read_row calls softmax). Where the reference can be swapped
+    in for them (`learner.swaps_reference`) it is ignored; where it cannot (the student
+    handout), the check is reported as not run, "not checked until softmax passes", once
+    a check of a needed function has not passed earlier in the run.
     """
-    needs = (after,) if isinstance(after, str) else tuple(after)
+    prerequisites = (after,) if isinstance(after, str) else tuple(after)
+    functions = (needs,) if isinstance(needs, str) else tuple(needs)
 
     def mark(fn: Callable) -> Callable:
         claim = (fn.__doc__ or fn.__name__).strip().splitlines()[0]
-        fn.mindlab_check = CheckInfo(float(points), function, claim, needs)
+        fn.mindlab_check = CheckInfo(float(points), function, claim, prerequisites, functions)
         return fn
 
     return mark

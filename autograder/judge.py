@@ -126,11 +126,24 @@ def not_run(check: Check, missing: Check) -> TestResult:
                       id=check.id, function=info.function, status="not run")
 
 
-def run_checks(checks: list[Check], learner: Learner, verbose: bool = False) -> list[TestResult]:
+def not_checked(check: Check, function: str) -> TestResult:
+    """The result of a check that would judge the learner's `function` (not passing) too."""
+    info = check.info
+    return TestResult(name=info.claim, passed=False, score=0.0, max_score=info.points,
+                      feedback=f"not checked until {function} passes: {info.function} "
+                      f"calls your {function}, so its result shows {function}'s mistake.",
+                      id=check.id, function=info.function, status="not run")
+
+
+def run_checks(checks: list[Check], learner: Learner, verbose: bool = False,
+               failing: set[str] | None = None) -> list[TestResult]:
     """The checks in order, each run only once every check it names in `after` has passed.
 
     A prerequisite is named by its id and must come earlier in the same list (suites are
     checked for that in tests/test_suites.py); a name that is not there is a suite bug.
+    `failing` (given when no reference is swapped in) holds the functions with a check
+    that did not pass, earlier tools included; it grows as checks fail, and a check that
+    `needs` one of them is not run (see checks.check).
     """
     by_id = {c.id: c for c in checks}
     passed: set[str] = set()
@@ -140,9 +153,17 @@ def run_checks(checks: list[Check], learner: Learner, verbose: bool = False) -> 
         if unknown:
             raise ValueError(f"check {c.id} needs {unknown[0]!r}, which its module lacks")
         missing = next((by_id[n] for n in c.info.after if n not in passed), None)
-        result = run_check(c, learner, verbose) if missing is None else not_run(c, missing)
+        blocked = next((f for f in c.info.needs if f in (failing or ())), None)
+        if blocked is not None:  # the root cause first: another function's mistake
+            result = not_checked(c, blocked)
+        elif missing is not None:
+            result = not_run(c, missing)
+        else:
+            result = run_check(c, learner, verbose)
         if result.passed:
             passed.add(c.id)
+        elif failing is not None:
+            failing.add(c.info.function)
         results.append(result)
     return results
 
@@ -153,15 +174,23 @@ def run_lab(lab: Lab, kind: str, learner: Learner,
     """Every tool of the lab, in order, with integrity applied: a function found to be the
     reference's own (the learner's `borrowed`) earns nothing in any of its checks.
     `before_tool(tool_id)` runs as each tool starts (benchmarks/lab01_suites.py times
-    the tools with it)."""
+    the tools with it).
+
+    Where the learner cannot swap the reference in for the graded functions a function
+    calls (`swaps_reference` false: the student handout), a check that `needs` a function
+    whose check did not pass earlier is reported not run, so the mistake shows in its own
+    function's checks only."""
     modules = suite_modules(lab, kind)
+    swaps = getattr(type(learner), "swaps_reference", None) is None or learner.swaps_reference
+    failing: set[str] | None = None if swaps else set()
     results = []
     for tool in lab.tools:
         if tool.id not in modules:
             continue
         if before_tool is not None:
             before_tool(tool.id)
-        results.append((tool, run_checks(checks_of(modules[tool.id]), learner, verbose)))
+        results.append((tool, run_checks(checks_of(modules[tool.id]), learner, verbose,
+                                         failing)))
     borrowed = getattr(learner, "borrowed", {})  # known only once every check has run
     for _, tests in results:
         for test in tests:

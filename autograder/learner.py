@@ -80,6 +80,13 @@ class LearnerBase:
     borrowed: Mapping[str, str] = MappingProxyType({})  # function -> why it earns nothing
     blocked: Sequence[str] = ()  # modules the grader hides that it tried to import
 
+    @property
+    def swaps_reference(self) -> bool:
+        """Whether the reference stands in for the other graded functions a learner's function
+        calls (the judge's `needs`): a WorkerLearner given the reference's answers does; in a
+        student handout (no reference installed) the learner's own functions run."""
+        return self.__dict__.get("answers") is not None
+
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
         raise NotImplementedError
 
@@ -133,6 +140,11 @@ class LocalLearner(LearnerBase):
 
     namespace: dict
     reference: dict = field(default_factory=dict)
+
+    @property
+    def swaps_reference(self) -> bool:
+        """True when given the reference's functions to swap in (LocalLearner(ns, {}): not)."""
+        return bool(self.reference)
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
         try:

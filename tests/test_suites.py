@@ -1,20 +1,33 @@
 """The lab 01 suites themselves: points, shapes of the checks, what public suites may import,
-the statistics behind the sampling checks, and correct-but-different code passing."""
+the statistics behind the sampling checks, and correct-but-different code passing; for
+every lab, that the public suite warns about every mistake the hidden suite grades, and
+that without a reference to swap in, a mistake in one function is blamed on it alone."""
 
 from __future__ import annotations
 
 import ast
+import importlib
 import math
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from mistakes import MISTAKES, namespace, reference_functions, submission_source
+from mistakes import (
+    MISTAKES,
+    graded,
+    graded_outside,
+    library,
+    namespace,
+    outside,
+    reference_functions,
+    submission_source,
+    wrong_function,
+)
 
 from autograder.checks import LocalLearner
 from autograder.judge import checks_of, run_lab, suite_modules
-from autograder.labs import LAB01, LABS
+from autograder.labs import LAB01, LABS, get_lab
 from autograder.suites.lab01 import inputs, stats
 from mindlab_core.lab01 import reference as ref
 
@@ -361,3 +374,138 @@ def test_the_temperature_check_rejects_its_mistakes_by_far(name):
         agree = learner.repeat("sample_word", t2.N_AGREE, t2.TWO_LETTER, t2.Rng(seed),
                                temperature=temperature)
         assert agree != t2.AGREE_TEMPERATURES[seed]  # so the statistics are what judged it
+
+
+# ---------------------------------------------------------------- public catches hidden mistakes
+
+# mistakes the hidden suite grades that the public suite may let through, each with its
+# reason (keep this short: a public check on other inputs exists for every kind of mistake)
+PUBLIC_MAY_MISS: dict[str, dict[str, str]] = {"lab01": {}, "lab02": {}}
+
+
+def _failed_functions(tools: dict) -> set[str]:
+    return {t.function for tool in tools.values() for t in tool.tests if not t.passed}
+
+
+@pytest.mark.parametrize("lab", ["lab01"])
+def test_the_public_suite_fails_every_mistake_the_hidden_suite_fails(lab):
+    """`mindlab check` all ✓ means no surprise at grade time: each mistake-library file that
+    fails a hidden check of its function fails a public check of the same function too."""
+    missed, caught = [], 0
+    for name, path in library(lab).items():
+        function = wrong_function(path, lab)
+        if function not in _failed_functions(graded(lab, name, "hidden")):
+            continue
+        if function in _failed_functions(graded(lab, name, "public")):
+            caught += 1
+        elif name not in PUBLIC_MAY_MISS[lab]:
+            missed.append(name)
+    assert not missed, f"{lab}: the public suite passes {missed}, the hidden suite does not"
+    assert caught >= len(library(lab)) - len(PUBLIC_MAY_MISS[lab]) - 1  # nearly all fail both
+
+
+@pytest.mark.parametrize("lab", ["lab01"])
+def test_the_public_suite_fails_every_outside_file_the_hidden_suite_fails(lab):
+    """The same for the independent outside implementations (tests/outside/): a wrong file
+    the hidden suite catches in its function is caught there by the public suite too, and a
+    correct one passes both."""
+    missed = []
+    for name, function in outside(lab).items():
+        hidden, public = graded_outside(lab, name, "hidden"), graded_outside(lab, name, "public")
+        if function is None:
+            assert not _failed_functions(hidden) | _failed_functions(public), name
+        elif function in _failed_functions(hidden) and function not in \
+                _failed_functions(public) and name not in PUBLIC_MAY_MISS[lab]:
+            missed.append(name)
+    assert not missed, f"{lab}: the public suite passes {missed}, the hidden suite does not"
+
+
+@pytest.mark.parametrize("lab", sorted(LABS))
+def test_public_failures_name_the_wrong_function_only(lab):
+    """With the reference swapped in, a mistake fails public checks of its own function only."""
+    for name, path in library(lab).items():
+        assert _failed_functions(graded(lab, name, "public")) <= {wrong_function(path, lab)}, \
+            name
+
+
+# ---------------------------------------------------------------- needs: a handout blames one tool
+
+
+def _graded_callees(lab: str) -> dict[str, set[str]]:
+    """{graded function: the other graded functions its reference body calls}."""
+    spec = get_lab(lab)
+    module = importlib.import_module(spec.reference)
+    tree = ast.parse(Path(module.__file__).read_text())
+    return {node.name: {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call)
+                        and isinstance(n.func, ast.Name) and n.func.id in spec.functions}
+            for node in tree.body if isinstance(node, ast.FunctionDef)
+            and node.name in spec.functions}
+
+
+@pytest.mark.parametrize("lab", sorted(LABS))
+def test_public_checks_declare_the_functions_their_function_calls(lab):
+    """`needs` names exactly what the lab's own code calls (some checks need none of it, e.g.
+    bad letters), and every needed function is checked earlier in the run."""
+    callees = _graded_callees(lab)
+    declared: dict[str, set[str]] = {fn: set() for fn in callees}
+    checked: set[str] = set()
+    for module in suite_modules(get_lab(lab), "public").values():
+        for c in checks_of(module):
+            assert set(c.info.needs) <= callees[c.info.function], (c.id, c.info.needs)
+            assert set(c.info.needs) <= checked, f"{c.id} needs a function checked later"
+            declared[c.info.function] |= set(c.info.needs)
+            checked.add(c.info.function)
+    assert declared == callees
+
+
+SOFTMAX_AS_LIST = """
+def softmax(logits):
+    x = np.asarray(logits, dtype=float)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)).tolist()
+"""
+
+
+def _at_fault(tools) -> set[str]:
+    """The tools holding a failed check (a check not run is neither passed nor failed)."""
+    return {tool.id for tool in tools if any(t.status == "failed" for t in tool.tests)}
+
+
+def test_a_handout_blames_softmax_alone_like_the_full_install(tmp_path):
+    """Without a reference to swap in (the student handout), read_row and rank_rules call the
+    learner's own softmax: their checks say 'not checked until softmax passes', and the
+    tool at fault is tool01, as with the full install."""
+    source = submission_source() + SOFTMAX_AS_LIST
+    full = LocalLearner(namespace(source), reference_functions())
+    bare = LocalLearner(namespace(source), {})
+    assert full.swaps_reference and not bare.swaps_reference
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with_ref, without = run_lab(LAB01, "public", full), run_lab(LAB01, "public", bare)
+    assert _at_fault(with_ref) == _at_fault(without) == {"tool01"}
+    tests = {t.id: t for tool in without for t in tool.tests}
+    assert {t.function for t in tests.values() if t.status == "failed"} == {"softmax"}
+    for c in checks_of(suite_modules(LAB01, "public")["tool03"]):
+        assert tests[c.id].status == "not run" and tests[c.id].score == 0, c.id
+        assert tests[c.id].feedback.startswith("not checked until softmax passes"), c.id
+    assert tests["read_row_of_a_uniform_model"].status == "not run"
+    assert tests["read_row_rejects_bad_letters"].passed  # it needs no softmax
+    assert "until read_row passes" in tests["belief_gap_of_small_examples"].feedback
+    # the grader's own worker without the reference's answers (what a handout has) agrees
+    from autograder.grader import Grader
+
+    path = tmp_path / "softmax_as_list.py"
+    path.write_text(source)
+    for answers in (True, False):
+        with Grader(lab="lab01", suite="public") as grader:
+            if not answers:
+                grader.answers = None  # as ReferenceAnswers.of gives where no reference is
+            report = grader.grade(path)
+        assert _at_fault(report.tools) == {"tool01"}, answers
+        statuses = {t.id: t.status for tool in report.tools for t in tool.tests}
+        assert (statuses["rank_rules_finds_q_then_u"] == "not run") == (not answers)
+
+
+def test_a_handout_still_checks_everything_when_every_function_is_right():
+    tools = run_lab(LAB01, "public", LocalLearner(namespace(submission_source()), {}))
+    assert all(t.passed for tool in tools for t in tool.tests)

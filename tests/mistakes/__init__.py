@@ -9,16 +9,27 @@ isolated runner:
     source = submission_source(MISTAKES["softmax_wrong_axis"])             # lab01
     learner = LocalLearner(namespace(source), reference_functions())
     source = submission_source(library("lab02")["project_cosine"], lab="lab02")
+    graded("lab01", "softmax_wrong_axis", "public")   # {tool id: ToolResult}, cached
+
+The independent outside implementations (tests/outside/<lab>/*.py, whole submissions, see
+its MANIFEST.json) are graded the same way: graded_outside("lab01", "wrong_rank_numpy_str",
+"public").
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
+import json
 import re
+import warnings
 from pathlib import Path
 
+from autograder.checks import LocalLearner
+from autograder.judge import run_lab
 from autograder.labs import get_lab
+from autograder.report import ToolResult
 
 ROOT = Path(__file__).resolve().parents[2]
 RELATIVE = re.compile(r"^from (\.+)(\w*)", re.M)  # from .tokens / from ..tokens / from . import
@@ -85,3 +96,32 @@ def reference_functions(lab: str = "lab01") -> dict:
     """{graded name: reference function}, what call_isolated swaps in for the others."""
     module = importlib.import_module(get_lab(lab).reference)
     return {name: getattr(module, name) for name in get_lab(lab).functions}
+
+
+def _run(lab: str, source: str, suite: str) -> dict[str, ToolResult]:
+    learner = LocalLearner(namespace(source), reference_functions(lab))
+    with warnings.catch_warnings():  # overflow and nan are what some mistakes are about
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return {tool.id: tool for tool in run_lab(get_lab(lab), suite, learner)}
+
+
+@functools.cache
+def graded(lab: str, mistake: str | None, suite: str) -> dict[str, ToolResult]:
+    """{tool id: result} of one submission (reference + mistake), run in this process, the
+    reference swapped in for the other graded functions (as the full install does)."""
+    return _run(lab, submission_source(library(lab)[mistake] if mistake else None, lab), suite)
+
+
+OUTSIDE = ROOT / "tests" / "outside"
+
+
+def outside(lab: str) -> dict[str, str | None]:
+    """{outside file: the function it gets wrong, or None for a correct one} (MANIFEST.json)."""
+    manifest = json.loads((OUTSIDE / "MANIFEST.json").read_text())
+    return {name: entry["wrong"] for name, entry in sorted(manifest[lab].items())}
+
+
+@functools.cache
+def graded_outside(lab: str, name: str, suite: str) -> dict[str, ToolResult]:
+    """{tool id: result} of one outside file, graded like a mistake (see graded)."""
+    return _run(lab, (OUTSIDE / lab / f"{name}.py").read_text(), suite)

@@ -2,50 +2,87 @@
 
 Quick sanity on hand-computed examples; the hidden suite grades. These checks never
 import the reference answers: every expectation below can be worked out on paper.
+Each kind of mistake the hidden suite knows (overflow, -inf, a row-by-row 2-D input, a
+changed input, SPEC's bad letters, a numpy float) shows here too, on inputs of its own.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, check, expect_array, expect_float
-from autograder.suites.common.calls import expect_value_error
+from autograder.checks import Fail, check, describe, expect_array, expect_float
+from autograder.suites.common.calls import judged, outcomes
 from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import value
+from autograder.suites.lab01.calls import changed, expect_bad_letters_rejected, value, values
 
-TOOL = "tool01"
+LN3 = float(np.log(3.0))
+# (logits, softmax worked out on paper): exps 1 and 1; 1 and 3; rows 1, 3 and 2, 2
+SMALL = ((np.array([0.0, 0.0]), np.array([0.5, 0.5])),
+         (np.array([0.0, LN3]), np.array([0.25, 0.75])),
+         (np.array([[0.0, LN3], [1.0, 1.0]]), np.array([[0.25, 0.75], [0.5, 0.5]])))
+
+
+def _small_outcomes(learner):
+    """softmax of the small examples, once per learner: the value check and the
+    unchanged-input check judge the same three calls (one round trip)."""
+    return learner.shared("public softmax small", lambda: outcomes(
+        learner, "softmax", [(x,) for x, _ in SMALL]))
 
 
 @check(points=1.5, function="softmax")
 def test_softmax_of_small_examples(learner):
-    """softmax gives [0.5, 0.5] for [0, 0], and works row by row on 2-D input"""
-    got = expect_array(value(learner, "softmax", np.array([0.0, 0.0])), "softmax([0, 0])",
-                       shape=(2,))
-    if not np.allclose(got, [0.5, 0.5]):
-        raise Fail("softmax([0, 0]) should be [0.5, 0.5]: exp(0) / (exp(0) + exp(0)).")
-    logits = np.log(np.array([[1.0, 3.0], [2.0, 2.0]]))  # exps 1, 3 and 2, 2
-    got = expect_array(value(learner, "softmax", logits), "softmax(logits)", shape=(2, 2))
-    if not np.allclose(got, [[0.25, 0.75], [0.5, 0.5]]):
-        if np.allclose(got.sum(axis=0), 1.0):
+    """softmax gives [0.5, 0.5] for [0, 0], [1/4, 3/4] for [0, ln 3], and works row by row"""
+    for (x, want), out in zip(SMALL, _small_outcomes(learner)):
+        got = expect_array(judged("softmax", out), "softmax(logits)", shape=x.shape)
+        if np.allclose(got, want):
+            continue
+        if x.ndim == 2 and np.allclose(got.sum(axis=0), 1.0):
             raise Fail("softmax normalises each column of a 2-D input: each row must sum to "
                        "1 (use axis=-1, keepdims=True).")
-        raise Fail("softmax of the rows log([1, 3]) and log([2, 2]) should be [0.25, 0.75] and "
-                   "[0.5, 0.5]: each row on its own.")
-
-
-@check(points=1.5, function="softmax")
-def test_softmax_of_huge_logits(learner):
-    """softmax gives [1, 0, 0] for [1e4, -1e4, -inf] (no overflow, -inf gets exactly 0)"""
-    got = expect_array(value(learner, "softmax", np.array([1e4, -1e4, -np.inf])),
-                       "softmax([1e4, -1e4, -inf])", shape=(3,))
-    if not np.isfinite(got).all():
-        raise Fail("softmax gave nan or inf for a logit of 1e4: exp(1e4) overflows, so "
-                   "subtract the row's largest logit before exp.")
-    if not (np.allclose(got, [1.0, 0.0, 0.0]) and got[2] == 0.0):
-        raise Fail("softmax([1e4, -1e4, -inf]) should be [1, 0, 0], with exactly 0 for -inf.")
+        if x.ndim == 2:
+            raise Fail("softmax of the rows [0, ln 3] and [1, 1] should be [0.25, 0.75] and "
+                       "[0.5, 0.5]: each row on its own.")
+        raise Fail(f"softmax({x.round(4).tolist()}) should be {want.tolist()}: exp of each "
+                   "logit divided by the total of the exps.")
 
 
 @check(points=1, function="softmax")
+def test_softmax_of_huge_logits(learner):
+    """softmax stays exact for logits of 1e4 and -1e4, row by row in a 2-D input"""
+    cases = ((np.array([1e4, -1e4, -np.inf]), np.array([1.0, 0.0, 0.0])),
+             # one row near 1e4, one near -1e4: each row is shifted by its own maximum
+             (np.array([[1e4, 0.0], [-1e4, -1e4 + LN3]]), np.array([[1.0, 0.0], [0.25, 0.75]])))
+    for (x, want), got in zip(cases, values(learner, "softmax", [(x,) for x, _ in cases])):
+        got = expect_array(got, "softmax(logits)", shape=x.shape)
+        if np.allclose(got, want, atol=1e-12):
+            continue
+        if not np.isfinite(got).all():
+            raise Fail("softmax gave nan or inf for logits of size 1e4: exp(1e4) overflows, so "
+                       "subtract each row's own largest logit (axis=-1, keepdims=True) before "
+                       "exp; the largest of the whole array leaves a row near -1e4 as 0/0.")
+        raise Fail("softmax of the rows [1e4, 0] and [-1e4, -1e4 + ln 3] should be [1, 0] and "
+                   "[0.25, 0.75]: shift each row by its own maximum, and leave the logits "
+                   "otherwise as they are (no clipping).")
+
+
+@check(points=0.5, function="softmax")
+def test_softmax_gives_zero_to_minus_inf(learner):
+    """softmax gives exactly 0 to -inf, also next to finite logits as low as -2e9"""
+    cases = ((np.array([-np.inf, 0.0, -np.inf]), np.array([0.0, 1.0, 0.0])),
+             (np.array([-2e9, -np.inf]), np.array([1.0, 0.0])))
+    for (x, want), got in zip(cases, values(learner, "softmax", [(x,) for x, _ in cases])):
+        got = expect_array(got, "softmax(logits)", shape=x.shape)
+        if np.allclose(got, want) and (got[np.isneginf(x)] == 0.0).all():
+            continue
+        if np.isnan(got).any():
+            raise Fail("softmax gave nan when some logits are -inf: shift each row by its "
+                       "largest logit (which is finite), not its smallest or its mean.")
+        raise Fail("softmax gave a -inf logit a probability above 0 (softmax([-2e9, -inf]) is "
+                   "[1, 0]): exp(-inf) is exactly 0, so keep -inf as it is, never replaced by "
+                   "a large negative number or clipped.")
+
+
+@check(points=0.5, function="softmax")
 def test_softmax_of_the_model(learner):
     """softmax of the trained W gives 27 rows of probabilities"""
     got = expect_array(value(learner, "softmax", inputs.trained_W()), "softmax(W)",
@@ -54,66 +91,126 @@ def test_softmax_of_the_model(learner):
         raise Fail("softmax(W) should have rows of numbers between 0 and 1 that sum to 1.")
 
 
-@check(points=1.5, function="read_row")
+@check(points=0.5, function="softmax", after="softmax_of_small_examples")
+def test_softmax_leaves_its_input_unchanged(learner):
+    """softmax leaves its input array unchanged, 1-D and 2-D alike"""
+    for out in _small_outcomes(learner):
+        judged("softmax", out, changed=changed)
+
+
+# ---------------------------------------------------------------- read_row
+
+ROW_W = np.zeros((27, 27))
+ROW_W[2, [0, 1]] = [LN3, 0.0]  # after 'b': '.' three times as likely as 'a'
+ROW_CASES = ((np.zeros((27, 27)), "q"), (np.zeros((27, 27)), "."), (ROW_W, "b"),
+             (inputs.trained_W(), "q"))
+
+
+def _read_row_outcomes(learner):
+    return learner.shared("public read_row", lambda: outcomes(learner, "read_row",
+                                                              ROW_CASES))
+
+
+@check(points=1.5, function="read_row", needs="softmax")
 def test_read_row_of_a_uniform_model(learner):
     """read_row of an all-zero W is uniform (1/27), and after 'q' the model expects 'u'"""
-    for letter in ("q", "."):
-        got = expect_array(value(learner, "read_row", np.zeros((27, 27)), letter),
-                           f"read_row(W, {letter!r})", shape=(27,))
+    outs = _read_row_outcomes(learner)
+    for (_, letter), out in zip(ROW_CASES[:2], outs):
+        got = expect_array(judged("read_row", out), f"read_row(W, {letter!r})", shape=(27,))
         if not np.allclose(got, 1 / 27):
             raise Fail(f"read_row(zeros, {letter!r}) should be 1/27 everywhere: softmax of a "
                        "row of zeros.")
-    got = expect_array(value(learner, "read_row", inputs.trained_W(), "q"),
-                       "read_row(W, 'q')", shape=(27,))
+    got = expect_array(judged("read_row", outs[2]), "read_row(W, 'b')", shape=(27,))
+    want = np.exp(ROW_W[2]) / np.exp(ROW_W[2]).sum()  # 3 / 30 and 1 / 30, then 1 / 30 each
+    if not np.allclose(got, want):
+        raise Fail("read_row(W, 'b') should be softmax(W[2]), the row of 'b' ('.' is token "
+                   "0, 'a' token 1): not the column W[:, 2], not another row.")
+    got = expect_array(judged("read_row", outs[3]), "read_row(W, 'q')", shape=(27,))
     if int(np.argmax(got)) != 21:  # 'u' is token 21
         raise Fail("read_row(W, 'q') on the trained model should make 'u' most likely: "
                    "'.' is token 0, 'a' token 1, so 'q' is row 17 of W.")
 
 
-@check(points=1.5, function="data_row")
+@check(points=0.5, function="read_row", after="read_row_of_a_uniform_model", needs="softmax")
+def test_read_row_leaves_W_unchanged(learner):
+    """read_row leaves W unchanged (W[i] is a view: shifting it in place changes W)"""
+    for out in _read_row_outcomes(learner):
+        judged("read_row", out, changed=changed)
+
+
+@check(points=1, function="read_row")
+def test_read_row_rejects_bad_letters(learner):
+    """read_row raises ValueError for 'A', 'ab', '', 3, ' a', 'a\\n' and None"""
+    expect_bad_letters_rejected(learner, "read_row", lambda bad: (np.zeros((27, 27)), bad))
+
+
+# ---------------------------------------------------------------- data_row
+
+
+@check(points=1, function="data_row")
 def test_data_row_of_a_small_example(learner):
     """data_row divides the letter's row of counts by its sum"""
     counts = np.zeros((27, 27), dtype=np.int64)
     counts[1, 2], counts[1, 0] = 3, 1  # after 'a': 'b' three times, '.' once
     counts[0, 1] = 4  # every word starts with 'a'
-    got = expect_array(value(learner, "data_row", counts, "a"), "data_row(counts, 'a')",
-                       shape=(27,))
-    if not np.allclose(got[[0, 2]], [0.25, 0.75]) or not np.isclose(got.sum(), 1.0):
+    after_a, after_dot = (expect_array(got, "data_row(counts, letter)", shape=(27,))
+                          for got in values(learner, "data_row", [(counts, "a"), (counts, ".")]))
+    if not np.allclose(after_a[[0, 2]], [0.25, 0.75]) or not np.isclose(after_a.sum(), 1.0):
         raise Fail("data_row(counts, 'a') should give 0.25 for '.' and 0.75 for 'b' when 'a' "
                    "is followed by 'b' 3 times and by '.' once: row 1 over its sum.")
-    got = expect_array(value(learner, "data_row", counts, "."), "data_row(counts, '.')",
-                       shape=(27,))
-    if not np.isclose(got[1], 1.0):
+    if not np.isclose(after_dot[1], 1.0):
         raise Fail("data_row(counts, '.') should give 1.0 for 'a' when every word starts "
                    "with 'a': '.' is row 0.")
 
 
-@check(points=1.5, function="belief_gap")
-def test_belief_gap_of_agreeing_and_disagreeing_models(learner):
-    """belief_gap is 0 when model and data agree, 1 when they never do"""
-    same = expect_float(value(learner, "belief_gap", np.zeros((27, 27)),
-                              np.ones((27, 27), dtype=np.int64), "a"),
-                        "belief_gap(W, counts, 'a')")
-    if not np.isclose(same, 0.0):
-        raise Fail(f"belief_gap gave {same:.4g} for a uniform model on uniform data; it "
-                   "should be 0.")
-    W = np.zeros((27, 27))
-    W[1] = -np.inf
-    W[1, 3] = 0.0  # after 'a' the model always says 'c'
-    counts = np.ones((27, 27), dtype=np.int64)
-    counts[1] = 0
-    counts[1, 4] = 5  # after 'a' the data always says 'd'
-    apart = expect_float(value(learner, "belief_gap", W, counts, "a"),
-                         "belief_gap(W, counts, 'a')")
-    if not np.isclose(apart, 1.0):
-        hint = " (did you forget the 0.5?)" if np.isclose(apart, 2.0) else ""
-        raise Fail(f"belief_gap gave {apart:.4g} where model and data never agree; it should "
-                   f"be 1{hint}.")
+@check(points=0.5, function="data_row")
+def test_data_row_rejects_bad_letters(learner):
+    """data_row raises ValueError for 'A', 'ab', '', 3, ' a', 'a\\n' and None"""
+    expect_bad_letters_rejected(learner, "data_row",
+                                lambda bad: (np.ones((27, 27), dtype=np.int64), bad))
 
 
-@check(points=1.5, function="read_row")
-def test_read_row_rejects_bad_letters(learner):
-    """read_row raises ValueError for 'A' and '' (letters are '.' and 'a' to 'z')"""
-    expect_value_error(learner, "read_row", (np.zeros((27, 27)), "A"), "the letter 'A'")
-    expect_value_error(learner, "read_row", (np.zeros((27, 27)), ""), "the letter ''",
-                       hint="Careful: '' in TOKENS is True and TOKENS.index('') is 0.")
+# ---------------------------------------------------------------- belief_gap
+
+APART_W = np.zeros((27, 27))
+APART_W[1] = -np.inf
+APART_W[1, 3] = 0.0  # after 'a' the model always says 'c'
+APART_COUNTS = np.ones((27, 27), dtype=np.int64)
+APART_COUNTS[1] = 0
+APART_COUNTS[1, 4] = 5  # after 'a' the data always says 'd'
+THIRDS_W = np.full((27, 27), -np.inf)
+THIRDS_W[:, [0, 1]] = 0.0  # after any token: '.' or 'a', half and half
+THIRDS_COUNTS = np.zeros((27, 27), dtype=np.int64)
+THIRDS_COUNTS[:, [0, 2, 3]] = 1  # the data: '.', 'b' or 'c', a third each
+# belief - data = [1/2 - 1/3, 1/2, -1/3, -1/3]: half the sum of |.| is 2/3
+GAPS = (((np.zeros((27, 27)), np.ones((27, 27), dtype=np.int64), "a"), 0.0,
+         "a uniform model on uniform data"),
+        ((APART_W, APART_COUNTS, "a"), 1.0, "model and data never agree"),
+        ((THIRDS_W, THIRDS_COUNTS, "m"), 2 / 3,
+         "the model says '.' or 'a' (1/2 each) and the data '.', 'b' or 'c' (1/3 each)"))
+
+
+@check(points=1, function="belief_gap", needs=("read_row", "data_row"))
+def test_belief_gap_of_small_examples(learner):
+    """belief_gap is 0 when model and data agree, 1 when they never do, 2/3 in between"""
+    raw = list(values(learner, "belief_gap", [args for args, _, _ in GAPS]))
+    for (_, want, when), got in zip(GAPS, raw):
+        got = expect_float(got, "belief_gap(W, counts, letter)")
+        if np.isclose(got, want, rtol=1e-9, atol=1e-12):
+            continue
+        hint = (" (did you forget the 0.5?)" if np.isclose(got, 2 * want) else
+                " (did you round it? return the distance as computed)"
+                if abs(got - want) < 1e-3 else "")
+        raise Fail(f"belief_gap gave {got:.4g} where {when}; it should be {want:.4g}: "
+                   f"0.5 * sum(|belief - data|) over all 27 tokens{hint}.")
+    if any(type(got) is not float for got in raw):
+        raise Fail(f"belief_gap returned {describe(raw[0])}, not a plain Python float: "
+                   "convert with float(...) (a numpy value prints and compares differently).")
+
+
+@check(points=0.5, function="belief_gap", needs=("read_row", "data_row"))
+def test_belief_gap_rejects_bad_letters(learner):
+    """belief_gap raises ValueError for 'A', 'ab', '', 3, ' a', 'a\\n' and None"""
+    expect_bad_letters_rejected(learner, "belief_gap",
+                                lambda bad: (np.zeros((27, 27)),
+                                             np.ones((27, 27), dtype=np.int64), bad))

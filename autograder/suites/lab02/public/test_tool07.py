@@ -93,7 +93,7 @@ def test_sae_decode_small_example(learner):
         raise Fail("[1, 2] @ 2I = [2, 4]; + b_dec [1, 0] = [3, 4].")
 
 
-@check(points=1.5, function="sae_loss")
+@check(points=1.5, function="sae_loss", needs=("sae_encode", "sae_decode"))
 def test_sae_loss_small_example(learner):
     """sae_loss of the small example with l1 = 0.5 is 3.5"""
     got = expect_float(value(learner, "sae_loss", SAE, H, 0.5), "sae_loss(sae, H, 0.5)")
