@@ -29,11 +29,14 @@
 # | 03 extract the algorithm | can we write its behaviour down as rules? | `rank_rules`, `greedy_decode` |
 #
 # **How to work.** Each function below has its signature and a docstring that says
-# exactly what it must do; replace the `raise NotImplementedError()` line with your
-# code. Run the cells from the top. Each tool ends with a cell that uses your functions
-# on the trained model and draws a picture, then a check cell that runs the public
-# checks and tells you what works. You can also run the checks from a terminal with
-# `mindlab check lab01.py` (or `.ipynb`).
+# exactly what it must do; replace the `raise NotImplementedError("write ...")` line
+# with your code (until you do, running the notebook stops there, naming the function
+# to write). Run the cells from the top. Each tool ends with a cell that uses your
+# functions on the trained model and draws a picture, then a check cell that runs the
+# public checks and tells you what works. From a terminal, `mindlab check lab01.py` (or
+# `.ipynb`) runs them too, `mindlab check --watch lab01.py` again each time you save,
+# and `mindlab hint softmax` gives one more hint each time you ask (never the answer).
+# With `pip install "mindlab[student]"` the pickers below are live widgets.
 #
 # Rules of the game: use `numpy`, and leave your inputs unchanged (return new arrays).
 
@@ -61,7 +64,14 @@ print(model.note())
 # what follows token `i`; column `j` is everything that leads to `j`.
 #
 # `counts[i, j]` is how many times `j` really followed `i` in the names. The model was
-# trained to make its beliefs match these counts. Here is the whole mind at a glance:
+# trained to make its beliefs match these counts, **smoothed**: before training, a
+# pseudo-count of 0.1 is added to every one of the 27 entries of every row
+# (`SMOOTHING` in `mindlab_core/bigram.py`), so that no transition is ever impossible.
+# That is why the model says `q → u` with 0.94 and not 53/54 ≈ 0.98: after `q` the
+# names have `u` 53 times in 54, and the model matches (53 + 0.1) / (54 + 27 × 0.1) =
+# 53.1 / 56.7 ≈ 0.94, giving each of the 25 letters never seen after `q` about
+# 0.1 / 56.7 ≈ 0.002. A row with thousands of examples hardly notices the 2.7 extra
+# counts; a rare letter's row does. Here is the whole mind at a glance:
 
 # %% nbgrader={"grade": false, "grade_id": "patient_heatmap", "locked": true, "schema_version": 3, "solution": false, "task": false}
 matrix_heatmap(W)
@@ -154,15 +164,33 @@ def belief_gap(W: np.ndarray, counts: np.ndarray, letter: str) -> float:
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "tool01_try", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Try it.** The bars are the model's belief after `q`, the red ticks are what the
-# names really do. Change `letter` and run the cell again: where does the model agree
-# with the data, and where (and why) does it hedge?
+# **Try it.** The violet bars are the model's belief after `q`, the black ticks are what
+# the names really do; each bar is labelled with its value, and tiny beliefs are drawn
+# at a small minimum height so you can see them. Change `letter` and run the cell again
+# (or use the picker below): where does the model agree with the data, and where (and
+# why) does it hedge?
+#
+# <details><summary>Answer (open it once you have tried a few letters)</summary>
+#
+# It agrees closely after common letters (`a`, `e`, `n`: belief_gap 0.001 or less),
+# where thousands of examples drown the 0.1 pseudo-counts. It hedges after rare ones
+# (`x` 0.069, `q` 0.047, `z` 0.021): after `q` there are only 54 examples, so the 2.7
+# smoothing counts move 0.047 of the probability onto 25 letters the names
+# never put after `q`, about 0.002 each. The hedge is deliberate: a model that gave
+# them exactly 0 would call any new name with `qa` impossible.
+#
+# </details>
 
 # %% nbgrader={"grade": false, "grade_id": "tool01_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 letter = "q"
 belief, data = read_row(W, letter), data_row(counts, letter)
 print(f"belief_gap after {letter!r}: {belief_gap(W, counts, letter):.3f}")
 belief_bars(belief, data, letter)
+
+# %% nbgrader={"grade": false, "grade_id": "tool01_picker", "locked": true, "schema_version": 3, "solution": false, "task": false}
+from mindlab_core.lab01.widgets import belief_picker
+
+belief_picker(read_row, data_row, W, counts, letter)  # a live picker with ipywidgets
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool01", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
 from autograder.notebook import check_tool
@@ -232,16 +260,42 @@ def sample_word(W: np.ndarray, rng: np.random.Generator, temperature: float = 1.
 # %% [markdown] nbgrader={"grade": false, "grade_id": "tool02_try", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # **Try it.** The same random seed, before and after the cut. Before, most names end
 # after a handful of letters. After, no word can stop: every one runs on to `max_len`.
-# The black stripe in the picture is the column you removed.
+# The hatched grey column in the picture is the one you removed; the colours are on the
+# same scale as the unablated heatmap above, so everything else is visibly unchanged,
+# and the words under it are the symptom.
 
 # %% nbgrader={"grade": false, "grade_id": "tool02_demo", "locked": true, "schema_version": 3, "solution": false, "task": false}
 no_end = ablate_column(W, ".")
 rng = np.random.default_rng(0)
 print("before:", [sample_word(W, rng, max_len=20) for _ in range(6)])
 rng = np.random.default_rng(0)
-print("after: ", [sample_word(no_end, rng, max_len=20) for _ in range(6)])
+after = [sample_word(no_end, rng, max_len=20) for _ in range(6)]
+print("after: ", after)
 print("cold:  ", [sample_word(W, rng, temperature=0.3) for _ in range(6)])
-matrix_heatmap(no_end, ablated=".")
+matrix_heatmap(no_end, ablated=".", like=W, words=after)
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool02_lesion_intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Your own lesion.** Cutting `.` was our choice. Choose yours: set `lesion` to any
+# token (a vowel, `n`, the `q` that always wants `u`) and predict, before you run the
+# cell, what the words will look like. With ipywidgets the picker lets you try them all.
+#
+# <details><summary>Answer (what to expect)</summary>
+#
+# Cutting a letter other than `.` leaves words able to end, so they stay short; the
+# letter simply never appears, and its share goes to the other tokens of each row in
+# proportion (softmax renormalises). Cutting `a`, the favourite after many consonants,
+# gives names with no `a` but the same lengths (`me`, `brunintt`, `pesiel`); cutting
+# `u` leaves `q` with `i` (27%) and the pseudo-counts, so after `q` the model now
+# hedges over two dozen letters. Only the `.` column is special: it is the model's one
+# way to stop.
+#
+# </details>
+
+# %% nbgrader={"grade": false, "grade_id": "tool02_lesion", "locked": true, "schema_version": 3, "solution": false, "task": false}
+from mindlab_core.lab01.widgets import lesion_picker
+
+lesion = "a"
+lesion_picker(ablate_column, sample_word, W, lesion)  # a live picker with ipywidgets
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool02", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
 from autograder.notebook import check_tool
@@ -315,9 +369,21 @@ def greedy_decode(W: np.ndarray, max_len: int = 50) -> str:
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "tool03_try", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# **Try it.** The model's ten most confident rules, then its greedy word, step by step.
-# The pale bar behind each step is the runner-up: how close the model came to writing
-# something else.
+# **Try it.** The model's ten most confident rules (10 of the 27, one per token), read
+# as sentences, then its greedy word, step by step. The pale bar behind each step is the
+# runner-up: how close the model came to writing something else. Greedy decoding has no
+# randomness, so it writes the same word every time, forever.
+#
+# <details><summary>Answer: why is the greedy word so short, and what does it tell us?</summary>
+#
+# After `.` the favourite first letter is `m` (only about 9%), after `m` it is `a` (43%),
+# and after `a` the favourite is `.` (38%): so the greedy word is `ma`. Every step is the
+# single most likely choice, yet the word as a whole is not typical at all: most of the
+# probability was in the runners-up. Only `q → u` (94%) is a rule the model nearly always
+# follows; the rest of the rulebook is hedging, which is why sampling (TOOL 02) writes
+# far more varied names than the rulebook alone would.
+#
+# </details>
 
 # %% nbgrader={"grade": false, "grade_id": "tool03_demo_rules", "locked": true, "schema_version": 3, "solution": false, "task": false}
 rules = rank_rules(W, top=10)
