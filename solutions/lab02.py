@@ -540,7 +540,8 @@ for i, sparsity in enumerate(sparsities):
     loss = importance_loss(batch, toy_forward(toy, batch), superposition.importance())
     dims = feature_dimensionality(toy["W"])
     print(f"sparsity {sparsity:<4}: loss {loss:.4f}, dimensionality", np.round(dims, 2))
-pictures.feature_arrows(toys["W"], sparsities)
+pictures.feature_arrows(toys["W"], sparsities,
+                        dims=[feature_dimensionality(w) for w in toys["W"]])
 
 
 # %% nbgrader={"grade": false, "grade_id": "sae_encode", "locked": false, "schema_version": 3, "solution": true, "task": false}
@@ -600,7 +601,9 @@ F = sae_encode(sae, H)
 print(f"SAE loss {sae_loss(sae, H, 0.3):.4f}; latents on per input: {(F > 0).sum(1).mean():.2f}")
 print("best cosine of each true feature with an SAE latent:",
       np.round(best_cosines(sae["W_dec"], pentagon["W"].T), 3))
-pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"])
+# 8 latents for 5 features: two red arrows on one grey arrow are two latents sharing a
+# feature; the rate at each tip is how often that latent fires (from your sae_encode)
+pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"], activity=(F > 0).mean(axis=0))
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool07", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
