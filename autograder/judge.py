@@ -200,8 +200,27 @@ def run_lab(lab: Lab, kind: str, learner: Learner,
     return [tool_result(tool.id, tool.title, tests) for tool, tests in results]
 
 
+# what the worker's guard refused, by kind (worker/guard.py): the judge's own words, never
+# a path or any other text the learner's code chose
+REFUSED = {
+    "read": "Your code tried to read files the grader keeps from submissions (its own code, "
+            "the suites, the solutions, other students' work or other processes); it was "
+            "refused.",
+    "write": "Your code tried to write, link or change files outside its own folder; it was "
+             "refused.",
+    "run": "Your code tried to run another program; it was refused.",
+    "signal": "Your code tried to signal a process other than its own (the grader's?); it was "
+              "refused.",
+    "native": "Your code tried to call C code through ctypes; it was refused.",
+    "network": "Your code tried to open a network connection; it was refused.",
+    "tamper": "Your code tried to change or trace the grader's own functions; it was refused.",
+}
+
+
 def integrity_notes(learner: Learner) -> list[str]:
-    """What the report's integrity section says: hidden imports tried, functions borrowed."""
+    """What the report's integrity section says: hidden imports tried, functions borrowed,
+    what the guard refused."""
     notes = [f"Your file tried to import {module}, which the grader hides; submissions must "
              "not use the solutions or the grader." for module in getattr(learner, "blocked", [])]
-    return notes + list(getattr(learner, "borrowed", {}).values())
+    notes += list(getattr(learner, "borrowed", {}).values())
+    return notes + [REFUSED[k] for k in REFUSED if k in getattr(learner, "refused", ())]

@@ -17,7 +17,7 @@ what grading uses) and LocalLearner (trusted code in this process: notebooks, te
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -79,6 +79,7 @@ class LearnerBase:
     # what loading and calling found out about the submission (WorkerLearner fills them)
     borrowed: Mapping[str, str] = MappingProxyType({})  # function -> why it earns nothing
     blocked: Sequence[str] = ()  # modules the grader hides that it tried to import
+    refused: Set[str] = frozenset()  # kinds of thing the worker's guard refused it
 
     @property
     def swaps_reference(self) -> bool:

@@ -17,6 +17,7 @@ from .answers import ReferenceAnswers
 from .exchange import Exchange, Limits
 from .forkserver import ForkServer
 from .isolation import GraderFault
+from .judge import REFUSED
 from .learner import (
     LearnerBase,
     LearnerCrashed,
@@ -68,6 +69,7 @@ class WorkerLearner(LearnerBase):
         self.defined: dict[str, str] = {}
         self.borrowed: dict[str, str] = {}
         self.blocked: list[str] = []
+        self.refused: set[str] = set()  # kinds the worker's guard refused (judge.REFUSED)
         self.poisoned: dict[str, LearnerProblem] = {}
         self.spawns = 0
         self._deferred: dict[int, tuple[LearnerProblem, LearnerProblem]] = {}
@@ -125,6 +127,7 @@ class WorkerLearner(LearnerBase):
             borrowed = {f: _borrowed_sentence(f, v) for f, v in dict(reply["borrowed"]).items()
                         if f in self.functions}
             blocked = [str(m)[:100] for m in list(reply["blocked"])[:10]]
+            self._note_refusals(reply)
         except TimeoutError:
             self._stop_worker()
             if isinstance(running, int) and len(self.skipped) < MAX_SKIPPED_CELLS:
@@ -288,7 +291,13 @@ class WorkerLearner(LearnerBase):
             trace += types[0].removeprefix("builtins.") + (f": {message}" if message else "")
         return Raised(types, message, trace)
 
+    def _note_refusals(self, reply: dict) -> None:
+        said = reply.get("refused")
+        if type(said) is dict:
+            self.refused |= {k for k in said if k in REFUSED}
+
     def _check_reply(self, function: str, reply: dict) -> dict:
+        self._note_refusals(reply)
         if reply.get("kind") == "missing":
             raise MissingFunction(function)
         if reply.get("kind") != "result":

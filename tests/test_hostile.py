@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.labs import LAB01
-from autograder.report import Report
 from autograder.grader import Grader
 from autograder.isolation.bwrap import bwrap_problem
+from autograder.labs import LAB01
+from autograder.report import Report
 
 HOSTILE = Path(__file__).parent / "hostile"
 FILES = sorted(p for p in HOSTILE.iterdir() if p.suffix in (".py", ".ipynb"))
@@ -53,7 +53,9 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "patch_numpy.py": ({"softmax"}, r"softmax"),
     "patch_pytest_builtins.py": ({"rank_rules"}, r"rank_rules"),
     "random_bytes.ipynb": (ALL, r"not a readable notebook"),
-    "segfault_in_function.py": ({"greedy_decode"}, r"segmentation fault"),
+    # ctypes is how it crashes Python: the guard refuses it (without it: a segfault verdict)
+    "segfault_in_function.py": ({"greedy_decode"},
+                                r"segmentation fault|does not allow calling C code"),
     "stops_parent.py": ({"greedy_decode"}, r"greedy_decode"),
     "syntax_error.py": (ALL, r"syntax_error.py line 22: SyntaxError"),
     "truncated.ipynb": (ALL, r"not a readable notebook \(its JSON is broken at line \d+"),

@@ -49,3 +49,25 @@ def python_roots() -> list[str]:
         if os.path.isdir(root) and root not in found:
             found.append(root)
     return found
+
+
+def open_to_others(paths: list[str]) -> bool:
+    """True when an unprivileged user may read every one of `paths`: each folder on the way
+    down is searchable by others (o+x) and the folder itself readable (o+r). Workers drop
+    to `nobody` only then (an interpreter under root's home, mode 700, is not).
+
+    >>> open_to_others(["/usr"])
+    True
+    """
+    import stat
+
+    for path in paths:
+        here = Path(path)
+        for folder in [*reversed(here.parents), here]:
+            try:
+                mode = folder.stat().st_mode
+            except OSError:
+                return False
+            if not mode & stat.S_IXOTH or (folder == here and not mode & stat.S_IROTH):
+                return False
+    return True

@@ -81,12 +81,44 @@ def _sensitive_paths(lab: Lab) -> tuple[list[str], list[str]]:
     return ([str(p) for p in folders if p.is_dir()], [str(p) for p in files if p.is_file()])
 
 
+def _root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _unshare() -> list[str]:
+    """Every namespace; as root, every one but the user namespace, so that the workers'
+    uid (nobody) is the real one and theirs alone (a root user namespace maps only root)."""
+    if not _root():
+        return ["--unshare-all"]
+    return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+            "--unshare-cgroup-try"]
+
+
+def _open_parents(paths: list[str]) -> list[str]:
+    """`--perms 0755 --dir D` for every folder above `paths` (outermost first), so that an
+    unprivileged worker can pass through them to what is bound there.
+
+    >>> _open_parents(["/root/.pyenv/v"])
+    ['--perms', '0755', '--dir', '/root', '--perms', '0755', '--dir', '/root/.pyenv']
+    """
+    parents: list[str] = []
+    for path in paths:
+        for parent in reversed(Path(path).parents):
+            if str(parent) != "/" and str(parent) not in parents and not _under(
+                    str(parent), ["/usr", "/tmp"]):
+                parents.append(str(parent))
+    return [arg for parent in parents for arg in ("--perms", "0755", "--dir", parent)]
+
+
 def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
     """Wrap `inner` in bubblewrap: no network, own PID namespace, read-only system,
     a private tmpfs /tmp (the only writable place), no suites / solutions / tests."""
-    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
+    args = ["bwrap", *_unshare(), "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev",
             "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
+    if _root():  # what the fork server needs to hand each worker to nobody (a change of
+        for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN"):  # uid clears them again)
+            args += ["--cap-add", cap]
     for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
         if os.path.islink(top):
             args += ["--symlink", os.readlink(top), top]
@@ -100,6 +132,8 @@ def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
     # e.g. when a script in /tmp puts /tmp on sys.path; roots *inside* /tmp are fine
     roots = [r for r in python_roots() if r != package_root and not _under(r, ["/usr"])
              and not _under("/tmp", [r])]
+    if _root():  # folders bwrap makes on the way to a bound one copy their modes (root's
+        args += _open_parents([*roots, str(PACKAGE_ROOT)])  # 700 home): open them to nobody
     for root in roots:
         args += ["--ro-bind", root, root]
     bound = ["/usr", *roots]

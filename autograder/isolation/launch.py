@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..labs import Lab, get_lab
+from ..labs import LABS, Lab, get_lab
 from .backends import get_backend, resolve_isolation, server_kind
-from .base import PACKAGE_ROOT, GraderFault, python_roots
+from .base import PACKAGE_ROOT, GraderFault, open_to_others, python_roots
 
 BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
 # modules that do nothing while grading, for every lab: the notebook's own check cells
@@ -37,7 +37,10 @@ def reference_file(lab: Lab) -> str:
     """The reference module's source file (hidden from the worker), or '' when it is not
     installed: a student handout (handout/release.py) ships without it, and checks then
     run without swapping."""
-    spec = importlib.util.find_spec(lab.reference)
+    try:
+        spec = importlib.util.find_spec(lab.reference)
+    except ImportError:  # its package is not installed either (a handout of another lab)
+        return ""
     if spec is None or not spec.origin:
         return ""
     return str(Path(spec.origin).resolve())
@@ -97,6 +100,8 @@ def zygote_config(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int,
         "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,
         "memory_watchdog": os.environ.get(WATCHDOG_VAR) == "1",  # tests force it on Linux
         "preload": [*PRELOAD, *lab.preload], "stubs": [*STUBS, *lab.stubs],
+        **guard_paths(),  # what the worker's guard lets learner code read (worker/guard.py)
+        "drop": drops_to_nobody(isolation),  # workers leave root for nobody
     }
 
 
@@ -133,6 +138,43 @@ def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int)
     with contextlib.suppress(OSError):  # if it died at once, waiting for it says why
         protocol.send_json(ours, config)
     return Launch(proc, ours, tmp, stderr)
+
+
+SYSTEM_ROOTS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/opt")
+# what of the project learner code never reads: the grader, the suites, the answers
+PRIVATE = ("autograder", "mindlab_labs", "solutions", "exercises", "labs", "tests",
+           "examples", "benchmarks", "docs")
+
+
+def drops_to_nobody(isolation: str) -> bool:
+    """Whether workers leave root for `nobody` (serve.drop_privileges): always when the
+    grader runs as root in bwrap (the sandbox shows the interpreter to everyone); with
+    process isolation only where the interpreter is readable by others."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return False
+    return isolation == "bwrap" or open_to_others(python_roots())
+
+
+def guard_paths() -> dict[str, list[str]]:
+    """{"readable": roots learner code may read, "hidden": what inside them it may not}.
+
+    Readable: the interpreter and its import path, the system, and mindlab_core; hidden:
+    the rest of the project (in a checkout its root is on the import path; in an install
+    it is site-packages) and every lab's reference module with its cached bytecode.
+    """
+    core = PACKAGE_ROOT / "mindlab_core"
+    tools = PACKAGE_ROOT / "autograder"
+    readable = [r for r in python_roots() if r != str(PACKAGE_ROOT)]
+    readable += [*SYSTEM_ROOTS, str(core), str(tools / "worker")]  # (tracebacks read these)
+    hidden = [str(PACKAGE_ROOT / name) for name in PRIVATE if name != "autograder"]
+    if tools.is_dir():  # the grader, but for the worker's own folder
+        hidden += [str(p) for p in sorted(tools.iterdir()) if p.name != "worker"]
+    for lab in LABS.values():
+        ref = reference_file(lab)
+        if ref:
+            hidden.append(ref)
+            hidden += [str(p) for p in Path(ref).parent.glob(f"__pycache__/{Path(ref).stem}.*")]
+    return {"readable": readable, "hidden": hidden}
 
 
 _PRESTARTED: dict[tuple, Launch] = {}

@@ -112,16 +112,33 @@ def kill_all(pid: int) -> int | None:
     return status
 
 
+def make_undumpable() -> None:
+    """Linux: PR_SET_DUMPABLE 0 — processes of the same uid can no longer read or write this
+    one's memory (/proc/PID/mem) or attach to it; its children inherit that."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE
+    except Exception:
+        pass
+
+
 def remove_tree(path: str) -> None:
-    """Delete a worker's directory even if the learner made parts of it read-only."""
-    if not path or not os.path.isdir(path):
+    """Delete a worker's directory even if the learner made parts of it read-only, never
+    following a link out of it (a link in it, or the folder itself replaced by one)."""
+    if not path or os.path.islink(path) or not os.path.isdir(path):
+        if path and os.path.islink(path):
+            os.unlink(path)
         return
     import shutil
 
     for root, dirs, _ in os.walk(path):
         for d in dirs:
+            inside = os.path.join(root, d)
+            if os.path.islink(inside):
+                continue  # chmod would follow it out of the folder
             try:
-                os.chmod(os.path.join(root, d), 0o700)
+                os.chmod(inside, 0o700)
             except OSError:
                 pass
     shutil.rmtree(path, ignore_errors=True)

@@ -19,7 +19,14 @@ import socket
 
 from . import protocol
 from .hiding import Blocker, hide, install_stub
-from .processes import describe_status, die_with_parent, kill_all, remove_tree, set_subreaper
+from .processes import (
+    describe_status,
+    die_with_parent,
+    kill_all,
+    make_undumpable,
+    remove_tree,
+    set_subreaper,
+)
 from .serve import worker_entry
 
 
@@ -53,6 +60,7 @@ def zygote_main(control_fd: int) -> None:
     die_with_parent()
     set_subreaper()
     zygote = Zygote(protocol.recv_json(control))  # JSON: the judge sends it before numpy
+    make_undumpable()  # no worker can read or write this process's memory through /proc
     gc.freeze()  # forked workers share these pages instead of copying them on first gc
     protocol.send_message(control, {"kind": "ready", "pid": os.getpid()})
     live: dict[int, str] = {}

@@ -1,0 +1,182 @@
+"""What learner code may do from inside the worker, enforced with an audit hook (PEP 578).
+
+Installed once the worker is confined and before the submission's first line runs; a
+hook cannot be removed. It refuses, with PermissionError:
+
+- reading outside the places a submission needs (the interpreter and its packages,
+  mindlab_core minus every lab's reference, a few system files, its own folder): so no
+  grader, suite, solution, other student's file or other process (/proc) is readable;
+- writing, renaming, linking or deleting outside its own folder, and every symlink;
+- running programs, loading or calling C code (ctypes), opening network sockets,
+  signalling any process but its own group, changing the code of this file's functions.
+
+Every refusal is counted by kind (`REFUSALS`): the judge turns kinds, never paths or
+text the learner chose, into the report's integrity notes. This is one layer: the
+sandbox (isolation/), an unprivileged uid when the grader runs as root, and a fork
+server no worker can read or signal are the others (docs/threat-model.md).
+
+>>> normalized("a/../b/./c", "/tmp/w1")
+'/tmp/w1/b/c'
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# refusal kinds, counted in REFUSALS; the judge words them (remote.REFUSED)
+READ, WRITE, RUN, SIGNAL, NATIVE, NETWORK, TAMPER = (
+    "read", "write", "run", "signal", "native", "network", "tamper")
+REFUSALS: dict[str, int] = {}
+
+_PROC_SELF = ("stat", "statm", "status", "maps", "smaps", "limits")
+_SYSTEM_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
+                 "/proc/meminfo", "/proc/cpuinfo")
+_RUN = frozenset({"os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.startfile",
+                  "subprocess.Popen", "os.forkpty", "pty.spawn"})
+_CHANGE = frozenset({"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown",
+                     "os.truncate", "os.utime", "os.chflags", "os.lchflags", "os.lchmod",
+                     "os.lchown", "os.setxattr", "os.removexattr", "shutil.copyfile",
+                     "shutil.copymode", "shutil.copystat", "shutil.copytree", "shutil.move",
+                     "shutil.rmtree", "shutil.chown", "sqlite3.connect"})
+_LINK = frozenset({"os.symlink", "os.link"})
+_LIST = frozenset({"os.listdir", "os.scandir", "os.listxattr", "os.getxattr"})
+_SIGNAL = frozenset({"os.kill", "os.killpg", "signal.pthread_kill"})
+_NETWORK = frozenset({"socket.__new__", "socket.connect", "socket.bind", "socket.sendto",
+                      "socket.sendmsg", "socket.getaddrinfo", "socket.gethostbyname",
+                      "urllib.Request", "http.client.connect", "ftplib.connect",
+                      "smtplib.connect", "telnetlib.Telnet.open"})
+_TAMPER = frozenset({"sys.setprofile", "sys.settrace"})
+
+
+def normalized(path: str, cwd: str) -> str:
+    """An absolute path with '.' and '..' resolved by string rules only: no global name,
+    so nothing learner code could patch. Symlinks are not followed: making one is refused."""
+    if not path.startswith("/"):
+        path = cwd.rstrip("/") + "/" + path
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part and part != ".":
+            parts.append(part)
+    return "/" + "/".join(parts)
+
+
+def under(path: str, roots: tuple[str, ...]) -> bool:
+    """True when `path` is one of `roots` or inside one (no global names: see _hook).
+
+    >>> under("/usr/lib/x", ("/usr",)), under("/usrx", ("/usr",))
+    (True, False)
+    """
+    for root in roots:
+        if path == root or path.startswith(root.rstrip("/") + "/"):
+            return True
+    return False
+
+
+_FUNCTION = type(normalized)
+_FILE = normalized.__code__.co_filename  # the hook refuses changes to this file's functions
+
+
+def install(own: str, readable: list[str], hidden: list[str]) -> None:
+    """Refuse, from now on, what the module docstring lists. `own` is the worker's folder
+    (the only writable place), `readable` the roots it may read, `hidden` what inside
+    them it may not (the references, the grader's package)."""
+    me = os.getpid()
+    proc_self = tuple(f"/proc/{who}/{name}" for who in ("self", str(me)) for name in _PROC_SELF)
+    sys.addaudithook(_hook(normalized(own, "/"),
+                           tuple(normalized(p, "/") for p in readable) + (own,),
+                           tuple(normalized(p, "/") for p in hidden),
+                           _SYSTEM_FILES + proc_self, me, os.getpgid(0)))
+
+
+def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tuple[str, ...],
+          me: int, group: int):
+    """The audit hook. Everything it uses is bound now, as default arguments (which learner
+    code cannot change: replacing a function's defaults or code is itself an audited
+    event the hook refuses), so later changes to modules, builtins or closures do not
+    change what it decides."""
+    writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+    def hook(event, args, _own=(own,), _roots=roots, _hidden=hidden, _files=files, _me=me,
+             _group=group, _writing=writing, _norm=normalized, _under=under,
+             _getcwd=os.getcwd, _fspath=os.fspath, _fsdecode=os.fsdecode,
+             _isinstance=isinstance, _str=str, _bytes=bytes, _int=int, _len=len,
+             _any=any, _hasattr=hasattr, _exception=Exception, _refusals=REFUSALS,
+             _error=PermissionError, _run=_RUN, _change=_CHANGE, _link=_LINK, _list=_LIST,
+             _signal=_SIGNAL, _network=_NETWORK, _tamper=_TAMPER,
+             _code=("__code__", "__defaults__", "__kwdefaults__"),
+             _function=_FUNCTION, _file=_FILE, _type=type):
+        def path_of(value):  # None: an open file descriptor; "" : unreadable
+            if _isinstance(value, _int):
+                return None
+            try:
+                value = _fspath(value)
+                text = _fsdecode(value) if _isinstance(value, _bytes) else value
+            except _exception:
+                return ""
+            return _norm(text, _getcwd()) if _isinstance(text, _str) else ""
+
+        def readable(path):
+            if path in _files:
+                return True
+            if path.startswith("/proc") or path.startswith("/sys"):
+                return False
+            return _under(path, _roots) and not _under(path, _hidden)
+
+        def refuse(kind, what):
+            _refusals[kind] = _refusals.get(kind, 0) + 1
+            raise _error(f"the grader does not allow {what} while grading")
+
+        if event == "open":
+            path = path_of(args[0]) if args else ""
+            if path is None:
+                return
+            mode = args[1] if _len(args) > 1 else None
+            flags = args[2] if _len(args) > 2 else 0
+            writes = (_isinstance(mode, _str) and _any(c in mode for c in "wax+")) or \
+                (_isinstance(flags, _int) and flags & _writing)
+            if writes and path != "/dev/null" and not _under(path, _own):
+                refuse("write", "writing outside your own folder")
+            if not writes and not readable(path):
+                refuse("read", "reading that file")
+        elif event in _change:
+            for value in args[:2]:
+                if not (_isinstance(value, (_str, _bytes, _int)) or _hasattr(value,
+                                                                           "__fspath__")):
+                    continue
+                path = path_of(value)
+                if path is None or not _under(path, _own):  # an fd: it may be anything's
+                    refuse("write", "changing files outside your own folder")
+        elif event in _link:
+            refuse("write", "making links")
+        elif event in _list:
+            path = path_of(args[0] if args and args[0] is not None else ".")
+            if path is not None and not readable(path):
+                refuse("read", "listing that folder")
+        elif event == "os.chdir":
+            path = path_of(args[0]) if args else ""
+            if path is not None and not _under(path, _own):
+                refuse("write", "leaving your own folder")
+        elif event in _run or event.startswith(("os.exec", "os.spawn", "winreg.")):
+            refuse("run", "running other programs")
+        elif event in _signal:
+            target = args[0] if args else None
+            if event == "os.kill" and target in (_me, 0, -_group):
+                return
+            if event == "os.killpg" and target in (_group, 0):
+                return
+            refuse("signal", "signalling other processes")
+        elif event.startswith("ctypes."):
+            refuse("native", "calling C code through ctypes")
+        elif event in _network:
+            refuse("network", "network connections")
+        elif event == "object.__setattr__" and _len(args) > 1 and args[1] in _code \
+                and _type(args[0]) is _function and args[0].__code__.co_filename == _file:
+            refuse("tamper", "changing the grader's own functions")
+        elif event in _tamper:
+            refuse("tamper", "tracing or profiling the grader")
+
+    return hook
