@@ -137,3 +137,19 @@ def test_check_picks_the_more_recently_saved_of_a_pair(tmp_path, monkeypatch):
 def _checked(output: str) -> str:
     """The file named on `mindlab check`'s header line."""
     return next(line for line in output.splitlines() if "public checks on" in line).strip()
+
+
+def test_grade_says_in_one_line_when_it_falls_back_from_bwrap_and_why(run, correct, monkeypatch):
+    """auto on a machine where bubblewrap is installed but cannot sandbox: one line saying
+    so and what to do; --isolation bwrap there is a usage error with the same advice."""
+    from autograder.isolation import BACKENDS
+
+    monkeypatch.setattr(BACKENDS["bwrap"], "problem",
+                        lambda: "bwrap cannot create a sandbox here (no permission)")
+    result = run("grade", str(correct))
+    assert result.exit_code == 0
+    assert "note: grading with --isolation process, not bwrap" in result.output
+    assert "--security-opt" in result.output
+    refused = run("grade", str(correct), "--isolation", "bwrap")
+    assert refused.exit_code == 2 and "installed but cannot make its namespaces" in \
+        refused.output

@@ -105,12 +105,16 @@ def grade_batch_command(folder: Path, out: Path, lab: str, jobs: int | None, lay
     from ..batch import grade_batch, parse_shard, results_dir
     from ..batch.layouts import LayoutError
     from ..batch.lock import OutLocked
+    from ..isolation import fallback_note, resolve_isolation
 
     try:
         part = parse_shard(shard) if shard else None
         get_lab(lab)
+        note = fallback_note(isolation, resolve_isolation(isolation, "hidden"), "hidden")
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    if note:
+        click.echo(note, err=True)
     show, finish = progress_printer()
     try:
         summary = grade_batch(folder, out, lab=lab, jobs=jobs, layout=layout,

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..isolation import PACKAGE_ROOT
+from ..isolation import PACKAGE_ROOT, fallback_note
 from ..labs import get_lab
 from ..report import Report
 from ..report.text import render_report
@@ -162,6 +162,9 @@ def grade_command(file: Path, lab: str, as_json: bool, gradescope: Path | None,
                         **options)
     except ValueError as exc:
         return _usage_error(str(exc))
+    note = fallback_note(isolation, grader.isolation, "hidden")
+    if note:
+        click.echo(note, err=True)
     with grader:
         report = grader.grade(file)
     if gradescope is not None:

@@ -7,9 +7,9 @@
 - launch.py    starting a fork server in a backend (and prestarting one)
 """
 
-from .backends import BACKENDS, ISOLATIONS, get_backend, resolve_isolation
+from .backends import BACKENDS, ISOLATIONS, fallback_note, get_backend, resolve_isolation
 from .base import PACKAGE_ROOT, GraderFault
 from .launch import launch_zygote, prestart, take_prestarted
 
-__all__ = ["BACKENDS", "ISOLATIONS", "PACKAGE_ROOT", "GraderFault", "get_backend",
-           "launch_zygote", "prestart", "resolve_isolation", "take_prestarted"]
+__all__ = ["BACKENDS", "ISOLATIONS", "PACKAGE_ROOT", "GraderFault", "fallback_note",
+           "get_backend", "launch_zygote", "prestart", "resolve_isolation", "take_prestarted"]

@@ -51,10 +51,37 @@ def resolve_isolation(isolation: str, suite: str = "hidden") -> str:
     if isolation != "auto":
         problem = backend_problem(isolation)
         if problem:
-            fix = "" if problem == NO_FORK else (" Install bubblewrap, or use --isolation "
-                                                 "process (see docs/threat-model.md).")
-            raise ValueError(f"--isolation {isolation} is not available: {problem}.{fix}")
+            raise ValueError(f"--isolation {isolation} is not available: {problem}."
+                             + _fix(problem))
         return isolation
     if suite != "hidden":
         return "process" if not backend_problem("process") else "spawn"
     return next(name for name in BACKENDS if not backend_problem(name))
+
+
+def _fix(problem: str) -> str:
+    """What to do about a backend that does not work here, in one or two sentences."""
+    if problem == NO_FORK:
+        return ""
+    if "not installed" in problem:
+        return (" Install bubblewrap (apt-get install bubblewrap), or use --isolation "
+                "process (see docs/threat-model.md).")
+    return (" bubblewrap is installed but cannot make its namespaces here: in Docker, run "
+            "the container with --security-opt seccomp=unconfined --security-opt "
+            "apparmor=unconfined (or --privileged); on Ubuntu 24.04+, allow unprivileged "
+            "user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns=0); or use "
+            "--isolation process (see docs/threat-model.md).")
+
+
+def fallback_note(asked: str, used: str, suite: str) -> str:
+    """The one line `grade` and `grade-batch` print when auto could not use the strongest
+    backend for the hidden suite, saying why ('' when nothing fell back).
+
+    >>> fallback_note("process", "process", "hidden")
+    ''
+    """
+    strongest = next(iter(BACKENDS))
+    if asked != "auto" or suite != "hidden" or used == strongest:
+        return ""
+    why = backend_problem(strongest)
+    return (f"note: grading with --isolation {used}, not {strongest}: {why}." + _fix(why))
