@@ -34,11 +34,13 @@ from mindlab_core.lab01 import reference as ref
 SUITES = Path(__file__).resolve().parents[1] / "autograder" / "suites" / "lab01"
 
 
+@pytest.mark.parametrize("lab", sorted(LABS))
 @pytest.mark.parametrize("suite", ["public", "hidden"])
-def test_each_tool_is_worth_its_points_and_checks_name_their_function(suite):
-    modules = suite_modules(LAB01, suite)
-    assert set(modules) == {tool.id for tool in LAB01.tools}
-    for tool in LAB01.tools:
+def test_each_tool_is_worth_its_points_and_checks_name_their_function(lab, suite):
+    spec = LABS[lab]
+    modules = suite_modules(spec, suite)
+    assert set(modules) == {tool.id for tool in spec.tools}
+    for tool in spec.tools:
         checks = checks_of(modules[tool.id])
         assert checks, tool.id
         assert sum(c.info.points for c in checks) == pytest.approx(tool.points)
@@ -46,7 +48,7 @@ def test_each_tool_is_worth_its_points_and_checks_name_their_function(suite):
         for c in checks:
             assert c.info.points > 0 and c.info.function in tool.functions, c.id
             assert c.fn.__doc__ and c.info.claim, c.id
-    assert sum(tool.points for tool in LAB01.tools) == 30
+    assert sum(tool.points for tool in spec.tools) == 10 * len(spec.tools)
 
 
 @pytest.mark.parametrize("lab", sorted(LABS))
@@ -387,7 +389,7 @@ def _failed_functions(tools: dict) -> set[str]:
     return {t.function for tool in tools.values() for t in tool.tests if not t.passed}
 
 
-@pytest.mark.parametrize("lab", ["lab01"])
+@pytest.mark.parametrize("lab", sorted(LABS))
 def test_the_public_suite_fails_every_mistake_the_hidden_suite_fails(lab):
     """`mindlab check` all ✓ means no surprise at grade time: each mistake-library file that
     fails a hidden check of its function fails a public check of the same function too."""
@@ -404,7 +406,7 @@ def test_the_public_suite_fails_every_mistake_the_hidden_suite_fails(lab):
     assert caught >= len(library(lab)) - len(PUBLIC_MAY_MISS[lab]) - 1  # nearly all fail both
 
 
-@pytest.mark.parametrize("lab", ["lab01"])
+@pytest.mark.parametrize("lab", sorted(LABS))
 def test_the_public_suite_fails_every_outside_file_the_hidden_suite_fails(lab):
     """The same for the independent outside implementations (tests/outside/): a wrong file
     the hidden suite catches in its function is caught there by the public suite too, and a

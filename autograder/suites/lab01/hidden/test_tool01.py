@@ -18,8 +18,6 @@ from autograder.suites.lab01.calls import changed, expect_bad_letters_rejected, 
 from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import index
 
-TOOL = "tool01"
-
 W = inputs.trained_W()
 COUNTS = inputs.trained_counts()
 LETTERS = ("a", "m", "q", "z")  # rows read by the value checks; "." has its own check

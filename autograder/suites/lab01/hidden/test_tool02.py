@@ -29,8 +29,6 @@ from autograder.suites.lab01.stats import consistent
 from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
 
-TOOL = "tool02"
-
 W = inputs.trained_W()
 OTHER_W = inputs.random_W(203)
 

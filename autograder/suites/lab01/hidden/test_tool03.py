@@ -22,7 +22,6 @@ def _close(got, expected: float, rtol: float = 1e-9, atol: float = 1e-12) -> boo
     except (TypeError, ValueError):
         return False
 
-TOOL = "tool03"
 
 W = inputs.trained_W()
 RANDOM = inputs.random_W(301)

@@ -16,8 +16,6 @@ from autograder.suites.lab02.calls import values
 from mindlab_core.lab02 import directions as D
 from mindlab_core.lab02 import reference as ref
 
-TOOL = "tool04"
-
 LETTERS = inputs.letter_vectors()
 VOWELS = D.rows_of(LETTERS, D.TRAIN_VOWELS)
 CONSONANTS = D.rows_of(LETTERS, D.TRAIN_CONSONANTS)

@@ -16,8 +16,6 @@ from autograder.suites.lab02 import inputs
 from autograder.suites.lab02.calls import value, values
 from mindlab_core.lab02 import reference as ref
 
-TOOL = "tool05"
-
 WORDS = ["emma", "jo", "x", "annabelle"]
 MODEL = inputs.trained_residual()
 SMALL = inputs.random_residual(505)  # k=2, d=5, h=7, L=2

@@ -22,8 +22,6 @@ from autograder.suites.lab02.calls import value, values
 from mindlab_core.lab02 import reference as ref
 from mindlab_core.lab02.induction import run_attention_model
 
-TOOL = "tool06"
-
 _rng = np.random.default_rng(606)
 Q, K = _rng.normal(0, 1, (7, 5)), _rng.normal(0, 1, (7, 5))
 HALF = 6

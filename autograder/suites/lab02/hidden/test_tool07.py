@@ -16,8 +16,6 @@ from autograder.suites.lab02 import inputs
 from autograder.suites.lab02.calls import value, values
 from mindlab_core.lab02 import reference as ref
 
-TOOL = "tool07"
-
 _rng = np.random.default_rng(707)
 TOY = inputs.random_toy(701)
 TOY_3D = inputs.random_toy(702, m=3, f=7)

@@ -8,9 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, check, expect_array, expect_float
-from autograder.suites.lab02.calls import value
-
-TOOL = "tool05"
+from autograder.suites.common.calls import expect_value_errors
+from autograder.suites.lab02.calls import value, values
 
 
 def tiny_model() -> dict:
@@ -24,9 +23,9 @@ def tiny_model() -> dict:
             "bU": np.full(27, 0.5)}
 
 
-@check(points=3, function="make_contexts")
+@check(points=2.5, function="make_contexts")
 def test_make_contexts_of_ab(learner):
-    """make_contexts(["ab"], 3) gives X [[0,0,0],[0,0,1],[0,1,2]] and Y [1,2,0]"""
+    """make_contexts(["ab"], 3) gives int64 X [[0,0,0],[0,0,1],[0,1,2]] and Y [1,2,0]"""
     got = value(learner, "make_contexts", ["ab"], 3)
     if not (isinstance(got, (tuple, list)) and len(got) == 2):
         raise Fail("make_contexts should return a pair (X, Y).")
@@ -35,6 +34,19 @@ def test_make_contexts_of_ab(learner):
     if X.tolist() != [[0, 0, 0], [0, 0, 1], [0, 1, 2]] or Y.tolist() != [1, 2, 0]:
         raise Fail("make_contexts(['ab'], 3) should read '...ab.': contexts ..., ..a, .ab "
                    "and targets a, b, '.'.")
+    if got[0].dtype != np.int64 or got[1].dtype != np.int64:
+        raise Fail(f"make_contexts returned arrays of dtype {got[0].dtype} and {got[1].dtype}: "
+                   "both must be int64 token indices (dtype=np.int64).")
+
+
+@check(points=0.5, function="make_contexts")
+def test_make_contexts_rejects_bad_input(learner):
+    """make_contexts raises ValueError for k=0 and for words holding 'A' or '.'"""
+    expect_value_errors(learner, "make_contexts", [
+        ((["ab"], 0), "k=0 (a context holds at least one token)", "Test k < 1."),
+        (([""], 0), "k=0 with the empty word", "Test k < 1 before reading any word."),
+        ((["Ab"], 2), "the word 'Ab' (words are letters a..z)", "Do not lower the word."),
+        ((["a.b"], 2), "the word 'a.b' ('.' is the boundary, never a letter of a word)", "")])
 
 
 @check(points=2, function="run_with_cache")
@@ -64,21 +76,53 @@ def test_run_with_cache_applies_the_relu(learner):
                    "so the block adds nothing and the last stream stays [3, 0].")
 
 
-@check(points=2, function="logit_lens")
+THIRDS = tiny_model()
+THIRDS["U"][:, 2] = [1 / 3, 0.1]  # not exact in float32: a float32 lens shows
+THIRD_STREAMS = [np.array([[0.7, 0.3]]), np.array([[1.1, 2.9]])]
+
+
+def _lens_outcomes(learner):
+    return learner.shared("public logit_lens", lambda: list(values(
+        learner, "logit_lens", [(tiny_model(), [np.array([[3.0, 0.0]]), np.array([[3.0, 3.0]])]),
+                                (THIRDS, THIRD_STREAMS)])))
+
+
+@check(points=1.5, function="logit_lens")
 def test_logit_lens_of_a_tiny_model(learner):
     """logit_lens reads each stream as s @ U + bU"""
-    streams = [np.array([[3.0, 0.0]]), np.array([[3.0, 3.0]])]
-    got = expect_array(value(learner, "logit_lens", tiny_model(), streams),
-                       "logit_lens(model, streams)", shape=(2, 1, 27))
+    got = expect_array(_lens_outcomes(learner)[0], "logit_lens(model, streams)",
+                       shape=(2, 1, 27))
     if not (np.allclose(got[:, 0, 1], 3.5) and np.allclose(got[:, 0, 0], 0.5)):
         raise Fail("logit_lens should give s @ U + bU for each stream: here 3 + 0.5 for "
                    "token 'a' and 0.5 for the others.")
 
 
-@check(points=2, function="cross_entropy")
+@check(points=0.5, function="logit_lens")
+def test_logit_lens_is_exact(learner):
+    """logit_lens computes s @ U + bU in float64, to the last digits"""
+    got = expect_array(_lens_outcomes(learner)[1], "logit_lens(model, streams)",
+                       shape=(2, 1, 27))
+    want = np.stack([s @ THIRDS["U"] + THIRDS["bU"] for s in THIRD_STREAMS])
+    if not np.allclose(got, want, rtol=1e-12, atol=1e-12):
+        raise Fail("logit_lens is close to s @ U + bU but not equal to it in float64 (about "
+                   "7 digits agree, as in float32): keep the arrays float64 throughout.")
+
+
+@check(points=1.5, function="cross_entropy")
 def test_cross_entropy_of_uniform_logits(learner):
     """cross_entropy of all-zero logits over 27 tokens is log(27)"""
     got = expect_float(value(learner, "cross_entropy", np.zeros((4, 27)), np.array([0, 1, 2, 3])),
                        "cross_entropy(zeros, targets)")
     if not np.isclose(got, np.log(27)):
         raise Fail(f"cross_entropy of uniform logits gave {got:.4g}, expected log 27 = 3.296.")
+
+
+@check(points=0.5, function="cross_entropy")
+def test_cross_entropy_is_stable_for_huge_logits(learner):
+    """cross_entropy of logits [[1e4, 0], [0, 1e4]] with targets [0, 0] is 5000"""
+    got = expect_float(value(learner, "cross_entropy", np.array([[1e4, 0.0], [0.0, 1e4]]),
+                             np.array([0, 0])), "cross_entropy(logits, targets)")
+    if not np.isclose(got, 5000.0):
+        raise Fail(f"cross_entropy gave {got:.4g}, expected (0 + 1e4) / 2 = 5000: the first "
+                   "target is certain, the second costs 1e4 nats. exp(1e4) overflows: "
+                   "subtract each row's maximum before exp (log-sum-exp).")

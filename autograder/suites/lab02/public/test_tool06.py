@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, Rng, check, expect_array, expect_float
-from autograder.suites.lab02.calls import value
+from autograder.checks import Fail, Rng, check, describe, expect_array, expect_float
+from autograder.suites.common.calls import expect_value_errors
+from autograder.suites.lab02.calls import value, values
 
-TOOL = "tool06"
 
-
-@check(points=1, function="causal_attention")
+@check(points=0.5, function="causal_attention")
 def test_causal_attention_of_equal_scores(learner):
     """causal_attention with all-zero q and k spreads each row evenly over the past"""
     got = expect_array(value(learner, "causal_attention", np.zeros((3, 4)), np.zeros((3, 4))),
@@ -33,7 +32,25 @@ def test_causal_attention_divides_by_sqrt_d_head(learner):
                    "becomes ln 3 and q[1] . k[1] = 0 stays 0, so row 1 is [3/4, 1/4].")
 
 
-@check(points=2, function="repeated_tokens")
+@check(points=0.5, function="causal_attention")
+def test_causal_attention_is_stable_for_huge_scores(learner):
+    """causal_attention stays exact for scores of -1e6 and 1e6, the future exactly 0"""
+    q, k = np.zeros((3, 4)), np.zeros((3, 4))
+    q[[0, 2], 0] = [-2e3, 2e3]
+    k[:, 0] = 1e3  # scores / sqrt(4): row 0 is -1e6, row 1 is 0, 0, row 2 is 1e6 three times
+    got = expect_array(value(learner, "causal_attention", q, k), "causal_attention(q, k)",
+                       shape=(3, 3))
+    want = np.array([[1, 0, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3]])
+    if np.allclose(got, want) and (got[np.triu_indices(3, 1)] == 0).all():
+        return
+    if not np.isfinite(got).all():
+        raise Fail("causal_attention gave nan or inf for scores of size 1e6: subtract each "
+                   "row's largest allowed score before exp.")
+    raise Fail("causal_attention gave weight to future keys when a row's own score is -1e6: "
+               "mask the future with -inf (exactly 0 after exp), not a large finite number.")
+
+
+@check(points=0.5, function="repeated_tokens")
 def test_repeated_tokens_shape(learner):
     """repeated_tokens gives BOS then one half twice"""
     got = expect_array(value(learner, "repeated_tokens", Rng(1), 10, 5),
@@ -41,6 +58,43 @@ def test_repeated_tokens_shape(learner):
     if got[0] != 0 or not np.array_equal(got[1:6], got[6:]) or (got[1:] == 0).any():
         raise Fail("repeated_tokens(rng, 10, 5) should be 0, then 5 tokens from 1..9, then "
                    "the same 5 again.")
+
+
+@check(points=0.5, function="repeated_tokens")
+def test_repeated_tokens_draws_with_the_rng_it_is_given(learner):
+    """repeated_tokens draws with its rng: same seed, same tokens; other seed, other tokens"""
+    first, again, other = (expect_array(got, "repeated_tokens(rng, 10, 12)", shape=(25,))
+                           for got in values(learner, "repeated_tokens",
+                                             [(Rng(s), 10, 12) for s in (2, 2, 3)]))
+    if not np.array_equal(first, again):
+        raise Fail("repeated_tokens gave different tokens for two generators of the same "
+                   "seed: draw with the rng argument (rng.integers), not np.random.")
+    if np.array_equal(first, other):
+        raise Fail("repeated_tokens gave the same tokens for generators of different seeds: "
+                   "draw with the rng argument, not a generator of your own.")
+
+
+@check(points=0.5, function="repeated_tokens")
+def test_repeated_tokens_draws_each_token_from_1_to_n_vocab_minus_1(learner):
+    """repeated_tokens(rng, 5, 4) draws each of 1..4 independently: repeats happen, 4 appears"""
+    seqs = [expect_array(s, "repeated_tokens(rng, 5, 4)", shape=(9,))
+            for s in learner.repeat("repeated_tokens", 40, Rng(4), 5, 4)]
+    halves = [s[1:5] for s in seqs]
+    if not {int(t) for h in halves for t in h} == {1, 2, 3, 4}:
+        raise Fail("repeated_tokens(rng, 5, 4) should draw from 1, 2, 3 and 4 (all appear "
+                   "in 40 sequences): rng.integers(1, n_vocab) excludes its upper end itself.")
+    if all(len(set(h.tolist())) == 4 for h in halves):
+        raise Fail("in 40 sequences repeated_tokens(rng, 5, 4) never drew a token twice in a "
+                   "half: each token is drawn on its own, with replacement.")
+
+
+@check(points=0.5, function="repeated_tokens")
+def test_repeated_tokens_rejects_bad_sizes(learner):
+    """repeated_tokens raises ValueError for half_len 0 or -1 and for n_vocab 1"""
+    expect_value_errors(learner, "repeated_tokens", [
+        ((Rng(5), 10, 0), "half_len=0 (the half holds at least one token)", ""),
+        ((Rng(5), 10, -1), "half_len=-1", ""),
+        ((Rng(5), 1, 3), "n_vocab=1 (only BOS: no token to draw)", "")])
 
 
 @check(points=2, function="prev_token_score")
@@ -53,7 +107,7 @@ def test_prev_token_score_of_a_perfect_head(learner):
         raise Fail("prev_token_score of a pattern with 1 at every [i, i-1] should be 1.")
 
 
-@check(points=2, function="induction_score")
+@check(points=1.5, function="induction_score")
 def test_induction_score_of_a_perfect_head(learner):
     """a head on the stripe i - half_len + 1 scores 1"""
     pattern = np.zeros((5, 5))
@@ -66,15 +120,34 @@ def test_induction_score_of_a_perfect_head(learner):
                    "both 1 here, so the score is 1.")
 
 
+@check(points=0.5, function="induction_score")
+def test_induction_score_rejects_a_wrong_length(learner):
+    """induction_score raises ValueError unless T = 2 half_len + 1 (T = 5: half_len 1 or 3)"""
+    pattern = np.full((5, 5), 0.2)
+    expect_value_errors(learner, "induction_score", [
+        ((pattern, 1), "patterns of length 5 with half_len=1 (longer than 2 * 1 + 1)",
+         "Test T != 2 * half_len + 1, not just T < 2 * half_len + 1."),
+        ((pattern, 3), "patterns of length 5 with half_len=3 (shorter than 2 * 3 + 1)", "")])
+
+
 @check(points=1, function="find_heads")
 def test_find_heads_small_example(learner):
-    """find_heads([[0.1, 0.9], [0.95, 0.2]], 0.5) is [(0, 1), (1, 0)]"""
-    got = value(learner, "find_heads", np.array([[0.1, 0.9], [0.95, 0.2]]), 0.5)
-    if got != [(0, 1), (1, 0)]:
-        raise Fail(f"find_heads gave {got!r}, expected [(0, 1), (1, 0)].")
+    """find_heads([[0.1, 0.9], [0.95, 0.2]], 0.5) is [(0, 1), (1, 0)]; 0.5 itself is not above"""
+    cases = ((np.array([[0.1, 0.9], [0.95, 0.2]]), 0.5, [(0, 1), (1, 0)]),
+             (np.array([[0.5, 0.7]]), 0.5, [(0, 1)]))
+    raw = list(values(learner, "find_heads", [(s, t) for s, t, _ in cases]))
+    for (_, _, want), got in zip(cases, raw):
+        if got != want:
+            raise Fail(f"find_heads gave {got!r}, expected {want!r}: heads strictly above the "
+                       "threshold (>), layer by layer, then head by head.")
+    if any(type(x) is not int for got in raw for pair in got for x in pair) or \
+            any(type(pair) is not tuple for got in raw for pair in got):
+        item = raw[0][0][0]
+        raise Fail(f"find_heads gave (layer, head) pairs holding {describe(item)}: return "
+                   "tuples of plain ints (int(...)), not numpy integers.")
 
 
-@check(points=1, function="ablate_head")
+@check(points=0.5, function="ablate_head")
 def test_ablate_head_zeroes_one_block(learner):
     """ablate_head zeroes W_O[layer, head] and nothing else"""
     params = {"W_O": np.ones((2, 3, 2, 2)), "W_Q": np.ones((2, 3, 2, 2))}
@@ -84,3 +157,14 @@ def test_ablate_head_zeroes_one_block(learner):
     W_O = expect_array(got["W_O"], "ablate_head(...)['W_O']", shape=(2, 3, 2, 2))
     if W_O[1, 2].any() or W_O.sum() != 20:
         raise Fail("ablate_head(params, 1, 2) should zero W_O[1, 2] only.")
+
+
+@check(points=0.5, function="ablate_head")
+def test_ablate_head_rejects_missing_heads(learner):
+    """ablate_head raises ValueError for layer or head -1, head 3 of 3, layer 2 of 2"""
+    params = {"W_O": np.ones((2, 3, 2, 2)), "W_Q": np.ones((2, 3, 2, 2))}
+    hint = "A negative index is not a head either (numpy would count it from the end)."
+    expect_value_errors(learner, "ablate_head", [
+        ((params, -1, 0), "layer -1", hint), ((params, 0, -1), "head -1", hint),
+        ((params, 0, 3), "head 3 of a layer with heads 0, 1, 2", "Test head >= n_heads."),
+        ((params, 2, 0), "layer 2 of a model with layers 0, 1", "")])

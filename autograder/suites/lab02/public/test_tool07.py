@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from autograder.checks import Fail, Rng, check, expect_array, expect_float
+from autograder.suites.common.calls import expect_value_errors
 from autograder.suites.lab02.calls import value, values
-
-TOOL = "tool07"
 
 SAE = {"W_enc": np.eye(2), "b_enc": np.array([0.0, -1.0]), "W_dec": 2 * np.eye(2),
        "b_dec": np.array([1.0, 0.0])}
 H = np.array([[2.0, 3.0]])
 
 
-@check(points=1.5, function="sparse_features")
+@check(points=0.5, function="sparse_features")
 def test_sparse_features_extremes(learner):
     """sparse_features is all zeros at sparsity 1 and never zero at sparsity 0"""
     got = values(learner, "sparse_features", [(Rng(1), 100, 5, 1.0), (Rng(2), 100, 5, 0.0)])
@@ -23,6 +22,50 @@ def test_sparse_features_extremes(learner):
     if off.any() or not (on > 0).all() or on.max() >= 1:
         raise Fail("at sparsity 1 every feature is off (0); at sparsity 0 every feature is on, "
                    "with a value in (0, 1).")
+
+
+def _rng_outcomes(learner):
+    return learner.shared("public sparse_features", lambda: list(values(
+        learner, "sparse_features", [(Rng(s), 400, 5, 0.5) for s in (3, 3, 4)])))
+
+
+@check(points=0.5, function="sparse_features")
+def test_sparse_features_are_independent_uniform_values(learner):
+    """sparse_features at sparsity 0.5: about half the entries on, each on its own, uniform"""
+    X = expect_array(_rng_outcomes(learner)[0], "sparse_features(rng, 400, 5, 0.5)",
+                     shape=(400, 5))
+    on = X[X != 0]
+    if not 0.4 < on.size / X.size < 0.6:
+        raise Fail(f"sparse_features(rng, 400, 5, 0.5) turned {on.size / X.size:.0%} of the "
+                   "entries on: each is on with probability 1 - sparsity = 0.5.")
+    if len(np.unique(on)) < on.size // 2 or not 0.4 < on.mean() < 0.6:
+        raise Fail("the features sparse_features turns on are not spread uniformly over "
+                   "[0, 1) (mean 1/2): draw each value with rng.random, not a fixed one.")
+    mixed = ((X != 0).any(axis=1) & (X == 0).any(axis=1)).mean()
+    if mixed < 0.5:  # each row of 5 holds on and off entries 15 times in 16
+        raise Fail("sparse_features turns the features of a row on or off together: each "
+                   "entry is on or off on its own (one draw per entry, not per row).")
+
+
+@check(points=0.5, function="sparse_features")
+def test_sparse_features_draws_with_the_rng_it_is_given(learner):
+    """sparse_features draws with its rng: same seed, same features; other seed, others"""
+    first, again, other = (expect_array(x, "sparse_features(rng, 400, 5, 0.5)", shape=(400, 5))
+                           for x in _rng_outcomes(learner))
+    if not np.array_equal(first, again):
+        raise Fail("sparse_features gave different features for two generators of the same "
+                   "seed: draw with the rng argument (rng.random), not np.random.")
+    if np.array_equal(first, other):
+        raise Fail("sparse_features gave the same features for generators of different "
+                   "seeds: draw with the rng argument, not a generator of your own.")
+
+
+@check(points=0.5, function="sparse_features")
+def test_sparse_features_rejects_sparsity_outside_0_1(learner):
+    """sparse_features raises ValueError for sparsity 1.5 and -0.2"""
+    expect_value_errors(learner, "sparse_features", [
+        ((Rng(5), 10, 5, 1.5), "sparsity 1.5 (a probability is in [0, 1])", ""),
+        ((Rng(5), 10, 5, -0.2), "sparsity -0.2 (a probability is in [0, 1])", "")])
 
 
 @check(points=0.5, function="toy_forward")
@@ -57,13 +100,20 @@ def test_importance_loss_small_example(learner):
 
 @check(points=1.5, function="feature_dimensionality")
 def test_feature_dimensionality_small_example(learner):
-    """two features sharing one axis get 1/2 each; a dropped feature gets 0"""
-    got = expect_array(value(learner, "feature_dimensionality",
-                             np.array([[1.0, -1.0, 0.0], [0.0, 0.0, 0.0]])),
-                       "feature_dimensionality(W)", shape=(3,))
-    if not np.allclose(got, [0.5, 0.5, 0.0]):
-        raise Fail("features [1, 0] and [-1, 0] share one dimension (1/2 each); the zero "
-                   "column is a dropped feature (0, not nan).")
+    """two features sharing one axis get 1/2 each; a dropped feature gets 0; a lone one 1"""
+    cases = ((np.array([[1.0, -1.0, 0.0], [0.0, 0.0, 0.0]]), [0.5, 0.5, 0.0],
+              "features [1, 0] and [-1, 0] share one dimension (1/2 each); the zero column "
+              "is a dropped feature (0, not nan)"),
+             (np.diag([2.0, 3.0, 1e-7]), [1.0, 1.0, 1.0],
+              "each of the columns [2, 0, 0], [0, 3, 0], [0, 0, 1e-7] has a dimension of its "
+              "own: |W_i|^2 / (Ŵ_i . W_i)^2 = 1, however short (only an exactly zero column "
+              "is dropped)"))
+    for (_, want, why), got in zip(cases, values(learner, "feature_dimensionality",
+                                                 [(W,) for W, _, _ in cases])):
+        got = expect_array(got, "feature_dimensionality(W)", shape=(3,))
+        if not np.allclose(got, want):
+            raise Fail(f"feature_dimensionality gave {np.round(got, 3).tolist()}, expected "
+                       f"{want}: {why}.")
 
 
 @check(points=0.5, function="sae_encode")
@@ -93,19 +143,35 @@ def test_sae_decode_small_example(learner):
         raise Fail("[1, 2] @ 2I = [2, 4]; + b_dec [1, 0] = [3, 4].")
 
 
-@check(points=1.5, function="sae_loss", needs=("sae_encode", "sae_decode"))
+@check(points=1, function="sae_loss", needs=("sae_encode", "sae_decode"))
 def test_sae_loss_small_example(learner):
-    """sae_loss of the small example with l1 = 0.5 is 3.5"""
-    got = expect_float(value(learner, "sae_loss", SAE, H, 0.5), "sae_loss(sae, H, 0.5)")
-    if not np.isclose(got, 3.5):
-        raise Fail(f"sae_loss gave {got:.4g}: reconstruction [3, 4] vs H [2, 3] costs 1 + 1 = 2, "
-                   "plus 0.5 * (1 + 2) = 1.5 for the latents.")
+    """sae_loss of the rows [2, 3] and [1, 0] with l1 = 0.5 is 1.75"""
+    got = expect_float(value(learner, "sae_loss", SAE, np.array([[2.0, 3.0], [1.0, 0.0]]), 0.5),
+                       "sae_loss(sae, H, 0.5)")
+    if not np.isclose(got, 1.75):
+        raise Fail(f"sae_loss gave {got:.4g}: row [2, 3] is encoded [1, 2] and rebuilt [3, 4] "
+                   "(squared error 1 + 1 = 2); row [1, 0] is encoded [0, 0] and rebuilt [1, 0] "
+                   "(error 0). The mean error 1 plus 0.5 * the mean of |F| summed, (3 + 0) / 2, "
+                   "is 1.75: average over rows, sum over features.")
 
 
-@check(points=1, function="best_cosines")
+@check(points=0.5, function="best_cosines")
 def test_best_cosines_small_example(learner):
-    """best_cosines finds a learned row pointing exactly along the true one"""
+    """best_cosines finds a learned row along the true one (1), and keeps a negative best"""
     got = expect_array(value(learner, "best_cosines", np.array([[1.0, 0.0], [0.0, 2.0]]),
-                             np.array([[0.0, 1.0]])), "best_cosines(learned, true)", shape=(1,))
-    if not np.allclose(got, [1.0]):
-        raise Fail("the learned row [0, 2] points along the true [0, 1]: cosine 1.")
+                             np.array([[0.0, 1.0], [-1.0, -1.0]])), "best_cosines(learned, true)",
+                       shape=(2,))
+    if not np.allclose(got, [1.0, -2 ** -0.5]):
+        raise Fail("the learned row [0, 2] points along the true [0, 1]: cosine 1; the true "
+                   "[-1, -1] has cosine -1/sqrt(2) with both learned rows, and -0.707 is its "
+                   "best (no absolute value: the opposite direction is no match).")
+
+
+@check(points=0.5, function="best_cosines")
+def test_best_cosines_rejects_zero_rows(learner):
+    """best_cosines raises ValueError when any learned or true row is zero"""
+    expect_value_errors(learner, "best_cosines", [
+        ((np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[1.0, 0.0]])),
+         "a zero row among the learned ones", "Check every row, not the whole array."),
+        ((np.array([[1.0, 0.0]]), np.array([[1.0, 0.0], [0.0, 0.0]])),
+         "a zero row among the true ones", "Check every row of both arrays.")])
