@@ -60,6 +60,13 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "syntax_error.py": (ALL, r"syntax_error.py line 22: SyntaxError"),
     "truncated.ipynb": (ALL, r"not a readable notebook \(its JSON is broken at line \d+"),
     "wrong_signature.py": ({"data_row"}, r"could not be called the way the lab calls it"),
+    # guard bypasses (worker/guard.py): each must be refused and said so in the integrity list
+    "fspath_toctou_reads_reference.py": ({"softmax"}, r"tried to read files the grader keeps"),
+    "dir_fd_reads_reference.py": ({"read_row"}, r"tried to read files the grader keeps"),
+    "runs_program_posixsubprocess.py": ({"data_row"}, r"tried to run another program"),
+    "signals_parent_pidfd.py": ({"greedy_decode"}, r"tried to signal a process"),
+    "mknod_outside.py": (set(), r"tried to write, link or change files outside"),
+    "reads_grader_environ.py": (set(), r"tried to read files the grader keeps"),
 }
 
 
@@ -186,3 +193,38 @@ def test_hidden_suite_a_hang_costs_only_its_function(isolation):
                                                   if t.function == "sample_word")
     assert {t.function for tool in after.tools for t in tool.tests
             if not t.passed} == {"greedy_decode"}
+
+
+MKNOD_MARKS = ("/tmp/mindlab-hostile-mknod-file", "/tmp/mindlab-hostile-mknod-fifo")
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_no_file_is_made_outside_the_workers_folder(isolation):
+    for mark in MKNOD_MARKS:
+        if os.path.lexists(mark):
+            os.unlink(mark)
+    try:
+        with Grader(lab="lab01", suite="public", isolation=isolation, **LIMITS) as grader:
+            grader.grade(HOSTILE / "mknod_outside.py")
+        made = [mark for mark in MKNOD_MARKS if os.path.lexists(mark)]
+    finally:
+        for mark in MKNOD_MARKS:
+            if os.path.lexists(mark):
+                os.unlink(mark)
+    assert made == []
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_the_graders_environment_never_reaches_the_feedback(isolation):
+    """The grader's own environment (and command line) are not the learner's to read: a
+    marker in the environment of `mindlab check` never shows in what it prints."""
+    import subprocess
+    import sys
+
+    marker = "hostile-marker-5c1e9b"
+    env = {**os.environ, "MINDLAB_HOSTILE_MARKER": marker}
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "check",
+                           str(HOSTILE / "reads_grader_environ.py"), "--isolation", isolation],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert "belief_gap" in done.stdout, done.stdout + done.stderr
+    assert marker not in done.stdout + done.stderr

