@@ -1,0 +1,87 @@
+"""One student in a batch cannot touch another's grade, nor stop the batch.
+
+Each attack in tests/hostile/batch/ is a full lab01 submission plus one attack on what
+later students share with it (the fork server, the grader). It is graded FIRST, then
+correct students (copies of solutions/lab01.py and of examples/class/) in the same job
+(`mindlab grade-batch --jobs 1`, in a subprocess: an attack that kills the grader must
+not take pytest with it). Every correct student keeps full marks and sees nothing of the
+attacker. A reply built to be expensive to read is held to the submission's budget.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_hostile import ISOLATIONS, LIMITS
+
+from autograder.grader import Grader
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = Path(__file__).parent / "hostile" / "batch"
+SOLUTION = ROOT / "solutions" / "lab01.py"
+FULL_MARKS_EXAMPLE = ROOT / "examples" / "class" / "ada.ipynb"  # 30/30: the solution notebook
+ATTACKS = ["writes_zygote_memory.py", "kills_grader.py"]
+GOOD = ["zz_good_1", "zz_good_2", "zz_good_3"]
+
+
+def _class(tmp: Path, attack: str) -> Path:
+    klass = tmp / "class"
+    klass.mkdir()
+    shutil.copy(BATCH / attack, klass / "aaa_attacker.py")  # sorted first: graded first
+    for name in GOOD[:-1]:
+        shutil.copy(SOLUTION, klass / f"{name}.py")
+    shutil.copy(FULL_MARKS_EXAMPLE, klass / f"{GOOD[-1]}.ipynb")
+    return klass
+
+
+def test_every_batch_attack_is_listed():
+    assert {p.name for p in BATCH.glob("*.py")} == {*ATTACKS, "huge_reply_frame.py"}
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_students_graded_after_an_attacker_keep_full_marks(tmp_path, isolation, attack):
+    klass, out = _class(tmp_path, attack), tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade-batch", str(klass), "--out", str(out),
+         "--jobs", "1", "--isolation", isolation, "--call-timeout", "1",
+         "--load-timeout", "2.5", "--budget", "30"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
+    students = {s["student"]: s for s in json.loads((out / "grades.json").read_text())["students"]}
+    assert set(GOOD) <= set(students), sorted(students)
+    for name in GOOD:
+        report = students[name]["report"]
+        assert students[name]["status"] == "graded", students[name]
+        failed = [t["feedback"] for tool in report["tools"] for t in tool["tests"]
+                  if not t["passed"]]
+        assert report["score"] == report["max_score"] == 30.0, (name, failed[:3])
+        text = (out / "feedback" / f"{name}.txt").read_text()
+        assert "attacker" not in text and "Your code tried" not in text, (name, text)
+    attacker = students["aaa_attacker"]["report"]
+    assert attacker["score"] == 30.0  # its functions are correct: the attack earns nothing
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_an_expensive_reply_is_held_to_the_budget(isolation):
+    """64 MB of '[[],[],...]' written on the channel: the judge stops reading (or
+    decoding) it at its limits; the grade ends within the budget, softmax losing its
+    checks and nothing else."""
+    budget = 8.0
+    with Grader(lab="lab01", suite="public", isolation=isolation, budget=budget,
+                **LIMITS) as grader:
+        grader.grade(SOLUTION)  # warm
+        start = time.monotonic()
+        report = grader.grade(BATCH / "huge_reply_frame.py")
+        took = time.monotonic() - start
+    failed = {t.function for tool in report.tools for t in tool.tests if not t.passed}
+    assert took < budget + 5, f"grading took {took:.1f} s with a budget of {budget:g} s"
+    assert failed == {"softmax"}, failed
+    assert os.getpid()  # (the judge is alive)
