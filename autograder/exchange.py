@@ -11,7 +11,10 @@ and it cannot make the judge wait or hold more than the judge allows:
 - at most one answer per case, and heartbeats only where the request allows them;
 - a byte cap on everything one request sends back (MAX_REPLY_BYTES);
 - questions for the reference (`ask`) answered by answers.py, counted, and noted
-  when the function under test asks for its own answer.
+  when the function under test asks for its own answer;
+- with a CPU clock on the worker (cpuclock.py) and `Limits.cpu`, a CPU limit per call
+  too (budgets.py): the judge looks at the worker's CPU time every POLL seconds while it
+  waits, and a call past its CPU limit ends the request (CpuTimeout).
 
 >>> limits = Limits(per_call=2.0, total=6.0)
 >>> limits.total
@@ -20,19 +23,30 @@ and it cannot make the judge wait or hold more than the judge allows:
 
 from __future__ import annotations
 
+import select
 import socket
 import time
 from dataclasses import dataclass, field
 
+from . import budgets
 from .answers import ReferenceAnswers
 from .worker import protocol, wire
 
 MAX_REPLY_BYTES = protocol.MAX_MESSAGE + 2**20  # all of one request's answers together
 MAX_QUESTIONS = 100_000  # questions for the reference within one request
+POLL = 0.01  # seconds between looks at the worker's CPU time while waiting for it
 
 
 class Broken(ValueError):
     """The worker sent what the protocol does not allow; the message says what."""
+
+
+class CpuTimeout(TimeoutError):
+    """A call used more CPU than its limit (`limit`, seconds)."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__(f"used more than {limit:g} s of CPU")
+        self.limit = limit
 
 
 @dataclass
@@ -41,6 +55,7 @@ class Limits:
     total: float  # seconds the whole request may take, however the worker behaves
     beats: bool = False  # may the worker send heartbeats (a repeat)?
     cases: int | None = None  # how many case answers a batch may send
+    cpu: tuple[float, ...] = ()  # CPU seconds per case (a repeat: per call), with a clock
 
 
 @dataclass
@@ -59,16 +74,21 @@ class Exchange:
     cases: list = field(default_factory=list)
     borrowed: bool = False  # the function under test asked for its own answer
     received: int = 0
+    clock: object = None  # cpuclock.CpuClock on the worker, or None: wall limits only
 
     def run(self) -> dict:
         protocol.send_message(self.sock, protocol.rng_to_wire(self.message))
         start = time.monotonic()
         end, call_start, questions = start + self.limits.total, start, 0
+        cpu_start = self._cpu()
         while True:
             now = time.monotonic()
             left = min(call_start + self.limits.per_call, end) - now
             if left <= 0:
                 raise TimeoutError
+            if cpu_start is not None and not self._wait(min(left, POLL)):
+                self._check_cpu(cpu_start)
+                continue
             reply = self._receive(now + left)
             kind = reply.get("kind")
             if kind == "ask":
@@ -80,11 +100,35 @@ class Exchange:
                 if len(self.cases) >= self.limits.cases:
                     raise Broken("sent more answers than there were cases")
                 self.cases.append(reply)
-                call_start = time.monotonic()
+                call_start, cpu_start = time.monotonic(), self._cpu()
             elif kind == "beat" and self.limits.beats:
-                call_start = time.monotonic()
+                call_start, cpu_start = time.monotonic(), self._cpu()
             else:
                 return reply
+
+    def _cpu(self) -> float | None:
+        """The worker's CPU seconds so far; None without a clock or CPU limits."""
+        if self.clock is None or not self.limits.cpu:
+            return None
+        try:
+            return self.clock.seconds()  # type: ignore[attr-defined]
+        except (OSError, ValueError, IndexError):
+            return None  # it is gone: the channel says so next
+
+    def _wait(self, seconds: float) -> bool:
+        """Whether the worker has something to read within `seconds`."""
+        poller = select.poll()  # (a clock means Linux: poll is there, and fds may pass 1024)
+        poller.register(self.sock, select.POLLIN)
+        return bool(poller.poll(max(seconds, 0.0) * 1000))
+
+    def _check_cpu(self, since: float) -> None:
+        """CpuTimeout when the call running now has used more than its CPU limit."""
+        now = self._cpu()
+        cpu = self.limits.cpu
+        limit = cpu[min(len(self.cases), len(cpu) - 1)]
+        slack = budgets.BEAT_SLACK if self.limits.beats else 0.0
+        if now is not None and now - since > limit + slack:
+            raise CpuTimeout(limit)
 
     def _receive(self, deadline: float) -> dict:
         data = protocol.recv_frame(self.sock, deadline, MAX_REPLY_BYTES - self.received)

@@ -13,8 +13,10 @@ import socket
 import time
 from typing import Any
 
+from . import budgets
 from .answers import ReferenceAnswers
-from .exchange import Exchange, Limits
+from .cpuclock import CpuClock, open_clock
+from .exchange import CpuTimeout, Exchange, Limits
 from .forkserver import ForkServer
 from .isolation import GraderFault
 from .judge import REFUSED
@@ -77,6 +79,7 @@ class WorkerLearner(LearnerBase):
         self._zygote: ForkServer | None = None
         self._pid: int | None = None
         self._sock: socket.socket | None = None
+        self._clock: CpuClock | None = None  # the worker's CPU time, where it can be read
 
     # ------------------------------------------------------------ worker lifecycle
 
@@ -96,6 +99,7 @@ class WorkerLearner(LearnerBase):
             self._zygote = self._zygote_of()
             try:
                 self._pid, self._sock = self._zygote.spawn()
+                self._clock = open_clock(self._zygote, self._pid)
                 break
             except (OSError, EOFError, TimeoutError, ValueError, KeyError) as exc:
                 self._zygote.close()
@@ -104,7 +108,7 @@ class WorkerLearner(LearnerBase):
         sub = self.submission
         request = {"op": "load", "cells": [list(c) for c in sub.cells], "module": sub.module,
                    "display": sub.display, "stop_on_error": sub.stop_on_error,
-                   "skip": sorted(self.skipped)}
+                   "skip": sorted(self.skipped), "cpu_seconds": int(self.budget) + 1}
         running = None  # the cell the worker said it was starting
         try:
             protocol.send_message(self._sock, request)
@@ -167,6 +171,7 @@ class WorkerLearner(LearnerBase):
         """Kill the current worker (via its zygote); how it ended, for messages."""
         sock, pid, zygote = self._sock, self._pid, self._zygote
         self._sock = self._pid = None
+        self._clock = self._clock.close() if self._clock is not None else None
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.close()
@@ -219,26 +224,29 @@ class WorkerLearner(LearnerBase):
                 raise
             if self._sock is None:
                 raise LearnerCrashed(function, " (and it could not be restarted)")
+        if self._clock is not None:
+            budgets.calibrate(limits, self.answers, message, self.call_timeout)
         left = (self._budget_end or 0.0) - time.monotonic()
         limits.total = min(limits.total, left)
         exchange = Exchange(self._sock, message, limits, function, self.answers,
-                            cases if cases is not None else [])
+                            cases if cases is not None else [], clock=self._clock)
         try:
             reply = exchange.run()
             if exchange.borrowed:
                 self.borrowed[function] = (f"{function} asked for the reference solution's own "
                                            f"{function}, so it earns no credit.")
             return reply
-        except TimeoutError:
+        except TimeoutError as exc:
             self._stop_worker()
             if self._out_of_time():
                 detail = f" ({self._budget_sentence(short=True)})"
                 later = problem = LearnerTimeout(function, detail)
             else:
-                t = limits.per_call
-                later = LearnerTimeout(function, f" (limit {t:g} s per call; after that its "
-                                                 "other checks were not run)")
-                problem = LearnerTimeout(function, f" (limit {t:g} s per call)")
+                what = (f"it used more than {exc.limit:g} s of CPU, its limit for that call"
+                        if isinstance(exc, CpuTimeout) else f"limit {limits.per_call:g} s per call")
+                later = LearnerTimeout(function, f" ({what}; after that its other checks were "
+                                                 "not run)")
+                problem = LearnerTimeout(function, f" ({what})")
         except (OSError, EOFError, ValueError, AttributeError) as exc:
             status = self._stop_worker()
             why = f" ({exc})" if type(exc).__name__ == "Broken" else ""

@@ -116,8 +116,10 @@ def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
     args = ["bwrap", *_unshare(), "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev",
             "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
-    if _root():  # what the fork server needs to hand each worker to nobody (a change of
-        for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN"):  # uid clears them again)
+    # what the fork server needs to hand each worker to nobody and to kill it afterwards
+    # (CAP_KILL: its PID namespace holds only its workers); a change of uid clears them
+    if _root():
+        for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_KILL"):
             args += ["--cap-add", cap]
     for top in ("/usr", "/bin", "/lib", "/lib32", "/lib64", "/sbin"):
         if os.path.islink(top):

@@ -24,7 +24,7 @@ import traceback
 import types
 from typing import TYPE_CHECKING
 
-from . import guard, memory, protocol, wire
+from . import cpucap, guard, memory, protocol, wire
 from .calling import (
     NoSuchFunction,
     Outcome,
@@ -202,6 +202,7 @@ class Worker:
 
     def load(self, request: dict) -> dict:
         """Run the submission's code cells once, in order. Problems become notes."""
+        cpucap.cap_cpu(request.get("cpu_seconds"))  # before the first learner line (cpucap.py)
         name = request["module"]
         module = types.ModuleType(name)
         module.__file__ = request["display"]
@@ -225,10 +226,8 @@ class Worker:
                 notes.append(problem)
                 if stop or fatal:
                     break
-        defined = {}
-        for f in self.z.functions:
-            if f in ns:
-                defined[f] = "function" if callable(ns[f]) else wire.type_name(ns[f])
+        defined = {f: "function" if callable(ns[f]) else wire.type_name(ns[f])
+                   for f in self.z.functions if f in ns}
         return {"kind": "loaded", "notes": notes, "defined": defined,
                 "borrowed": self._borrowed_at_load(), "blocked": list(self.z.blocker.attempts)}
 
