@@ -37,12 +37,17 @@ KEEP_CELL_MAGICS = {"time", "timeit", "capture", "prun"}  # their body is plain 
 SCRIPT_FORMS = ("percent", "hydrogen", "light", "sphinx")  # jupytext .py forms read as cells
 ESCAPES = "!?%,;/"  # IPython's escapes at the start of a logical line
 OPERATORS = ("!=", "%=", "//", "/=")  # ... which these Python operators are not
-IPYTHON_ROUNDS = 200  # IPython finds one magic per tokenization: past this, tokenize does it
+IPYTHON_WORK = 500_000  # IPython retokenizes a cell per magic found: past this many
+#                        characters tokenized, tokenize alone does it (in one pass)
+JUPYTEXT_MAX_BYTES = 2**18  # a lab .py is ~20 kB; a larger one is read as a plain script
+MAX_PADDING = 20 * 2**20  # the empty lines that keep a .py's cells at their line numbers
 MATCH_BUDGET = 2_000_000  # line comparisons spent placing a jupytext file's cells
 _HEADER_END = 300  # a jupytext header ends within this many lines
 _LIGHT_MARKER = re.compile(r"^# \+(\s|$)", re.M)
+_PERCENT_MARKER = re.compile(r"^#( ?%%(\s|$)| <codecell>| In\[[0-9 ]*\]:?)", re.M)
 _FORMAT_NAME = re.compile(r"^#\s+(?:format_name:\s*|formats:.*\bpy:)([\w-]+)")
 _COMMENT = re.compile(r"^(\s*)# ?")
+_CANDIDATE = re.compile(r"^[ \t]*[!?%,;/]|=[ \t]*[!%]|\?\s*$|get_ipython", re.M)  # or none
 _HELP_END = re.compile(r"(%{0,2}(?!\d)[\w*]+(\.(?!\d)[\w*]+|\[-?[0-9]+\])*)(\?\??)$")
 _IPYTHON_CALL = ["get_ipython", "(", ")", "."]
 _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT}
@@ -124,20 +129,24 @@ def _too_large(display: str, size: int) -> str:
 
 
 def script_cells(text: str, display: str) -> tuple[list[tuple[str, str]], str]:
-    """A .py file's code cells, as jupytext reads its form, and that form; each cell is
-    padded with empty lines so tracebacks keep the file's line numbers. A plain script
-    (no cell markers, no jupytext header) is one cell, its text as is.
+    """A .py file's code cells and its form: percent and nbconvert scripts split at their
+    markers (as jupytext splits them), light ones by jupytext; each cell is padded with
+    empty lines so tracebacks keep the file's line numbers. A plain script (no cell
+    markers, no jupytext header) is one cell, its text as is.
 
     >>> script_cells("# %%\\nx = 1\\n# %%\\ny = 2\\n", "a.py")
-    ([('\\nx = 1', 'a.py'), ('\\n\\n\\ny = 2', 'a.py')], 'percent')
+    ([('# %%\\nx = 1', 'a.py'), ('\\n\\n# %%\\ny = 2\\n', 'a.py')], 'percent')
     >>> script_cells("x = 1\\n\\ny = 2\\n", "a.py")
     ([('x = 1\\n\\ny = 2\\n', 'a.py')], 'plain')
     """
     lines = text.replace("\r\n", "\n").split("\n")  # as Python counts lines
     declared, body = _without_header(lines)
-    form = _script_form("\n".join(body), declared)
-    if form == "plain":
-        return [(text, display)], form
+    form = _script_form("\n".join(body), declared) if len(text) <= JUPYTEXT_MAX_BYTES else ""
+    if form in ("plain", ""):
+        return [(text, display)], "plain"
+    if form in ("percent", "hydrogen"):  # split here: importing jupytext takes seconds
+        marked = _marked_cells(body, display)
+        return ([(text, display)], "plain") if marked is None else (marked, "percent")
     try:
         import jupytext
 
@@ -147,6 +156,8 @@ def script_cells(text: str, display: str) -> tuple[list[tuple[str, str]], str]:
         return [(text, display)], "plain"
     placed = list(_placed(sources, lines))
     placed = sorted(placed + _left_out(lines, placed))
+    if sum(start for start, _ in placed) > MAX_PADDING:  # thousands of cells: one script
+        return [(text, display)], "plain"
     return [("\n" * start + source, display) for start, source in placed], form
 
 
@@ -154,7 +165,7 @@ def percent_cells(text: str, display: str) -> list[tuple[str, str]]:
     """The code cells of a .py file in any jupytext form (see script_cells).
 
     >>> [c for c, _ in percent_cells("# %%\\nx = 1\\n# %%\\ny = 2\\n", "a.py")]
-    ['\\nx = 1', '\\n\\n\\ny = 2']
+    ['# %%\\nx = 1', '\\n\\n# %%\\ny = 2\\n']
     """
     return script_cells(text, display)[0]
 
@@ -195,17 +206,30 @@ def _script_form(text: str, declared: str) -> str:
     """
     if declared:
         return declared if declared in SCRIPT_FORMS else "plain"
-    try:
-        from jupytext.formats import guess_format
-
-        guessed, _ = guess_format(text, ".py")
-    except Exception:  # noqa: BLE001 - no jupytext, or it failed: a plain script
-        return "plain"
-    if guessed in ("percent", "hydrogen"):  # `# %%` or nbconvert's `# In[ ]:` lines
-        return guessed
-    if guessed == "light" and _LIGHT_MARKER.search(text):
+    if _PERCENT_MARKER.search(text):  # `# %%`, or nbconvert's `# In[ ]:` (as jupytext sees)
+        return "percent"
+    if _LIGHT_MARKER.search(text):
         return "light"
     return "plain"  # no markers: a script (sphinx-like #### rules are often just rules)
+
+
+def _marked_cells(lines: list[str], display: str) -> list[tuple[str, str]] | None:
+    """A percent (or nbconvert) script's cells, split at its marker lines, each padded
+    to its line numbers (None past MAX_PADDING); a marker is its cell's first line.
+
+    >>> _marked_cells(["x = 0", "# %%", "x = 1", "# In[2]:", "y = 2"], "a.py")
+    [('x = 0', 'a.py'), ('\\n# %%\\nx = 1', 'a.py'), ('\\n\\n\\n# In[2]:\\ny = 2', 'a.py')]
+    """
+    starts = [i for i, line in enumerate(lines) if _PERCENT_MARKER.match(line)]
+    bounds = [0, *starts] if not starts or starts[0] > 0 else starts
+    if sum(bounds) > MAX_PADDING:  # thousands of cells: one script
+        return None
+    cells = []
+    for begin, end in zip(bounds, [*bounds[1:], len(lines)]):
+        source = "\n".join(lines[begin:end])
+        if source.strip():
+            cells.append(("\n" * begin + source, display))
+    return cells
 
 
 def _placed(sources: list[str], lines: list[str]) -> Iterator[tuple[int, str]]:
@@ -398,10 +422,12 @@ def strip_magics(source: str) -> tuple[str, int]:
     >>> strip_magics("print('%s: %d'\\n      % (letter, n))\\n")
     ("print('%s: %d'\\n      % (letter, n))\\n", 0)
     """
-    lines = _lines(source)
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None:
+    code = source.lstrip("\n")  # a .py cell's padding: kept, never tokenized
+    if not _CANDIDATE.search(code):
         return source, 0
+    pad = "\n" * (len(source) - len(code))
+    lines = _lines(code)
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
     head = lines[first].lstrip()
     if head.startswith("%%") or head.startswith("get_ipython().run_cell_magic("):
         name, body = _cell_magic(head)
@@ -409,8 +435,9 @@ def strip_magics(source: str) -> tuple[str, int]:
             return "", len(lines)
         lines[first:first + 1] = _lines(body) if body is not None else ["\n"]
         kept, n = _strip_lines(lines)
-        return kept, n + 1
-    return _strip_lines(lines)
+        return pad + kept, n + 1
+    kept, n = _strip_lines(lines)
+    return pad + kept, n
 
 
 def _cell_magic(head: str) -> tuple[str, str | None]:
@@ -476,15 +503,15 @@ def _opens_block(lines: list[str], row: int) -> bool:
 
 def _ipython_spans(lines: list[str]) -> list[tuple[int, int]] | None:
     """The (first, last) lines of each piece of IPython syntax, found by IPython's own
-    transformer one at a time as it does; None without IPython (or past IPYTHON_ROUNDS)."""
+    transformer one at a time as it does; None without IPython (or past IPYTHON_WORK)."""
     try:
         from IPython.core import inputtransformer2 as it2
     except Exception:  # noqa: BLE001 - not installed, or broken: tokenize does it
         return None
     finders = (it2.MagicAssign, it2.SystemAssign, it2.EscapedCommand, it2.HelpEnd)
-    work, spans = list(lines), []
+    work, spans, size = list(lines), [], sum(map(len, lines))
     try:
-        for _ in range(IPYTHON_ROUNDS):
+        for _ in range(max(1, IPYTHON_WORK // max(1, size))):
             groups = it2.make_tokens_by_line(work)
             found = sorted((f for f in (c.find(groups) for c in finders) if f),
                            key=it2.TokenTransformBase.sortby)
