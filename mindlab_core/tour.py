@@ -91,4 +91,5 @@ def needs_full_install() -> TourUnavailable:
     """The error a tour raises in a student handout, which ships without reference answers."""
     return TourUnavailable(
         "mindlab tour shows the reference answers, which this student install does not "
-        "include: it needs the full install (pip install mindlab), e.g. your instructor's.")
+        "include: it needs mindlab's full install, e.g. your instructor's (the distribution "
+        "mindlab-interp: python -m pip install . in a checkout of the course's repository).")

@@ -153,3 +153,59 @@ def test_grade_says_in_one_line_when_it_falls_back_from_bwrap_and_why(run, corre
     refused = run("grade", str(correct), "--isolation", "bwrap")
     assert refused.exit_code == 2 and "installed but cannot make its namespaces" in \
         refused.output
+
+
+# ---------------------------------------------------------------- --json, folders, notebooks, labs
+
+
+def test_check_json_is_the_grade_json_shape_with_the_public_suite(run, correct, tmp_path):
+    result = run("check", str(correct), "--json", "--isolation", "process")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["suite"] == "public" and report["status"] == "graded"
+    assert report["score"] == report["max_score"] == 30
+    graded = json.loads(run("grade", str(correct), "--json", *QUICK).output)
+    assert set(report) == set(graded) and graded["suite"] == "hidden"
+    broken = tmp_path / "broken_lab01.py"
+    broken.write_text(correct_source().replace("def softmax(", "def softmax_("))
+    failing = run("check", str(broken), "--json", "--isolation", "process")
+    assert failing.exit_code == 1 and json.loads(failing.output)["score"] < 30
+
+
+def test_check_of_a_folder_checks_the_lab_file_in_it(run, correct):
+    result = run("check", str(correct.parent), "--isolation", "process")
+    assert result.exit_code == 0, result.output
+    assert f"public checks on {correct}" in result.output
+
+
+def test_check_in_a_notebook_says_how_to_check_the_kernels_state(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab-test")
+    for args in (["check"], ["check", str(tmp_path)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2
+        words = " ".join(result.output.split())
+        assert "checks a saved file, not your kernel" in words
+        assert 'check_tool("lab01"' in words and "from autograder.notebook import check" in words
+        assert "!mindlab check /content/lab01.ipynb" in words
+    monkeypatch.delenv("COLAB_RELEASE_TAG")
+    for name in ("JUPYTERHUB_USER", "JPY_PARENT_PID", "JPY_SESSION_NAME"):
+        monkeypatch.delenv(name, raising=False)
+    plain = CliRunner().invoke(main, ["check"])
+    assert plain.exit_code == 2 and "kernel" not in plain.output
+
+
+@pytest.mark.parametrize("command", ["grade", "check"])
+def test_a_file_of_another_lab_is_named_not_graded(command, run, tmp_path):
+    from mindlab_labs import lab_file
+
+    path = tmp_path / "alice.py"  # no lab in the name: lab01 by default
+    path.write_text(lab_file("exercises", "lab02", ".py").read_text(encoding="utf-8"))
+    result = CliRunner().invoke(main, [command, str(path), "--isolation", "process"])
+    assert result.exit_code == 2, result.output
+    words = " ".join(result.output.split())
+    assert "alice.py looks like a lab02 file (it defines mean_difference_direction" in words
+    assert "run with --lab lab02" in words and "no function named" not in words
+    own = tmp_path / "bob.py"  # a lab01 file with one function missing is still lab01's
+    own.write_text(correct_source().replace("def softmax(", "def softmax_("))
+    assert "looks like" not in run("check", str(own), "--isolation", "process").output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -27,3 +28,40 @@ def test_every_package_on_disk_is_listed_in_pyproject():
 def test_shipped_data_is_declared():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     assert "data/*" in data["package-data"]["mindlab_core"]
+
+
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_names_of_our_own_and_what_students_install():
+    """`mindlab` and `autograder` are other projects on PyPI: the distribution is ours,
+    the command is still `mindlab`; the student extra brings JupyterLab and ipywidgets."""
+    from autograder.names import DISTRIBUTION, FULL_INSTALL, distribution
+
+    project = _project()
+    assert project["name"] == DISTRIBUTION == "mindlab-interp"
+    assert distribution("handout") == "mindlab-interp-handout"
+    assert DISTRIBUTION in FULL_INSTALL and "pip install mindlab " not in FULL_INSTALL
+    assert project["scripts"]["mindlab"] == "autograder.cli:main"
+    student = " ".join(project["optional-dependencies"]["student"])
+    assert "jupyterlab" in student and "ipywidgets" in student
+
+
+def test_dependency_floors_that_work():
+    """matplotlib 3.6 has no legend(loc='outside lower center'), which the pictures use."""
+    deps = {re.split(r"[<>=;\s]", d)[0]: d for d in _project()["dependencies"]}
+    assert deps["matplotlib"].startswith("matplotlib>=3.7")
+    assert "jupytext" in deps  # light/sphinx .py submissions are split by it (loader.py)
+
+
+def test_the_handout_pyproject_carries_the_floors_and_the_student_extra():
+    from autograder.handout.release import pyproject
+    from autograder.labs import get_lab
+
+    text = pyproject(get_lab("lab01"), ["autograder"])
+    handout = tomllib.loads(text)["project"]
+    assert handout["name"] == "mindlab-interp-handout"
+    assert handout["dependencies"] == _project()["dependencies"]
+    assert handout["optional-dependencies"]["student"] == \
+        _project()["optional-dependencies"]["student"]

@@ -15,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -23,14 +24,14 @@ from doc_commands import argv, blocks, working_in
 from venvs import fresh_venv, venv_env
 
 from autograder.cli import main
+from autograder.handout.release import HANDOUT_PACKAGE, MARKERS, WHEELS, audit, build, wheel_name
 from autograder.labs import LABS, get_lab
-from autograder.handout.release import HANDOUT_PACKAGE, MARKERS, audit, build
 from autograder.suites.lab01 import hidden, public
 from mindlab_labs import lab_file
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (".py", ".ipynb", ".md", ".toml", ".txt", ".cfg", ".json")
-TOTAL = re.compile(r"Total: (\S+)/(\S+) \((\d+) of (\d+) checks pass\)")
+TOTAL = re.compile(r"Total: (\S+)/(\S+) \((\d+) of (\d+) checks pass(?:, \d+ not run)?\)")
 
 
 @pytest.fixture(scope="module")
@@ -85,13 +86,37 @@ def test_handout_has_the_exercise_both_forms_and_an_installable_package(handout:
     assert (package / "pyproject.toml").is_file()
     assert (package / "autograder" / "suites" / "lab01" / "public" / "test_tool01.py").is_file()
     assert (package / "mindlab_core" / "data" / "names.txt").is_file()
+    assert [p.name for p in (handout / WHEELS).iterdir()] == [wheel_name(get_lab("lab01"))]
+
+
+def test_the_wheel_is_the_package_with_the_student_extra(handout: Path):
+    wheel = handout / WHEELS / wheel_name(get_lab("lab01"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        [meta] = [n for n in names if n.endswith(".dist-info/METADATA")]
+        metadata = archive.read(meta).decode()
+    package = handout / HANDOUT_PACKAGE
+    shipped = {p.relative_to(package).as_posix() for p in package.rglob("*")
+               if p.is_file() and p.name != "pyproject.toml"}
+    assert shipped == {n for n in names if ".dist-info/" not in n}
+    assert "Name: mindlab-interp-handout" in metadata
+    assert "Version: 0.1.0+lab01.handout" in metadata
+    assert "Provides-Extra: student" in metadata
+    assert re.search(r"Requires-Dist: jupyterlab.*extra == .student.", metadata)
+    assert re.search(r"Requires-Dist: matplotlib>=3\.7", metadata)
+    readme = (handout / "README.md").read_text(encoding="utf-8")
+    assert f'python -m pip install "{WHEELS}/{wheel.name}[student]"' in readme
+    assert f"!pip install {wheel.name}" in readme  # the Colab cell
 
 
 def test_no_solution_marker_hidden_suite_or_reference_in_the_handout(handout: Path):
     files = [p.relative_to(handout).as_posix() for p in handout.rglob("*")]
-    for forbidden in ("hidden", "solutions", "masters", "hints.py", "stats.py",
+    for forbidden in ("hidden", "solutions", "masters", "stats.py",
                       "mindlab_core/lab01/reference.py", "mindlab_core/lab02", "generate.py"):
         assert not [f for f in files if forbidden in f], forbidden
+    # the hidden checks' hints (suites/common/hints.py) stay out; the learner's progressive
+    # hints (mindlab_core/lab01/hints.py, `mindlab hint`) are for students
+    assert not [f for f in files if f.endswith("hints.py") and "/autograder/" in f"/{f}"]
     for path, text in _texts(handout).items():
         for marker in MARKERS:
             assert marker not in text, f"{path} holds {marker}"
@@ -123,9 +148,15 @@ def test_audit_catches_a_leak(handout: Path, tmp_path: Path):
     shutil.copytree(handout, copy)
     (copy / "extra.py").write_text("def f():\n    ### BEGIN SOLUTION\n    return 1\n")
     (copy / HANDOUT_PACKAGE / "mindlab_core" / "lab01" / "reference.py").write_text("")
+    with zipfile.ZipFile(copy / WHEELS / "leaky-0-py3-none-any.whl", "w") as leaky:
+        leaky.writestr("mindlab_core/lab02/reference.py", "")
+        leaky.writestr("autograder/suites/lab01/hidden/test_tool01.py", "")
+        leaky.writestr("autograder/x.py", "### BEGIN HIDDEN TESTS\n")
     problems = audit(copy, get_lab("lab01"))
     assert any("extra.py" in p and "BEGIN SOLUTION" in p for p in problems)
     assert any("lab01/reference.py" in p and "reference answers" in p for p in problems)
+    for member in ("lab02/reference.py", "hidden/test_tool01.py", "BEGIN HIDDEN TESTS"):
+        assert any("leaky-0-py3-none-any.whl:" in p and member in p for p in problems), member
 
 
 def test_release_command_refuses_a_non_empty_folder_unless_forced(tmp_path: Path):
@@ -187,7 +218,7 @@ def test_release_as_the_docs_say(tmp_path: Path):
         result = runner.invoke(main, argv(line))
         assert result.exit_code == 0, result.output
         assert sorted(p.name for p in (Path(here) / "handout").iterdir()) == [
-            "README.md", "lab01.ipynb", "lab01.py", HANDOUT_PACKAGE]
+            "README.md", WHEELS, "lab01.ipynb", "lab01.py", HANDOUT_PACKAGE]
 
 
 def test_installed_handout_passes_every_public_check_on_the_solution(venv: Path,
@@ -233,7 +264,30 @@ def test_installed_handout_says_what_needs_the_full_install(venv: Path, tmp_path
     assert "mindlab check lab01.py" in grade.stderr and not grade.stdout
     assert "Traceback" not in tour.stderr + sync.stderr + grade.stderr
     version = _run(venv, ["mindlab", "--version"], tmp_path)
-    assert "handout" in version.stdout
+    assert "handout" in version.stdout and "mindlab-interp-handout" in version.stdout
+    for message in (tour.stderr, sync.stderr):
+        assert "mindlab-interp" in message and "pip install mindlab)" not in message
+
+
+def test_installed_handout_help_lists_only_what_works_there(venv: Path, tmp_path: Path):
+    shown = _run(venv, ["mindlab", "--help"], tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    commands = shown.stdout.split("Commands:")[1].split()
+    listed = {word for word in commands if word in main.commands}
+    assert listed == {"check", "hint"}, shown.stdout
+    assert "mindlab grade" not in shown.stdout and "mindlab tour" not in shown.stdout
+    hint = subprocess.run(["mindlab", "hint", "softmax"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300,
+                          env={**venv_env(venv), "XDG_CACHE_HOME": str(tmp_path)})
+    assert hint.returncode == 0 and "hint 1" in hint.stdout.lower(), hint.stdout + hint.stderr
+    full = CliRunner().invoke(main, ["--help"])
+    assert set(main.commands) <= set(full.output.split("Commands:")[1].split())
+
+
+def test_building_and_installing_leave_no_litter_in_the_handout(handout: Path, venv: Path):
+    litter = [p.relative_to(handout).as_posix() for p in handout.rglob("*")
+              if p.name == "build" or p.name.endswith(".egg-info")]
+    assert not litter
 
 
 @pytest.mark.parametrize("lab", sorted(lab for lab in LABS if lab_file("masters", lab).is_file()))

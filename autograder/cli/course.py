@@ -54,7 +54,7 @@ def release(out: Path, lab: str, force: bool) -> None:
 
     No solutions, hidden checks or reference answers go in (audited after writing).
     """
-    from ..handout.release import HANDOUT_PACKAGE, build
+    from ..handout.release import HANDOUT_PACKAGE, WHEELS, build
 
     try:
         written = build(out, lab, force)
@@ -62,11 +62,15 @@ def release(out: Path, lab: str, force: bool) -> None:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(2) from None
     size = sum(p.stat().st_size for p in written)
+    wheel = written[-1]
     click.echo(f"Wrote the {lab} handout to {out}/ ({len(written)} files, "
                f"{size / 1024:.0f} kB):")
     click.echo(f"  {lab}.ipynb, {lab}.py   the exercise notebook (give students the folder)")
-    click.echo(f"  {HANDOUT_PACKAGE}/        students install it: "
-               f"python -m pip install ./{HANDOUT_PACKAGE}")
+    click.echo(f"  {WHEELS}/{wheel.name}")
+    click.echo(f"      students install it ({wheel.stat().st_size / 1024:.0f} kB; README.md "
+               f"says how, also in Colab): python -m pip install \"{WHEELS}/{wheel.name}"
+               "[student]\"")
+    click.echo(f"  {HANDOUT_PACKAGE}/        the wheel's source (kept for reading)")
     click.echo("  No solutions, hidden checks or reference answers are inside (audited).")
     raise SystemExit(0)
 

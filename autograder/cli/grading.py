@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,30 +20,70 @@ from .options import FILE_LAB_OPTION, ISOLATION_OPTION, LIMIT_OPTIONS, lab_of
 
 
 @main.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(path_type=Path))
 @FILE_LAB_OPTION
 @click.option("--verbose", "-v", is_flag=True, help="Add your own traceback to failed checks.")
 @click.option("--watch", is_flag=True,
               help="Check again each time FILE is saved (Ctrl-C to stop).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report as JSON (as grade --json, with \"suite\": \"public\").")
 @ISOLATION_OPTION
-def check(file: Path | None, lab: str | None, verbose: bool, watch: bool,
+def check(file: Path | None, lab: str | None, verbose: bool, watch: bool, as_json: bool,
           isolation: str) -> None:
-    """Run the public checks on your FILE (default: LAB.py or LAB.ipynb here).
+    """Run the public checks on your FILE (default: LAB.py or LAB.ipynb here; a folder:
+    the lab file in it).
 
     Prints one line per check and a score per tool; exits 0 only when every check passes.
-    With --watch, runs them again whenever FILE is saved.
+    With --watch, runs them again whenever FILE is saved. In a notebook, its check cells
+    check what the kernel has defined; this checks the saved FILE.
     """
     from ..isolation import prestart
 
-    lab = lab_of(file, lab)
+    given, lab = lab, lab_of(file, lab)
+    if file is not None and file.is_dir():
+        found, why = find_submission(file, lab, anywhere=True)
+        if found is None:
+            raise SystemExit(_usage_error(_no_file(why, lab)))
+        file, lab = found, lab_of(found, given)
+    if given is None and file is not None and file.is_file():
+        _refuse_other_lab(file, lab)
     prestart(lab, isolation)  # the worker's start-up overlaps our own imports
     if watch:
-        raise SystemExit(watch_command(file, lab, verbose, isolation))
-    raise SystemExit(check_command(file, lab, verbose, isolation))
+        raise SystemExit(watch_command(file, lab, verbose, isolation, as_json=as_json))
+    raise SystemExit(check_command(file, lab, verbose, isolation, as_json=as_json))
+
+
+def _refuse_other_lab(file: Path, lab: str) -> None:
+    """Exit 2 when `file` defines none of `lab`'s graded functions but most of another
+    lab's (its top-level defs read with ast; nothing runs)."""
+    from ..lab_guess import wrong_lab
+
+    message = wrong_lab(file, lab)
+    if message:
+        raise SystemExit(_usage_error(message))
+
+
+def _no_file(why: str, lab: str) -> str:
+    """What to do when no lab file is found; in a notebook (Colab, Jupyter), how to check
+    the kernel's state instead of a saved file."""
+    advice = f"{why}: pass your file, e.g. mindlab check path/to/my_{lab}.ipynb"
+    if not any(name in os.environ for name in NOTEBOOK_VARIABLES):
+        return advice
+    return (f"{advice}. In a notebook, `!mindlab check` checks a saved file, not your "
+            "kernel; to check what the kernel has defined, run the notebook's check cells "
+            f"(check_tool(\"{lab}\", ...)), or in any cell: from autograder.notebook import "
+            "check; check(\"FUNCTION\"). Colab keeps your notebook in Drive: save a copy in "
+            f"the session's files to check it here (!mindlab check /content/{lab}.ipynb).")
+
+
+# set in a Colab runtime, a JupyterHub server, or a Jupyter kernel's `!` commands
+NOTEBOOK_VARIABLES = ("COLAB_RELEASE_TAG", "JUPYTERHUB_USER", "JPY_PARENT_PID",
+                      "JPY_SESSION_NAME")
 
 
 def watch_command(file: Path | None, lab: str, verbose: bool, isolation: str,
-                  interval: float = 0.5, max_runs: int | None = None) -> int:
+                  interval: float = 0.5, max_runs: int | None = None,
+                  as_json: bool = False) -> int:
     """`mindlab check --watch`: check, then again each time the file's mtime changes.
 
     Polls every `interval` seconds; the screen is cleared between runs only on a
@@ -54,8 +95,7 @@ def watch_command(file: Path | None, lab: str, verbose: bool, isolation: str,
     if path is None:
         path, why = find_submission(Path.cwd(), lab)
         if path is None:
-            return _usage_error(f"{why}: pass your file, e.g. mindlab check --watch "
-                                f"path/to/my_{lab}.ipynb")
+            return _usage_error(_no_file(why, lab).replace("check ", "check --watch ", 1))
     status, runs, seen = 2, 0, None
     try:
         while max_runs is None or runs < max_runs:
@@ -64,7 +104,7 @@ def watch_command(file: Path | None, lab: str, verbose: bool, isolation: str,
                 seen = stamp
                 if runs and sys.stdout.isatty():
                     click.clear()
-                status = check_command(path, lab, verbose, isolation)
+                status = check_command(path, lab, verbose, isolation, as_json=as_json)
                 runs += 1
                 click.echo(f"watching {path}: save it to check again (Ctrl-C to stop)")
                 continue
@@ -100,6 +140,8 @@ def grade(file: Path, lab: str | None, as_json: bool, gradescope: Path | None, j
     Exit status: 0 when a report was produced (whatever the score), 2 for a usage
     error, 1 only when the grader itself failed.
     """
+    if lab is None and file.is_file():
+        _refuse_other_lab(file, lab_of(file, lab))
     raise SystemExit(grade_command(file, lab_of(file, lab), as_json, gradescope, junit, verbose,
                                    isolation, call_timeout=call_timeout,
                                    load_timeout=load_timeout, memory_mb=memory_mb,
@@ -111,8 +153,10 @@ def _usage_error(message: str) -> int:
     return 2
 
 
-def check_command(file: Path | None, lab: str, verbose: bool, isolation: str) -> int:
-    """`mindlab check`: 0 when every public check passes, 1 otherwise, 2 for usage errors."""
+def check_command(file: Path | None, lab: str, verbose: bool, isolation: str,
+                  as_json: bool = False) -> int:
+    """`mindlab check`: 0 when every public check passes, 1 otherwise, 2 for usage errors.
+    `as_json` prints the report as JSON (SPEC §4, "suite": "public") instead of text."""
     from ..grader import Grader
 
     try:
@@ -121,8 +165,7 @@ def check_command(file: Path | None, lab: str, verbose: bool, isolation: str) ->
         if path is None:
             path, why = find_submission(Path.cwd(), lab)
             if path is None:
-                raise ValueError(f"{why}: pass your file, e.g. mindlab check "
-                                 f"path/to/my_{lab}.ipynb")
+                raise ValueError(_no_file(why, lab))
         if file is None and path.with_suffix({".py": ".ipynb", ".ipynb": ".py"}[path.suffix]
                                              ).is_file():
             click.echo(f"({path.name} is the more recently saved of {lab}.py and "
@@ -136,7 +179,10 @@ def check_command(file: Path | None, lab: str, verbose: bool, isolation: str) ->
         return _usage_error(str(exc))
     with grader:
         report = grader.grade(path)
-    _print_report(f"mindlab check · {lab} · public checks on {path}", report)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        _print_report(f"mindlab check · {lab} · public checks on {path}", report)
     tests = [t for tool in report.tools for t in tool.tests]
     return 0 if report.status == "graded" and all(t.passed for t in tests) else 1
 

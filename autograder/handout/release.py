@@ -6,8 +6,11 @@ writes
 
     handout/lab01.ipynb, handout/lab01.py   the exercise notebook, both forms (stubs only)
     handout/README.md                       how a student installs mindlab and checks
-    handout/mindlab-handout/                an installable package: pip install ./mindlab-handout
-        pyproject.toml                      `mindlab` version 0.1.0+lab01.handout
+    handout/dist/mindlab_interp_handout-0.1.0+lab01.handout-py3-none-any.whl
+                                            the package as one wheel: what students install
+    handout/mindlab-handout/                the wheel's source folder (kept for reading)
+        pyproject.toml                      `mindlab-interp-handout` 0.1.0+lab01.handout,
+                                            with the `student` extra (JupyterLab, ipywidgets)
         autograder/                         the runner, `mindlab check`, the lab's public suite
         mindlab_core/                       tokens, names, the bigram model, pictures, data
         mindlab_labs/exercises/             the exercise files (for `mindlab check` defaults)
@@ -18,14 +21,13 @@ release, batch grading) and the reference module of every lab
 (`mindlab_core.lab01.reference`,
 ...). Without the reference, `mindlab check` runs each function with the learner's own
 helpers (no reference swapping) and `mindlab tour` says it needs the full install.
-`audit()` re-reads the result and refuses a handout holding solution markers or
-forbidden files, so a packaging slip fails loudly, not silently.
+`audit()` re-reads the result, the wheel's members too, and refuses a handout holding
+solution markers or forbidden files, so a packaging slip fails loudly, not silently.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -37,6 +39,11 @@ import mindlab_labs
 from mindlab_labs import lab_file
 
 from ..labs import LABS, Lab, get_lab
+from .project import WHEELS, pyproject, readme, wheel_name
+from .wheel import WheelError, build_wheel, wheel_problems
+
+__all__ = ["HANDOUT_PACKAGE", "WHEELS", "audit", "build", "handout_files", "packages_of",
+           "pyproject", "readme", "wheel_name"]
 
 HANDOUT_PACKAGE = "mindlab-handout"
 LAB_MODULE = re.compile(r"^lab\d+")  # mindlab_core/labNN*: some lab's reference answers
@@ -209,54 +216,6 @@ def packages_of(files: dict[Path, Path]) -> list[str]:
     return sorted(found)
 
 
-def _requirements() -> list[str]:
-    """mindlab's own run-time requirements (extras left out)."""
-    from importlib.metadata import PackageNotFoundError, requires
-
-    try:
-        return [r for r in requires("mindlab") or [] if "extra ==" not in r]
-    except PackageNotFoundError:
-        return ["numpy>=1.23", "click>=8.1", "jupytext>=1.15", "matplotlib>=3.6"]
-
-
-def pyproject(lab: Lab, packages: list[str], kind: str = "handout",
-              summary: str = "public checks") -> str:
-    """The pyproject.toml of a `mindlab` cut down to `packages` (version 0.1.0+lab01.KIND)."""
-    q = json.dumps  # a JSON string is a valid TOML basic string for this text
-    deps = "".join(f"    {q(r)},\n" for r in _requirements())
-    pkgs = "".join(f"    {q(p)},\n" for p in packages)
-    return (
-        '[build-system]\nrequires = ["setuptools>=61"]\n'
-        'build-backend = "setuptools.build_meta"\n\n'
-        f'[project]\nname = "mindlab"\nversion = "{mindlab_core.__version__}+{lab.id}.{kind}"\n'
-        f"description = {q(f'mindlab {kind} for {lab.id} ({lab.title}): {summary}')}\n"
-        f'requires-python = ">=3.10"\ndependencies = [\n{deps}]\n\n'
-        '[project.scripts]\nmindlab = "autograder.cli:main"\n\n'
-        f"[tool.setuptools]\ninclude-package-data = false\npackages = [\n{pkgs}]\n\n"
-        '[tool.setuptools.package-data]\nmindlab_core = ["data/*"]\n'
-        '"mindlab_labs.exercises" = ["*.py", "*.ipynb"]\n')
-
-
-def readme(lab: Lab) -> str:
-    """The handout's README.md: the commands a student types."""
-    return f"""# {lab.id}: {lab.title}
-
-Your files: `{lab.id}.ipynb` (the notebook) and `{lab.id}.py` (the same, as a Python file).
-Work in either one; hand in the one you worked in.
-
-Install the checker once (Python 3.10 or newer):
-
-    python -m pip install ./{HANDOUT_PACKAGE}
-
-Check your work at any time (from this folder):
-
-    mindlab check {lab.id}.ipynb        # or: mindlab check {lab.id}.py
-
-It runs the public checks and says what to fix; your grade comes from other, hidden
-checks of the same functions, so passing these is a good sign, not a promise.
-"""
-
-
 # ---------------------------------------------------------------- building and auditing
 
 
@@ -274,7 +233,16 @@ def audit(out: Path, lab: Lab) -> list[str]:
         if path.suffix in (".py", ".ipynb", ".md", ".toml", ".txt"):
             text = path.read_text(encoding="utf-8", errors="replace")
             problems += [f"{rel} contains {m!r}" for m in MARKERS if m in text]
+        if path.suffix == ".whl":
+            problems += wheel_problems(path, lambda member: _secret_member(member, lab),
+                                       MARKERS)
     return problems
+
+
+def _secret_member(member: Path, lab: Lab) -> bool:
+    """True for a wheel member holding reference answers, hidden checks or solutions."""
+    return (_is_reference(member, lab)
+            or bool({"hidden", "solutions", "masters"} & set(member.parts[:-1])))
 
 
 def build(out: Path, lab_id: str = "lab01", force: bool = False) -> list[Path]:
@@ -291,8 +259,9 @@ def build(out: Path, lab_id: str = "lab01", force: bool = False) -> list[Path]:
     _refuse_stale(lab)
     files = handout_files(lab)
     package = out / HANDOUT_PACKAGE
-    if package.exists():
-        shutil.rmtree(package)
+    for old in (package, out / WHEELS):
+        if old.exists():
+            shutil.rmtree(old)
     written = []
     for rel, source in files.items():
         target = package / rel
@@ -308,11 +277,29 @@ def build(out: Path, lab_id: str = "lab01", force: bool = False) -> list[Path]:
         target = out / f"{lab.id}{suffix}"
         shutil.copyfile(lab_file("exercises", lab.id, suffix), target)
         written.append(target)
+    _refuse_leaks(out, lab)
+    written.append(_wheel(package, out / WHEELS, lab))
+    _refuse_leaks(out, lab)
+    return written
+
+
+def _refuse_leaks(out: Path, lab: Lab) -> None:
+    """Stop a release whose handout would give answers away (see audit)."""
     problems = audit(out, lab)
     if problems:
         raise ReleaseError("the handout would give answers away, so it was not finished: "
                            + "; ".join(problems))
-    return written
+
+
+def _wheel(package: Path, dist: Path, lab: Lab) -> Path:
+    """Build the handout's wheel into `dist` (package/ stays as it was: no build/ litter)."""
+    try:
+        wheel = build_wheel(package, dist)
+    except WheelError as exc:
+        raise ReleaseError(str(exc)) from None
+    if wheel.name != wheel_name(lab):  # the README names this file
+        raise ReleaseError(f"pip named the wheel {wheel.name}, not {wheel_name(lab)}")
+    return wheel
 
 
 def _refuse_stale(lab: Lab) -> None:
