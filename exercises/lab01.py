@@ -36,7 +36,7 @@
 # public checks and tells you what works. From a terminal, `mindlab check lab01.py` (or
 # `.ipynb`) runs them too, `mindlab check --watch lab01.py` again each time you save,
 # and `mindlab hint softmax` gives one more hint each time you ask (never the answer).
-# With `pip install "mindlab[student]"` the pickers below are live widgets.
+# With ipywidgets (the `[student]` install in your handout's README, or Colab) the pickers below are live widgets.
 #
 # Rules of the game: use `numpy`, and leave your inputs unchanged (return new arrays).
 

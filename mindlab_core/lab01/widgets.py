@@ -3,10 +3,11 @@
     belief_picker(read_row, data_row, W, counts)      # choose a letter, see its belief
     lesion_picker(ablate_column, sample_word, W)      # choose a column to cut, see the words
 
-In a Jupyter kernel with ipywidgets installed (pip install "mindlab[student]") each
-returns a dropdown that redraws the picture; anywhere else (no ipywidgets, plain Python,
-nbgrader's autograder) it returns the static picture for the starting choice, so a cell
-ending in one always shows something and never fails for want of widgets. The grader
+In a Jupyter kernel with ipywidgets installed (the `student` extra: the handout wheel's
+`[student]`, or "mindlab-interp[student]" from a checkout) each returns a dropdown that
+redraws the picture; anywhere else (no ipywidgets, plain Python, nbgrader's autograder)
+it returns the static picture for the starting choice, so a cell ending in one always
+shows something and never fails for want of widgets. The grader
 replaces this module by a do-nothing stand-in (autograder/labs.py, `stubs`).
 
 >>> import numpy as np
