@@ -68,8 +68,10 @@ LAB02 = Lab(
              ("sparse_features", "toy_forward", "importance_loss", "feature_dimensionality",
               "sae_encode", "sae_decode", "sae_loss", "best_cosines")),
     ),
-    preload=("mindlab_core.bigram:trained_model",
-             "mindlab_core.lab02.superposition:trained_toy_models"),
+    # the toy models and the notebook's SAE are read from mindlab_core/lab02/trained.py's
+    # store (milliseconds), the residual model and the names from their files
+    preload=("mindlab_core.bigram:trained_model", "mindlab_core.lab02.superposition:warm",
+             "mindlab_core.lab02.residual:residual_model", "mindlab_core.names:load_names"),
     stubs=("mindlab_core.lab01.pictures", "mindlab_core.lab02.pictures"),
 )
 
