@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import platform
 import sys
 import time
@@ -54,6 +55,7 @@ from .loader import Submission, read_submission
 from .remote import WorkerLearner
 from .report import Report
 from .spawnserver import SpawnServer
+from .worker.processes import make_undumpable
 
 
 class Grader:
@@ -77,6 +79,8 @@ class Grader:
         self.verbose = verbose
         self.budget = float(budget)  # seconds for one submission, loads and calls together
         self.answers = ReferenceAnswers.of(self.lab)  # the judge answers for the reference
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            make_undumpable()  # a worker left root (no capabilities) cannot read our /proc
         self._zygote: ForkServer | SpawnServer | None = None
         self._suites_sha256 = ""  # hashed once: the suites this process imported stay put
 

@@ -63,9 +63,11 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     # guard bypasses (worker/guard.py): each must be refused and said so in the integrity list
     "fspath_toctou_reads_reference.py": ({"softmax"}, r"tried to read files the grader keeps"),
     "dir_fd_reads_reference.py": ({"read_row"}, r"tried to read files the grader keeps"),
-    "runs_program_posixsubprocess.py": ({"data_row"}, r"tried to run another program"),
-    "signals_parent_pidfd.py": ({"greedy_decode"}, r"tried to signal a process"),
-    "mknod_outside.py": (set(), r"tried to write, link or change files outside"),
+    # the next three are refused by the kernel (worker/lockdown.py's seccomp filter: EPERM)
+    # below any Python hook, so they leave no integrity note: the verdicts are the proof
+    "runs_program_posixsubprocess.py": ({"data_row"}, r"data_row"),
+    "signals_parent_pidfd.py": ({"greedy_decode"}, r"greedy_decode"),
+    "mknod_outside.py": (set(), r""),
     "reads_grader_environ.py": (set(), r"tried to read files the grader keeps"),
 }
 

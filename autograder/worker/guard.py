@@ -22,6 +22,8 @@ server no worker can read or signal are the others (docs/threat-model.md).
 from __future__ import annotations
 
 import os
+import pathlib
+import stat
 import sys
 
 # refusal kinds, counted in REFUSALS; the judge words them (remote.REFUSED)
@@ -39,6 +41,7 @@ _CHANGE = frozenset({"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod
                      "os.lchown", "os.setxattr", "os.removexattr", "shutil.copyfile",
                      "shutil.copymode", "shutil.copystat", "shutil.copytree", "shutil.move",
                      "shutil.rmtree", "shutil.chown", "sqlite3.connect"})
+_TWO_PATHS = frozenset({"os.rename", "shutil.copyfile", "shutil.copytree", "shutil.move"})
 _LINK = frozenset({"os.symlink", "os.link"})
 _LIST = frozenset({"os.listdir", "os.scandir", "os.listxattr", "os.getxattr"})
 _SIGNAL = frozenset({"os.kill", "os.killpg", "signal.pthread_kill"})
@@ -77,6 +80,8 @@ def under(path: str, roots: tuple[str, ...]) -> bool:
 
 
 _FUNCTION = type(normalized)
+_PATH_TYPES = (pathlib.PurePath, pathlib.PurePosixPath, pathlib.PosixPath, pathlib.Path,
+               pathlib.PureWindowsPath, pathlib.WindowsPath)
 _FILE = normalized.__code__.co_filename  # the hook refuses changes to this file's functions
 
 
@@ -108,16 +113,25 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
              _error=PermissionError, _run=_RUN, _change=_CHANGE, _link=_LINK, _list=_LIST,
              _signal=_SIGNAL, _network=_NETWORK, _tamper=_TAMPER,
              _code=("__code__", "__defaults__", "__kwdefaults__"),
-             _function=_FUNCTION, _file=_FILE, _type=type):
-        def path_of(value):  # None: an open file descriptor; "" : unreadable
+             _function=_FUNCTION, _file=_FILE, _type=type, _two=_TWO_PATHS,
+             _pathlib=_PATH_TYPES, _stat=os.stat, _S_ISDIR=stat.S_ISDIR):
+        def path_of(value):  # None: an open file descriptor; "": not a path it can trust
             if _isinstance(value, _int):
                 return None
+            kind = _type(value)
+            if kind is _bytes:
+                value = _fsdecode(value)
+            elif kind in _pathlib:  # its __fspath__ is pathlib's code, and pathlib's
+                value = _fspath(value)  # classes cannot be changed (see below)
+            elif kind is not _str:  # an object of the learner's: its __fspath__ could
+                return ""  # answer differently now than when the file was opened
+            return _norm(value, _getcwd()) if _type(value) is _str else ""
+
+        def folder(path):  # os.stat and S_ISDIR are C functions: nothing to patch
             try:
-                value = _fspath(value)
-                text = _fsdecode(value) if _isinstance(value, _bytes) else value
+                return _S_ISDIR(_stat(path).st_mode)
             except _exception:
-                return ""
-            return _norm(text, _getcwd()) if _isinstance(text, _str) else ""
+                return False
 
         def readable(path):
             if path in _files:
@@ -134,6 +148,8 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             path = path_of(args[0]) if args else ""
             if path is None:
                 return
+            if not _under(path, _own) and folder(path):  # a folder's fd opens files
+                refuse("read", "opening a folder outside your own")  # beside any check
             mode = args[1] if _len(args) > 1 else None
             flags = args[2] if _len(args) > 2 else 0
             writes = (_isinstance(mode, _str) and _any(c in mode for c in "wax+")) or \
@@ -143,10 +159,7 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             if not writes and not readable(path):
                 refuse("read", "reading that file")
         elif event in _change:
-            for value in args[:2]:
-                if not (_isinstance(value, (_str, _bytes, _int)) or _hasattr(value,
-                                                                           "__fspath__")):
-                    continue
+            for value in args[:2] if event in _two else args[:1]:
                 path = path_of(value)
                 if path is None or not _under(path, _own):  # an fd: it may be anything's
                     refuse("write", "changing files outside your own folder")
@@ -154,11 +167,11 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             refuse("write", "making links")
         elif event in _list:
             path = path_of(args[0] if args and args[0] is not None else ".")
-            if path is not None and not readable(path):
+            if path is None or not readable(path):
                 refuse("read", "listing that folder")
         elif event == "os.chdir":
             path = path_of(args[0]) if args else ""
-            if path is not None and not _under(path, _own):
+            if path is None or not _under(path, _own):
                 refuse("write", "leaving your own folder")
         elif event in _run or event.startswith(("os.exec", "os.spawn", "winreg.")):
             refuse("run", "running other programs")
@@ -173,8 +186,10 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             refuse("native", "calling C code through ctypes")
         elif event in _network:
             refuse("network", "network connections")
-        elif event == "object.__setattr__" and _len(args) > 1 and args[1] in _code \
-                and _type(args[0]) is _function and args[0].__code__.co_filename == _file:
+        elif event == "object.__setattr__" and _len(args) > 1 and (
+                (args[1] in _code and _type(args[0]) is _function
+                 and args[0].__code__.co_filename == _file)
+                or _any(args[0] is kind for kind in _pathlib)):
             refuse("tamper", "changing the grader's own functions")
         elif event in _tamper:
             refuse("tamper", "tracing or profiling the grader")

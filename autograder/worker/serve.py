@@ -24,7 +24,7 @@ import traceback
 import types
 from typing import TYPE_CHECKING
 
-from . import cpucap, guard, memory, protocol, wire
+from . import cpucap, guard, lockdown, memory, protocol, wire
 from .calling import (
     NoSuchFunction,
     Outcome,
@@ -54,28 +54,16 @@ def worker_entry(zygote: Zygote, channel_fd: int, tmp: str) -> None:
         # channel is closed at once (a builtin bound now: nothing later can change it)
         os.register_at_fork(after_in_child=functools.partial(os.close, channel_fd))
         if zygote.config.get("drop"):
-            drop_privileges(tmp)
+            lockdown.drop_to_nobody(tmp)
+        else:
+            lockdown.drop_capabilities()  # root that stays root: no capabilities left
+        lockdown.forbid_syscalls(os.getpid())
         guard.install(tmp, zygote.config.get("readable", []), zygote.config.get("hidden", []))
         worker.serve()
     except BaseException:
         code = 70
     finally:
         os._exit(code)
-
-
-NOBODY = 65534  # the unprivileged uid and gid workers run as when the grader is root
-
-
-def drop_privileges(tmp: str) -> None:
-    """As root (CI, Docker, Gradescope), become `nobody`, owning only the worker's folder:
-    learner code then cannot read root's files, signal the grader or write elsewhere
-    (the judge decides when: isolation/launch.py drops_to_nobody)."""
-    os.chown(tmp, NOBODY, NOBODY)
-    os.setgroups([])
-    os.setgid(NOBODY)
-    os.setuid(NOBODY)
-    if os.geteuid() == 0:  # never go on as root
-        raise PermissionError("could not leave root")
 
 
 def _confine(config: dict, tmp: str) -> None:
@@ -113,7 +101,9 @@ def _encoded(value) -> bytes:
         data = wire.encode(value)
     except BaseException:  # e.g. the learner patched numpy so their value cannot encode
         return b""
-    return data if len(data) <= protocol.MAX_MESSAGE else b""
+    if len(data) > protocol.MAX_MESSAGE or int.from_bytes(data[:4], "little") > wire.MAX_HEADER:
+        return b""
+    return data
 
 
 def _outcome_data(outcome: Outcome) -> dict:

@@ -20,6 +20,8 @@ import numpy as np
 
 MAX_DEPTH = 20
 MAX_ITEMS = 1_000_000  # containers larger than this are not carried
+MAX_HEADER = 4 * 2**20  # bytes of JSON per message: arrays travel as raw bytes beside it, so
+# a real value needs far less, and a decoder never builds millions of objects from a reply
 _DTYPES = {"?", "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "e", "f", "d", "g"}
 
 
@@ -144,6 +146,8 @@ def decode(data: bytes):
 def _decode(data: bytes):
     view = memoryview(data)
     (n,) = struct.unpack_from("<I", view, 0)
+    if n > MAX_HEADER:
+        raise ValueError(f"malformed message: a header of {n} bytes")
     header = json.loads(bytes(view[4 : 4 + n]))
     pos = 4 + n
     buffers = []
