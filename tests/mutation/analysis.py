@@ -33,7 +33,7 @@ from autograder.labs import get_lab
 
 from . import records
 from .mutants import Mutant, definitions_only, mutants, solution_path
-from .verdicts import Graded, grade_sources, judge_mutants, judge_sources
+from .verdicts import Graded, grade_sources, judge_sources
 
 STAGES = ("grade", "oracle")
 SURVIVING = ("gap", "unclassified", "unrecorded-equivalent")
@@ -124,9 +124,8 @@ def _sha256(lab: str) -> str:
     return hashlib.sha256(solution_path(lab).read_bytes()).hexdigest()
 
 
-def _baseline_oracle(lab: str) -> dict[str, list[str]] | None:
+def _baseline_oracle(lab: str, source: str) -> dict[str, list[str]] | None:
     """The oracle's verdict on every graded function of the unmutated solution."""
-    source = solution_path(lab).read_text()
     functions = get_lab(lab).functions
     verdicts = judge_sources([(lab, f, source) for f in functions])
     if verdicts[0] is None:
@@ -141,7 +140,7 @@ def analyse(lab: str, jobs: int = 2, only: set[str] | None = None, whole_file: b
 
     The suite grades each mutant's definitions_only text (the demo cells blanked out: they
     earn no points, and in lab02 they cost 10x the grading); whole_file grades it all."""
-    graded_text = (lambda text: text) if whole_file else definitions_only
+
     step = {s: (functools.partial(progress, s) if progress else None) for s in STAGES}
     before = _sha256(lab)
     clock = time.monotonic()
@@ -149,12 +148,14 @@ def analyse(lab: str, jobs: int = 2, only: set[str] | None = None, whole_file: b
     seconds = {"generate": time.monotonic() - clock}
     clock = time.monotonic()
     source = solution_path(lab).read_text()
-    texts = [graded_text(t) for t in (source, *(m.source for m in made))]
+    defs = [definitions_only(t, source) for t in (source, *(m.source for m in made))]
+    texts = [source, *(m.source for m in made)] if whole_file else defs
     graded = grade_sources(lab, texts, jobs=jobs, progress=step["grade"])
     seconds["grade"] = time.monotonic() - clock
     clock = time.monotonic()
-    verdicts = judge_mutants(made, jobs=jobs, progress=step["oracle"])
-    baseline_oracle = _baseline_oracle(lab)
+    tasks = [(lab, m.function, text) for m, text in zip(made, defs[1:])]
+    verdicts = judge_sources(tasks, jobs=jobs, progress=step["oracle"])
+    baseline_oracle = _baseline_oracle(lab, defs[0])
     seconds["oracle"] = time.monotonic() - clock
     recorded = records.load_equivalents(lab)
     outcomes = [classify(Outcome(m, g, v), recorded)

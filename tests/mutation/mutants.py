@@ -161,13 +161,17 @@ def _globals_read(source: str) -> set[str]:
     return names
 
 
-def definitions_only(source: str) -> str:
+def definitions_only(source: str, layout: str | None = None) -> str:
     """`source` with its top-level demo code blanked out, line numbers kept: what stays is
     the imports, the functions and classes, and the assignments of globals they read
-    (e.g. BOS). Cell markers and comments stay, so a percent file keeps its cells."""
-    read = _globals_read(source)
+    (e.g. BOS). Cell markers and comments stay, so a percent file keeps its cells.
+
+    `layout` is the text whose statements say which lines to blank (default: `source`);
+    a mutant passes its solution's, so a mutant that does not compile is blanked the same."""
+    layout = source if layout is None else layout
+    read = _globals_read(layout)
     lines = source.splitlines(keepends=True)
-    for node in ast.parse(source).body:
+    for node in ast.parse(layout).body:
         keep = isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.ClassDef)
         if isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -24,7 +24,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from .mutants import ROOT, Mutant, definitions_only
+from .mutants import ROOT
 
 ORACLE_SECONDS = 120.0  # per mutant; the oracle limits each call itself (oracle.core.LIMIT)
 
@@ -120,7 +120,8 @@ def oracle_violations() -> Callable[[str, str, dict], list[str]] | None:
 
 def _judge_in_child(violations: Callable, lab: str, function: str, source: str,
                     conn: Connection, folder: str) -> None:
-    """Child process: run the definitions, judge one function, send the sentences; it works
+    """Child process: run `source` (definitions only), judge one function, send the
+    sentences; it works
     in the temporary `folder` (see judge_sources), so what it writes lands there."""
     os.chdir(folder)
     os.environ["MINDLAB_GRADING"] = "1"
@@ -128,7 +129,7 @@ def _judge_in_child(violations: Callable, lab: str, function: str, source: str,
         namespace: dict = {"__name__": "submission"}
         with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             warnings.simplefilter("ignore")
-            exec(compile(definitions_only(source), "mutant.py", "exec"), namespace)
+            exec(compile(source, "mutant.py", "exec"), namespace)
             conn.send(("ok", list(violations(lab, function, namespace))))
     except BaseException as exc:  # noqa: BLE001 - the mutant broke loading: a finding
         conn.send(("ok", [f"the mutant's definitions do not run: {type(exc).__name__}: {exc}"]))
@@ -167,16 +168,12 @@ def _finish(run: _Running) -> list[str]:
     return verdict
 
 
-def judge_mutants(mutants: Sequence[Mutant], jobs: int = 2,
-                  progress: Callable[[int, int], None] | None = None) -> list[list[str] | None]:
-    """The oracle's verdict on each mutant's own function, `jobs` forks at a time (<= 2);
-    None for every mutant while there is no oracle. `progress(done, total)` after each."""
-    return judge_sources([(m.lab, m.function, m.source) for m in mutants], jobs, progress)
-
-
 def judge_sources(tasks: Sequence[tuple[str, str, str]], jobs: int = 2,
                   progress: Callable[[int, int], None] | None = None) -> list[list[str] | None]:
-    """The oracle's verdict on each (lab, function, source) task; see judge_mutants."""
+    """The oracle's verdict on each (lab, function, source) task: the function as the
+    source (definitions only: mutants.definitions_only) defines it, `jobs` forks at a time
+    (<= 2); None for every task while there is no oracle. `progress(done, total)` after
+    each."""
     violations = oracle_violations()
     if violations is None:
         return [None] * len(tasks)
