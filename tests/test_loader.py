@@ -13,8 +13,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograder import loader
-from autograder.loader import read_source, read_submission, script_cells, strip_magics
+from autograder import loader, magics
+from autograder.loader import read_source, read_submission
+from autograder.magics import strip_magics
+from autograder.scripts import script_cells
 from mindlab_labs import lab_file
 
 # ---------------------------------------------------------------- what is a magic
@@ -73,7 +75,7 @@ NBCONVERT = [  # what `jupyter nbconvert --to script` writes for magics
 def reader(request, monkeypatch):
     """Each case both ways: IPython's own transformer, and tokenize where it is missing."""
     if request.param == "tokenize":
-        monkeypatch.setattr(loader, "_ipython_spans", lambda lines: None)
+        monkeypatch.setattr(magics, "_ipython_spans", lambda lines: None)
     else:
         pytest.importorskip("IPython.core.inputtransformer2")
     return request.param
@@ -121,13 +123,13 @@ UNFINISHED = st.sampled_from(["", "print('%d'\n", "s = '''\n", "np.exp(?\n", "np
 def test_tokenize_finds_what_ipython_finds(pieces: list[str], unfinished: str, indent: str):
     pytest.importorskip("IPython.core.inputtransformer2")
     body = "".join(pieces) + unfinished
-    cell = "".join(indent + line for line in loader._lines(body))
+    cell = "".join(indent + line for line in magics._lines(body))
     left, _ = strip_magics(cell)
     assert left.count("\n") == cell.count("\n")
-    with_ipython = loader._ipython_spans(loader._lines(cell))
+    with_ipython = magics._ipython_spans(magics._lines(cell))
     assume(with_ipython is not None)  # IPython's tokenizer gave up (a bad indent): so do we
-    assert with_ipython == loader._token_spans(loader._lines(cell), escapes=True)
-    assert not with_ipython or loader._CANDIDATE.search(cell)  # the quick look misses none
+    assert with_ipython == magics._token_spans(magics._lines(cell), escapes=True)
+    assert not with_ipython or magics._CANDIDATE.search(cell)  # the quick look misses none
 
 
 # ---------------------------------------------------------------- .py forms
