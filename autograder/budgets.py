@@ -51,17 +51,14 @@ def wall_limit(cpu: float, call_timeout: float) -> float:
 def case_limits(answers, function: str, cases: list, call_timeout: float) -> tuple[float, ...]:
     """The CPU limit of each case [args, kwargs] of `function`; () without a reference to
     time (`answers` None: a handout) or for arguments that cannot be carried."""
-    from .worker import protocol, wire
-
     if answers is None:
         return ()
     limits = []
     for args, kwargs in cases:
         try:
-            data = wire.encode(protocol.rng_to_wire([list(args), kwargs]))
+            limits.append(cpu_limit(answers.seconds(function, args, kwargs), call_timeout))
         except (ValueError, TypeError):
             return ()
-        limits.append(cpu_limit(answers.seconds(function, data), call_timeout))
     return tuple(limits)
 
 

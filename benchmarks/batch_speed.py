@@ -13,11 +13,13 @@ once, its 100 notebooks taking minutes):
    release notebook with each student's functions in its solution cells;
 2. `mindlab grade-batch` on the very same notebooks (nbgrader layout), --jobs cores;
 3. the same with --jobs 1 (one core, like nbgrader);
-4. `mindlab grade-batch` on the students' .py files.
+4. `mindlab grade-batch` on the students' .py files;
+5. the same with 5% of the class handing in an endless loop (make_class.looping_class):
+   each loop is cut off by its CPU limit (autograder/budgets.py), target <= 0.5x.
 
 It also times a bare `python -c "import numpy"`, the floor of any grader that starts
-Python per submission, and prints: the times, the speed-up over nbgrader (target >= 50x),
-mindlab's cost per submission against the numpy import (target <= 0.5x), and whether
+Python per submission, and prints: the times, the speed-up over nbgrader (target >= 100x),
+mindlab's cost per submission against the numpy import (target <= 0.3x), and whether
 mindlab and nbgrader gave every student the same score.
 """
 
@@ -36,7 +38,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_class import ROOT, benchmark_class, top_functions  # noqa: E402
+from make_class import ROOT, benchmark_class, looping_class, top_functions  # noqa: E402
 
 
 def run(cmd: list[str], cwd: Path, env: dict) -> float:
@@ -134,6 +136,9 @@ def main() -> int:
     (work / "py").mkdir()
     for name, source in students.items():
         (work / "py" / f"{name}.py").write_text(source, encoding="utf-8")
+    (work / "loops").mkdir()
+    for name, source in looping_class(args.n, 20).items():
+        (work / "loops" / f"{name}.py").write_text(source, encoding="utf-8")
     course = work / "course"
     release = nbformat.read(make_course(course, env), as_version=4)
     for name, source in students.items():
@@ -154,11 +159,13 @@ def main() -> int:
     t_nb_jobs = mindlab_seconds(course, "ml_nb", args.jobs, "--layout", "nbgrader")
     t_nb_one = mindlab_seconds(course, "ml_nb1", 1, "--layout", "nbgrader")
     t_py = mindlab_seconds(work / "py", "ml_py", args.jobs)
+    t_loops = mindlab_seconds(work / "loops", "ml_loops", args.jobs)
     per_sub = t_nb_jobs / args.n
     rows = [("python -c 'import numpy' (once)", t_numpy),
             (f"mindlab grade-batch, notebooks, --jobs {args.jobs}", t_nb_jobs),
             ("mindlab grade-batch, notebooks, --jobs 1", t_nb_one),
-            (f"mindlab grade-batch, .py files, --jobs {args.jobs}", t_py)]
+            (f"mindlab grade-batch, .py files, --jobs {args.jobs}", t_py),
+            (f"the same, 5% endless loops, --jobs {args.jobs}", t_loops)]
     if not args.no_nbgrader:
         t_nbgrader = run(["nbgrader", "autograde", "lab01", "--force"], course, env)
         rows.append(("nbgrader autograde, notebooks (one core)", t_nbgrader))
@@ -168,11 +175,14 @@ def main() -> int:
               if "numpy" not in label else f"  {label:<48} {seconds:8.3f} s")
     print()
     print(f"mindlab per submission ({args.jobs} jobs): {1000 * per_sub:.1f} ms = "
-          f"{per_sub / t_numpy:.2f}x a bare numpy import (target <= 0.5x); "
+          f"{per_sub / t_numpy:.2f}x a bare numpy import (target <= 0.3x); "
           f"on one core: {t_nb_one / args.n / t_numpy:.2f}x")
+    print(f"with 5% endless loops (.py, {args.jobs} jobs): {1000 * t_loops / args.n:.1f} ms = "
+          f"{t_loops / args.n / t_numpy:.2f}x a bare numpy import (target <= 0.5x); "
+          f"{t_loops / t_py:.2f}x the same class without loops")
     if not args.no_nbgrader:
         print(f"speed-up over nbgrader autograde: {t_nbgrader / t_nb_jobs:.0f}x with "
-              f"{args.jobs} jobs, {t_nbgrader / t_nb_one:.0f}x on one core (target >= 50x)")
+              f"{args.jobs} jobs, {t_nbgrader / t_nb_one:.0f}x on one core (target >= 100x)")
         run(["nbgrader", "export"], course, env)
         theirs = scores(course / "grades.csv", "student_id", "score")
         ours = scores(work / "ml_nb" / "grades.csv", "student", "score")

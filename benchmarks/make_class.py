@@ -73,6 +73,24 @@ def benchmark_class(n: int, lab: str = "lab01") -> dict[str, str]:
             for i in range(n)}
 
 
+LOOPED = ("read_row", "belief_gap", "sample_word", "rank_rules", "greedy_decode")
+
+
+def endless(source: str, function: str) -> str:
+    """`source` with `function` redefined as an endless loop."""
+    return source + f"\n\ndef {function}(*args, **kwargs):\n    while True:\n        pass\n"
+
+
+def looping_class(n: int, every: int) -> dict[str, str]:
+    """benchmark_class(n), one student in `every` handing in an endless loop in one
+    function (round-robin over LOOPED) on top of their file."""
+    students = benchmark_class(n)
+    for i, name in enumerate(sorted(students)):
+        if i % every == every // 2:
+            students[name] = endless(students[name], LOOPED[(i // every) % len(LOOPED)])
+    return students
+
+
 # made-up students for the example class
 STUDENTS = ["bruno", "chloe", "dmitri", "elena", "farid", "grace", "hiro", "ines",
             "jonas", "kemal", "lena", "mateo", "nora"]
