@@ -88,8 +88,19 @@ def check_tool(lab_id: str, tool_id: str, namespace: dict) -> None:
     print(format_tool(result, "public checks"))
     failed = [t for t in result.tests if not t.passed]
     if failed and os.environ.get("NBGRADER_EXECUTION") != "autograde":
-        raise ChecksFailed(f"{len(failed)} of {len(result.tests)} public checks of {tool_id} "
-                           "fail: fix what the lines above say, then run this cell again.")
+        raise ChecksFailed(failure_line(tool_id, failed, len(result.tests)))
+
+
+def failure_line(tool_id: str, failed: list, total: int) -> str:
+    """What ChecksFailed says (nbgrader validate shows only the error, not the lines above).
+
+    '2 of 9 public checks of tool01 fail (✗ read_row gives ...; ✗ data_row ...): the
+    lines above say what to fix; run this cell again after fixing it.'
+    """
+    named = "; ".join(f"✗ {t.name}" for t in failed[:3]) + (
+        f"; and {len(failed) - 3} more" if len(failed) > 3 else "")
+    return (f"{len(failed)} of {total} public checks of {tool_id} fail ({named}): the lines "
+            "above say what to fix; run this cell again after fixing it.")
 
 
 def grade_tool(lab_id: str, tool_id: str, namespace: dict) -> float:

@@ -116,4 +116,4 @@ def main() -> None:
     """
 
 
-from . import batch, course, explore, grading, hint, tour  # noqa: E402,F401  (each adds its commands)
+from . import batch, course, explore, grading, hint, nbgrader, tour  # noqa: E402,F401  (each adds its commands)
