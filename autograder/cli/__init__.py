@@ -9,6 +9,7 @@ The click commands only, one module per audience; they parse options, call the l
 - hint.py     mindlab hint FUNCTION
 - explore.py  mindlab explore
 - batch.py    mindlab grade-batch, mindlab merge-grades
+- nbgrader.py mindlab nbgrader-gradebook (an nbgrader course graded in the sandbox)
 - course.py   mindlab sync, mindlab release, mindlab gradescope
 """
 

@@ -75,7 +75,7 @@ def zygote_env(home: str) -> dict[str, str]:
     env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
            "HOME": home, **BLAS_THREADS,
            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
-           "MPLBACKEND": "Agg", "MINDLAB_GRADING": "1"}
+           "MPLBACKEND": "Agg"}
     if os.name == "nt":  # Python cannot start on Windows without SYSTEMROOT
         env.update({k: os.environ[k] for k in ("SYSTEMROOT", "WINDIR") if k in os.environ})
         env["TEMP"] = env["TMP"] = home
