@@ -444,7 +444,7 @@ def sample_word_writes_the_only_possible_word(f: Callable) -> None:
 
 @prop("sample_word")
 def sample_word_stops_at_max_len(f: Callable) -> None:
-    """With '.' ablated, words have exactly max_len letters (0, 1, 7, default 50)."""
+    """With '.' ablated, words have exactly max_len letters (0, 1, 7, 300, default 50)."""
     W = matrix("random", 15)
     W[:, 0] = -np.inf
     for options, length in (({"max_len": 0}, 0), ({"max_len": 1}, 1), ({"max_len": 7}, 7),
@@ -458,6 +458,14 @@ def sample_word_stops_at_max_len(f: Callable) -> None:
     words = _words(f, matrix("random", 16), 5, 28, "sample_word(W, rng, max_len=0)", max_len=0)
     if words != [""] * 5:
         raise Violation("sample_word(W, rng, max_len=0) does not give ''")
+    # past CPython's cached small ints (-5..256): a length compared with `is` never stops
+    what = "sample_word(W without '.', rng, max_len=300)"
+    word = call(f, W, np.random.default_rng(30), max_len=300, what=what)
+    if type(word) is not str:
+        raise Violation(f"{what} returned {show(word)}, not a str")
+    _letters_only([word], what)
+    if len(word) != 300:
+        raise Violation(f"{what} returned a word of {len(word)} letters, expected 300")
 
 
 @prop("sample_word")
@@ -643,9 +651,9 @@ def greedy_decode_follows_the_most_likely_tokens(f: Callable) -> None:
 
 @prop("greedy_decode")
 def greedy_decode_stops_at_max_len(f: Callable) -> None:
-    """On a cycle: max_len 0 -> '', 1, 2, 5, 13 letters (keyword and position), default 50."""
+    """On a cycle: max_len 0 -> '', 1, 2, 5, 13, 300 letters (keyword, position), default 50."""
     W = matrix("cyclic", 24)
-    for max_len in (0, 1, 2, 5, 13):
+    for max_len in (0, 1, 2, 5, 13, 300):  # 300: past CPython's cached small ints
         expected = _greedy(W, max_len)
         _expect_word(call(f, W, max_len=max_len, what="greedy_decode"), expected,
                      f"greedy_decode(cyclic W, max_len={max_len})")

@@ -99,10 +99,12 @@ def mean_difference_direction_is_the_unit_mean_difference(f: Callable) -> None:
 
 @prop("mean_difference_direction")
 def mean_difference_direction_rejects_other_widths_and_equal_means(f: Callable) -> None:
-    """Different widths raise ValueError; equal means (no direction) raise ValueError."""
+    """Other widths (either side wider, or 1) raise ValueError; so do equal means."""
     rng = gen(3)
-    raises_value_error(f, rng.normal(size=(3, 2)), rng.normal(size=(4, 3)),
-                       what="mean_difference_direction(width 2, width 3)")
+    # either side wider, and a width of 1 (numpy broadcasts it silently), either side
+    for a, b in ((2, 3), (3, 2), (1, 3), (3, 1)):
+        raises_value_error(f, rng.normal(size=(3, a)), rng.normal(size=(4, b)),
+                           what=f"mean_difference_direction(width {a}, width {b})")
     X = rng.normal(size=(4, 3))
     raises_value_error(f, X, X.copy(), what="mean_difference_direction(X, X)")
     raises_value_error(f, np.array([[1.0, 0.0], [-1.0, 2.0]]), np.array([[0.0, 1.0]]),
@@ -142,10 +144,14 @@ def project_ignores_length_keeps_sign(f: Callable) -> None:
 
 @prop("project")
 def project_rejects_bad_directions(f: Callable) -> None:
-    """Mismatched widths or a zero direction raise ValueError."""
+    """Mismatched widths (5 or 3 for 4, and 1 either side) or a zero direction: ValueError."""
     X = gen(7).normal(size=(3, 4))
     raises_value_error(f, X, np.ones(3), what="project(X of width 4, direction of length 3)")
     raises_value_error(f, X, np.ones(5), what="project(X of width 4, direction of length 5)")
+    # a length of 1 on either side broadcasts silently in numpy
+    raises_value_error(f, X, np.ones(1), what="project(X of width 4, direction of length 1)")
+    raises_value_error(f, X[:, :1], np.ones(4),
+                       what="project(X of width 1, direction of length 4)")
     raises_value_error(f, X, np.zeros(4), what="project(X, zero direction)")
 
 
@@ -547,6 +553,11 @@ def induction_score_reads_the_stripe_of_the_repeated_half(f: Callable) -> None:
             rows = np.arange(half + 1, 2 * half + 1)
             near(got, P[..., rows, rows - half + 1].mean(-1), what)
     for_all(sizes(), body, [(0, 1, 1, 2), (1, 5, 2, 2), (2, 7, 1, 1)])
+    # T = 257, past CPython's cached small ints (-5..256): `is` is not `==` there
+    P = _patterns(21, 257, ())
+    what = "induction_score(patterns (257, 257), 128)"
+    rows = np.arange(129, 257)
+    near(_score(call(f, P, 128, what=what), what, ()), P[rows, rows - 127].mean(-1), what)
 
 
 @prop("induction_score")

@@ -275,13 +275,14 @@ def test_sample_word_stops_at_max_len(learner):
     """sample_word stops at max_len letters (max_len=0 gives '') when a word goes on"""
     caps = [(END_ABLATED, 41, {"max_len": 7}, 7), (END_ABLATED, 42, {}, 50),
             (END_ABLATED, 43, {"max_len": 1}, 1), (END_ABLATED, 44, {"max_len": 0}, 0),
-            (PATH, 45, {"max_len": 0}, 0), (PATH, 46, {"max_len": 2}, 2)]
+            (PATH, 45, {"max_len": 0}, 0), (PATH, 46, {"max_len": 2}, 2),
+            (END_ABLATED, 40, {"max_len": 260}, 260)]  # past the small ints `is` matches
     words = _one_word_each(learner, [Args(M, Rng(seed), **kw) for M, seed, kw, _ in caps])
     for (_, _, kwargs, cap), word in zip(caps, words):
         if len(word) == cap:
             continue
-        told = "max_len=0" if cap == 0 else ("a small max_len" if kwargs else
-                                               "the default max_len=50")
+        told = ("max_len=0" if cap == 0 else "a large max_len" if cap > 50 else
+                "a small max_len" if kwargs else "the default max_len=50")
         if cap == 0:
             raise Fail(f"sample_word wrote {len(word)} letter(s) with {told}: a word of at "
                        "most 0 letters is '', so check the length before each draw (a "
@@ -289,7 +290,7 @@ def test_sample_word_stops_at_max_len(learner):
         if len(word) > cap:
             raise Fail(f"sample_word wrote a word {len(word) - cap} letter(s) longer than "
                        f"{told} on a model whose words never end: stop as soon as the word "
-                       "has max_len letters.")
+                       "has max_len letters, and compare lengths with < (not `is`).")
         raise Fail(f"sample_word wrote a word {cap - len(word)} letter(s) shorter than "
                    f"{told} on a model whose words never end: it should stop at exactly "
                    "max_len letters (count letters, not draws).")

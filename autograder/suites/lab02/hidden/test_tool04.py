@@ -86,7 +86,9 @@ def test_mean_difference_direction_rejects_bad_classes(learner):
          "gives nan)."),
         ((CLASS_A, CLASS_B[:, :4]), "classes of widths 6 and 4", ""),
         ((CLASS_A, CLASS_B[:, :1]), "classes of widths 6 and 1",
-         "A width of 1 broadcasts silently in numpy: compare the widths yourself.")])
+         "A width of 1 broadcasts silently in numpy: compare the widths yourself."),
+        ((CLASS_B[:, :1], CLASS_A), "classes of widths 1 and 6",
+         "Either class may be the narrower one: test that the widths differ (!=).")])
 
 
 # ---------------------------------------------------------------- project
@@ -126,7 +128,12 @@ def test_project_rejects_bad_directions(learner):
     expect_value_errors(learner, "project", [
         ((X, np.zeros(6)), "a zero direction",
          "A zero vector has no direction (and |direction| = 0)."),
-        ((X, np.ones(5)), "X of width 6 and a direction of 5", "")])
+        ((X, np.ones(5)), "X of width 6 and a direction of 5", ""),
+        ((X, np.ones(1)), "X of width 6 and a direction of 1",
+         "A length of 1 broadcasts silently in numpy: compare the lengths yourself."),
+        ((X[:, :1], DIRECTION), "X of width 1 and a direction of 6",
+         "Rows of width 1 broadcast silently too: the direction must be exactly as wide as X "
+         "(!=, not < or >).")])
 
 
 # ---------------------------------------------------------------- cosine_similarity

@@ -36,17 +36,29 @@ def _pairs(got, what: str) -> tuple[np.ndarray, np.ndarray]:
     return X, Y
 
 
+def _raised_on_no_words(out) -> str | None:
+    """The hint for a make_contexts that raised: the last cases have no words at all."""
+    return ("make_contexts raised on a list of words: if it was the empty list, it gives no "
+            "pairs, X of shape (0, k) and Y of shape (0,) (np.concatenate needs at least one "
+            "array: build the empty arrays yourself).")
+
+
 @check(points=2, function="make_contexts")
 def test_make_contexts_reads_every_pair(learner):
     """make_contexts gives every (context, next token) pair, padded with k '.' tokens"""
-    ks = (3, 1, 5)
-    for k, got in zip(ks, values(learner, "make_contexts", [(WORDS, k) for k in ks])):
-        what = f"make_contexts({WORDS}, {k})"
+    # k = 2 pads with one '.' (k - 1), where k ^ 1 pads with three; no words: no pairs
+    cases = [(WORDS, 3), (WORDS, 1), (WORDS, 5), (WORDS, 2), ([], 1), ([], 2)]
+    for (words, k), got in zip(cases, values(learner, "make_contexts", cases,
+                                             on_raise=_raised_on_no_words)):
+        what = f"make_contexts({words}, {k})"
         X, Y = _pairs(got, what)
-        eX, eY = ref.make_contexts(WORDS, k)
+        eX, eY = ref.make_contexts(words, k)
         if X.shape == eX.shape and same(X, eX) and same(Y, eY):
             continue
-        n_short = sum(len(w) for w in WORDS)
+        if not words:
+            raise Fail(f"{what} gave X of shape {X.shape} and Y of shape {Y.shape}: no words "
+                       f"give no pairs, X of shape (0, {k}) and Y of shape (0,).")
+        n_short = sum(len(w) for w in words)
         if X.shape[0] == n_short:
             raise Fail(f"{what} gave {n_short} pairs, one per letter: the end of each word is "
                        "a target too (predict '.' after the last letter).")

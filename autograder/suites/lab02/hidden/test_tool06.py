@@ -26,6 +26,9 @@ _rng = np.random.default_rng(606)
 Q, K = _rng.normal(0, 1, (7, 5)), _rng.normal(0, 1, (7, 5))
 HALF = 6
 PATTERNS = inputs.random_patterns(607, (2, 3, 2 * HALF + 1, 2 * HALF + 1))
+ODD_HALF, LONG_HALF = 5, 128  # T = 11; T = 257, where `is` stops matching ints
+ODD_PATTERNS = inputs.random_patterns(608, (3, 2 * ODD_HALF + 1, 2 * ODD_HALF + 1))
+LONG_PATTERNS = inputs.random_patterns(609, (1, 2 * LONG_HALF + 1, 2 * LONG_HALF + 1))
 MODEL = inputs.trained_induction()
 # scores of 1e4, and of 1e7 where the past scores far below any finite mask value and the
 # future far above it
@@ -191,9 +194,18 @@ def _stripe_mistakes(patterns: np.ndarray, half: int) -> dict[str, np.ndarray]:
 @check(points=1.5, function="induction_score")
 def test_induction_score_reads_the_stripe(learner):
     """induction_score is the mean of pattern[i, i - half_len + 1] over the repeated half"""
-    got = expect_array(value(learner, "induction_score", PATTERNS, HALF),
-                       f"induction_score(patterns, half_len={HALF})", shape=(2, 3))
+    # an odd half_len (half_len | 1 is half_len there) and T = 257, past the small ints
+    cases = [(PATTERNS, HALF), (ODD_PATTERNS, ODD_HALF), (LONG_PATTERNS, LONG_HALF)]
+    got_all = list(values(learner, "induction_score", cases))
+    got = expect_array(got_all[0], f"induction_score(patterns, half_len={HALF})", shape=(2, 3))
     if same(got, ref.induction_score(PATTERNS, HALF)):
+        for (P, half), other in zip(cases[1:], got_all[1:]):
+            what = f"induction_score(patterns {P.shape}, half_len={half})"
+            if not same(expect_array(other, what, shape=P.shape[:-2]),
+                        ref.induction_score(P, half)):
+                raise Fail(f"{what} is wrong: the queries are i = half_len + 1 .. 2 half_len "
+                           f"(here {half + 1} .. {2 * half}), each reading key "
+                           "i - half_len + 1; compare T with == 2 * half_len + 1 (not `is`).")
         expect_value_errors(learner, "induction_score", [
             ((PATTERNS, HALF + 1), f"patterns of {2 * HALF + 1} positions with "
              f"half_len={HALF + 1}", "A repeated sequence has T = 2 * half_len + 1 positions."),
