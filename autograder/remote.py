@@ -309,8 +309,16 @@ class WorkerLearner(LearnerBase):
         if reply.get("kind") == "missing":
             raise MissingFunction(function)
         if reply.get("kind") != "result":
-            raise LearnerCrashed(function, " (it sent the grader something unreadable)")
+            raise self._unreadable(function)
         return reply
+
+    def _unreadable(self, function: str, what: str = "something unreadable") -> LearnerCrashed:
+        """The worker broke the protocol: it is stopped (what it may still send is never
+        read), and the function's later checks fail at once."""
+        self._stop_worker()
+        self.poisoned[function] = LearnerCrashed(function, f" (it sent the grader {what} on "
+                                                           "an earlier check)")
+        return LearnerCrashed(function, f" (it sent the grader {what})")
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
         message = {"op": "call", "function": function, "args": list(args), "kwargs": kwargs}
@@ -335,7 +343,7 @@ class WorkerLearner(LearnerBase):
             outcomes = [self._outcome(function, a, c) for a, c in zip(answered, cases)]
             return outcomes + [Outcome(problem=exc)] * (len(cases) - len(outcomes))
         if len(answered) != len(cases):
-            raise LearnerCrashed(function, " (its results could not be carried back)")
+            raise self._unreadable(function, "fewer results than it was asked for")
         return [self._outcome(function, a, c) for a, c in zip(answered, cases)]
 
     def _outcome(self, function: str, data: Any, sent: tuple[tuple, dict]) -> Outcome:
@@ -346,8 +354,7 @@ class WorkerLearner(LearnerBase):
             return Outcome(value=self._plain(data.get("value")), raised=raised,
                            mutated=_changed(sent, data.get("after"), data.get("after_kwargs")))
         except (KeyError, TypeError, IndexError, AttributeError) as exc:
-            raise LearnerCrashed(function, " (it sent the grader something unreadable)") \
-                from exc
+            raise self._unreadable(function) from exc
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
         message = {"op": "repeat", "function": function, "times": int(times),
@@ -359,10 +366,9 @@ class WorkerLearner(LearnerBase):
                 raise LearnerRaised(function, self._raised(reply["raised"]))
             values = reply["values"] if "values" in reply else None
         except (KeyError, TypeError, IndexError) as exc:
-            raise LearnerCrashed(function, " (it sent the grader something unreadable)") \
-                from exc
+            raise self._unreadable(function) from exc
         if not isinstance(values, list) or len(values) != times:
-            raise LearnerCrashed(function, " (its results could not be carried back)")
+            raise self._unreadable(function, "other results than it was asked for")
         return [self._plain(v) for v in values]
 
 

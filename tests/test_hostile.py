@@ -41,6 +41,8 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "exit_at_import.py": ({"ablate_column", "sample_word", "rank_rules", "greedy_decode"},
                           r"line \d+ called exit\(\) while loading"),
     "fake_results.py": ({"read_row"}, r"still a stub"),
+    "fake_heartbeats.py": ({"rank_rules"}, r"rank_rules stopped the program running it \(it "
+                                          r"sent the grader something unreadable"),
     "flood_at_import.py": (set(), ""),
     "flood_in_function.py": (set(), ""),
     "garbage_files.py": (set(), ""),
@@ -230,3 +232,10 @@ def test_the_graders_environment_never_reaches_the_feedback(isolation):
                           capture_output=True, text=True, env=env, timeout=120)
     assert "belief_gap" in done.stdout, done.stdout + done.stderr
     assert marker not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_forged_heartbeats_never_hold_the_judge(isolation):
+    """Five minutes of fake heartbeats and case answers cost one function, at once."""
+    report = grade_all(isolation)["fake_heartbeats.py"]
+    assert report.provenance["seconds"] < 10, report.provenance
