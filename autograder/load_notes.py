@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from .isolation.launch import BLOCKED
 from .loader import Submission
 from .redact import hidden_kind, real_class
 
+MAX_NOTES = 20  # load notes kept per submission ...
+MAX_NOTE_CHARS = 500  # ... and characters kept of each
 _REFERENCE = re.compile(r"mindlab_core\.\w+\.reference")
 # serve.py's sentences after the file name; where one holds learner text (which may be
 # cut short), only its start is read: the rest of the note is the judge's own
@@ -138,3 +141,18 @@ def redacted_load(sub: Submission, skipped: Iterable[int], notes: list[str],
         if root is not None and root not in roots:
             roots.append(root)
     return redacted_notes(notes, sub, skipped), kinds, said, roots
+
+
+def capped(text: str) -> str:
+    """A note from the worker, cut to MAX_NOTE_CHARS."""
+    return text if len(text) <= MAX_NOTE_CHARS else text[:MAX_NOTE_CHARS] + " … (cut)"
+
+
+def borrowed_sentence(function: str, said: Any) -> str:
+    """The judge's own sentence for a graded name bound to the reference's (or another
+    mindlab module's) function at load; the worker's text only names where it came from."""
+    where = str(said).partition("(it comes from ")[2].partition(")")[0]
+    source = f" (it comes from {where})" if where.replace(".", "").replace("_", "").isalnum() \
+        and len(where) <= 80 else ""
+    return f"{function} is the reference solution's function, not yours{source}, so it earns " \
+           "no credit."

@@ -31,7 +31,7 @@ from .learner import (
     Outcome,
     Raised,
 )
-from .load_notes import redacted_load
+from .load_notes import MAX_NOTES, borrowed_sentence, capped, redacted_load
 from .loader import Submission
 from .redact import hidden_kind, real_class
 from .worker import protocol
@@ -40,8 +40,6 @@ from .worker.protocol import Rng
 from .worker.wire import Unsupported
 
 MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
-MAX_NOTES = 20  # load notes kept per submission ...
-MAX_NOTE_CHARS = 500  # ... and characters kept of each
 MAX_SKIPPED_CELLS = 2  # notebook cells that may hang at load before the file scores 0
 REPEAT_BUDGET = 10  # a repeat may take at most this many call_timeouts in all
 
@@ -127,8 +125,8 @@ class WorkerLearner(LearnerBase):
                 running = reply.get("cell")
             defined = {f: str(v)[:100] for f, v in dict(reply["defined"]).items()
                        if f in self.functions}
-            notes = [_capped(str(n)) for n in list(reply["notes"])[:MAX_NOTES]]
-            borrowed = {f: _borrowed_sentence(f, v) for f, v in dict(reply["borrowed"]).items()
+            notes = [capped(str(n)) for n in list(reply["notes"])[:MAX_NOTES]]
+            borrowed = {f: borrowed_sentence(f, v) for f, v in dict(reply["borrowed"]).items()
                         if f in self.functions}
             blocked = [str(m)[:100] for m in list(reply["blocked"])[:10]]
             self._note_refusals(reply)
@@ -389,18 +387,3 @@ def _changed(sent: tuple[tuple, dict], after: Any, after_kwargs: Any) -> tuple:
     changed += [k for k, v in kwargs.items() if not isinstance(v, Rng)
                 and not (k in after_kwargs and same_value(v, after_kwargs[k]))]
     return tuple(changed)
-
-
-def _capped(text: str) -> str:
-    """A note from the worker, cut to MAX_NOTE_CHARS."""
-    return text if len(text) <= MAX_NOTE_CHARS else text[:MAX_NOTE_CHARS] + " … (cut)"
-
-
-def _borrowed_sentence(function: str, said: Any) -> str:
-    """The judge's own sentence for a graded name bound to the reference's (or another
-    mindlab module's) function at load; the worker's text only names where it came from."""
-    where = str(said).partition("(it comes from ")[2].partition(")")[0]
-    source = f" (it comes from {where})" if where.replace(".", "").replace("_", "").isalnum() \
-        and len(where) <= 80 else ""
-    return f"{function} is the reference solution's function, not yours{source}, so it earns " \
-           "no credit."

@@ -26,6 +26,7 @@ from ..names import FULL_INSTALL, version_line
 NEEDS_MODULES: dict[str, tuple[str, ...]] = {
     "grade-batch": ("autograder.batch",),
     "merge-grades": ("autograder.batch",),
+    "nbgrader-gradebook": ("autograder.batch",),
     "sync": ("autograder.handout",),
     "release": ("autograder.handout",),
     "gradescope": ("autograder.handout",),

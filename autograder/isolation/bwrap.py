@@ -104,8 +104,8 @@ def _open_parents(paths: list[str]) -> list[str]:
     parents: list[str] = []
     for path in paths:
         for parent in reversed(Path(path).parents):
-            if str(parent) != "/" and str(parent) not in parents and not _under(
-                    str(parent), ["/usr", "/tmp"]):
+            if str(parent) not in ("/", "/tmp") and str(parent) not in parents and not _under(
+                    str(parent), ["/usr"]):
                 parents.append(str(parent))
     return [arg for parent in parents for arg in ("--perms", "0755", "--dir", parent)]
 
@@ -134,8 +134,9 @@ def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
     # e.g. when a script in /tmp puts /tmp on sys.path; roots *inside* /tmp are fine
     roots = [r for r in python_roots() if r != package_root and not _under(r, ["/usr"])
              and not _under("/tmp", [r])]
-    if _root():  # folders bwrap makes on the way to a bound one copy their modes (root's
-        args += _open_parents([*roots, str(PACKAGE_ROOT)])  # 700 home): open them to nobody
+    if _root():  # folders bwrap makes on the way to a bound one may be 700 (root's home, a
+        args += _open_parents([*roots, str(PACKAGE_ROOT / "mindlab_core"),  # checkout in /tmp)
+                               str(WORKER_DIR)])  # : open them to nobody
     for root in roots:
         args += ["--ro-bind", root, root]
     bound = ["/usr", *roots]
