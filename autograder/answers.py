@@ -112,25 +112,20 @@ def _fingerprint(value: Any, parts: list[bytes], depth: int = 0) -> None:
 
 
 def _timed(fn: Any, data: bytes) -> float:
-    """CPU seconds of fn on the case `data` encodes (the best of two runs when it is quick:
-    a first run pays for caches the learner's worker already has)."""
+    """CPU seconds of fn on the case `data` encodes, run once (a first run may pay for
+    caches a learner's worker already has: a limit a little more generous, never less)."""
     from .worker import protocol, wire
     from .worker.calling import materialize
 
-    best = ANSWER_SECONDS
-    for _ in range(2):
-        args, kwargs = materialize(protocol.rng_from_wire(wire.decode(data)), {})
-        start = time.thread_time()
-        try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                _within(ANSWER_SECONDS, fn, list(args), dict(kwargs))
-        except Exception:  # a bad input's ValueError, or past ANSWER_SECONDS: still timed
-            pass
-        best = min(best, time.thread_time() - start)
-        if best > 0.01:
-            break
-    return best
+    args, kwargs = materialize(protocol.rng_from_wire(wire.decode(data)), {})
+    start = time.thread_time()
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            _within(ANSWER_SECONDS, fn, list(args), dict(kwargs))
+    except Exception:  # a bad input's ValueError, or past ANSWER_SECONDS: still timed
+        pass
+    return min(time.thread_time() - start, ANSWER_SECONDS)
 
 
 def _refusal(why: str, kind: str = "RuntimeError") -> dict:
