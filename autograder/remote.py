@@ -204,7 +204,7 @@ class WorkerLearner(LearnerBase):
             raise MissingFunction(function, f"{function} is a {kind}, not a function")
 
     def _request(self, function: str, message: dict, limits: Limits,
-                 cases: list | None = None) -> dict:
+                 cases: list | None = None, retry: bool = True) -> dict:
         """Send one request and wait for its reply, held to `limits` (exchange.py).
 
         With `cases` (a list), each {"kind": "case"} message is appended to it as it
@@ -247,6 +247,10 @@ class WorkerLearner(LearnerBase):
                 problem = LearnerTimeout(function, f" ({what})")
         except (OSError, EOFError, ValueError, AttributeError) as exc:
             status = self._stop_worker()
+            if retry and exchange.received == 0 and isinstance(exc, (OSError, EOFError)):
+                # it died before a word about this request (an earlier call's end, e.g. the
+                # memory watchdog's): not this function's doing, so ask a fresh worker once
+                return self._request(function, message, limits, cases, retry=False)
             why = f" ({exc})" if type(exc).__name__ == "Broken" else ""
             later = LearnerCrashed(function, status + why + " on an earlier check")
             problem = LearnerCrashed(function, status + why)
