@@ -8,9 +8,9 @@ import pytest
 
 from autograder.checks import Fail, LocalLearner, check
 from autograder.judge import checks_of, run_checks
+from autograder.report import Report, tool_result
 from autograder.report.junit import junit_xml
 from autograder.report.text import render_report
-from autograder.report import Report, tool_result
 
 
 def suite(*fns) -> types.ModuleType:

@@ -9,8 +9,8 @@ import struct
 import numpy as np
 import pytest
 
-from autograder.worker import wire
 from autograder.checks import Rng
+from autograder.worker import wire
 from autograder.worker.protocol import rng_from_wire, rng_to_wire
 
 
