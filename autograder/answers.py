@@ -31,6 +31,7 @@ from .worker.calling import raised_of
 
 MAX_ELEMENTS = 4_000_000  # numbers in one question: a (27, 27) problem needs a few thousand
 ANSWER_SECONDS = 1.0  # the reference's time on one question, at most
+TICK = 0.05  # how often the watchdog looks at the running calls' deadlines
 MAX_TIMED = 20_000  # cases whose reference time is kept
 
 
@@ -169,7 +170,6 @@ class _Watchdog:
                 self.thread = threading.Thread(target=self._watch, daemon=True,
                                                name="mindlab-answers-watchdog")
                 self.thread.start()
-            self.lock.notify()
         try:
             try:
                 return fn(*args, **kwargs)
@@ -188,8 +188,7 @@ class _Watchdog:
                     if deadline <= now:
                         del self.deadlines[thread]
                         _set_async(thread, _TooLong)
-                soonest = min(self.deadlines.values(), default=now + 60.0)
-                self.lock.wait(max(soonest - now, 0.001))
+                self.lock.wait(TICK)  # not woken per call: a wake-up each would cost more
 
 
 _WATCHDOG = _Watchdog()
