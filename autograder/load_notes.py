@@ -28,6 +28,7 @@ from typing import Any
 from .isolation.launch import BLOCKED
 from .loader import Submission
 from .redact import hidden_kind, real_class
+from .worker.serve import first_line  # the worker's own numbering of a cell
 
 MAX_NOTES = 20  # load notes kept per submission ...
 MAX_NOTE_CHARS = 500  # ... and characters kept of each
@@ -52,11 +53,6 @@ def _lines(sub: Submission) -> dict[str, int]:
     for source, filename in sub.cells:
         found[filename] = max(found.get(filename, 0), source.count("\n") + 1)
     return found
-
-
-def _first_line(source: str) -> int:
-    """A cell's first non-blank line, as worker/serve.py numbers it."""
-    return next((n for n, line in enumerate(source.splitlines(), 1) if line.strip()), 1)
 
 
 def _exception(name: str) -> str:
@@ -87,7 +83,7 @@ def _rebuilt(note: str, filename: str, last: int, sub: Submission,
     rest = note[len(filename):]
     in_file = lambda n: n == "?" or 1 <= int(n) <= last  # noqa: E731
     if m := _SKIPPED.fullmatch(rest):
-        firsts = {_first_line(sub.cells[i][0]) for i in skipped
+        firsts = {first_line(sub.cells[i][0]) for i in skipped
                   if 0 <= i < len(sub.cells) and sub.cells[i][1] == filename}
         return filename + m.group(0) if int(m.group(1)) in firsts else None
     if m := _SYNTAX.fullmatch(rest):

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from ..labs import Lab
+from .process import ProcessBackend
 
 BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
         "from autograder.worker.standalone import standalone_main; "
@@ -41,19 +42,10 @@ NANNY = ("import os, subprocess, sys; t = sys.stdin.buffer.readline(); "
 KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows: os.kill is TerminateProcess
 
 
-class SpawnBackend:
+class SpawnBackend(ProcessBackend):
     name = "spawn"
     summary = "a fresh Python per submission, no fork() needed (Windows; any system)"
     server = "spawn"  # the judge's handle: spawnserver.SpawnServer, not forkserver.ForkServer
-
-    def problem(self) -> str:
-        return ""
-
-    def wrap(self, inner: list[str], lab: Lab) -> list[str]:
-        return inner
-
-    def inside(self, tmp: str) -> str:
-        return tmp
 
 
 @dataclass

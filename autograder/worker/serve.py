@@ -137,7 +137,7 @@ def _rebuilt(raised: object) -> Exception:
     return cls(str(data.get("message", "")))
 
 
-def _first_line(source: str) -> int:
+def first_line(source: str) -> int:
     """The 1-based line of a cell's first non-blank line (cells keep the file's numbering)."""
     for n, line in enumerate(source.splitlines(), 1):
         if line.strip():
@@ -207,7 +207,7 @@ class Worker:
         skip = set(request.get("skip", ()))
         for i, (source, filename) in enumerate(request["cells"]):
             if i in skip:  # it hung on an earlier load: say so, run the rest
-                notes.append(f"{filename}: the cell starting at line {_first_line(source)} "
+                notes.append(f"{filename}: the cell starting at line {first_line(source)} "
                              "did not finish loading in time (an endless loop or a long "
                              "computation?), so it was skipped; the cells after it still ran.")
                 continue
