@@ -176,7 +176,7 @@ class _Watchdog:
             finally:
                 with self.lock:
                     self.deadlines.pop(me, None)
-                    _set_async(me, None)  # clear one that was set but has not fired
+                    set_async_exc(me, None)  # clear one that was set but has not fired
         except _TooLong:
             raise TimeoutError(f"the reference's answer took over {seconds:g} s") from None
 
@@ -187,7 +187,7 @@ class _Watchdog:
                 for thread, deadline in list(self.deadlines.items()):
                     if deadline <= now:
                         del self.deadlines[thread]
-                        _set_async(thread, _TooLong)
+                        set_async_exc(thread, _TooLong)
                 self.lock.wait(TICK)  # not woken per call: a wake-up each would cost more
 
 
@@ -199,6 +199,10 @@ def _within(seconds: float, fn: Any, args: list, kwargs: dict) -> Any:
     return _WATCHDOG.run(seconds, fn, args, kwargs)
 
 
-def _set_async(thread: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread), ctypes.py_object(exc) if exc is not None else None)
+def set_async_exc(thread: int, exc: type[BaseException] | None) -> None:
+    """Raise `exc` in thread `thread` at its next bytecode (None: clear a pending one).
+    CPython only: elsewhere calls are not time-limited (notebook.Watchdog uses it too)."""
+    api = getattr(ctypes, "pythonapi", None)
+    if api is not None:
+        api.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
+                                      ctypes.py_object(exc) if exc is not None else None)

@@ -32,7 +32,6 @@ run (nbgrader gives zero to a grade cell that wrote to stderr).
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import importlib
 import inspect
 import io
@@ -46,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from .answers import set_async_exc
 from .checks import LocalLearner
 from .judge import Check, checks_of, run_checks, suite_modules
 from .labs import LABS, Lab, get_lab
@@ -221,14 +221,6 @@ def format_tool(result: ToolResult, what: str) -> str:
 # ---------------------------------------------------------------- the time limit
 
 
-def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
-    """Raise `exc` in thread `thread_id` at its next bytecode (None: cancel a pending one)."""
-    api = getattr(ctypes, "pythonapi", None)  # CPython only; elsewhere calls are not limited
-    if api is not None:
-        api.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
-                                      ctypes.py_object(exc) if exc is not None else None)
-
-
 class Watchdog:
     """Raise CallTimedOut in the thread inside `with`, once `limit` s pass without restart().
 
@@ -273,7 +265,7 @@ class Watchdog:
             if not self._halt.acquire(blocking=False):
                 return  # the block has ended
             try:
-                _set_async_exc(self._target, CallTimedOut)
+                set_async_exc(self._target, CallTimedOut)
             finally:
                 self._halt.release()
             if self._done.wait(REFIRE):
@@ -283,7 +275,7 @@ class Watchdog:
         # once the lock is ours no new interruption can come; one sent just before is
         # either raised here (the block timed out: the caller's `except` sees it) or cancelled
         self._halt.acquire()
-        _set_async_exc(self._target, None)
+        set_async_exc(self._target, None)
         self._done.set()
 
 
