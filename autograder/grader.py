@@ -8,7 +8,7 @@ milliseconds.
 
 API for batch grading (stable; autograder/batch/ builds `mindlab grade-batch` on it):
 
-    from autograder.grader import Grader
+    from mindlab_grader.grader import Grader
     with Grader(lab="lab01", suite="hidden", isolation="auto",
                 call_timeout=2.0, load_timeout=10.0, memory_mb=2048, redact=None) as g:
         report = g.grade(Path("alice.ipynb"), name="alice")   # -> report.Report
@@ -47,7 +47,7 @@ from typing import Any
 
 from .answers import ReferenceAnswers
 from .forkserver import ForkServer
-from .isolation import PACKAGE_ROOT, GraderFault, resolve_isolation
+from .isolation import GRADER_DIR, GraderFault, resolve_isolation
 from .isolation.backends import server_kind
 from .judge import integrity_notes, run_lab, suite_modules
 from .labs import Lab, get_lab
@@ -188,7 +188,7 @@ def suites_hash(lab: str, suite: str | None = None) -> str:
     Always counted too: the helper modules a suite may import, i.e. every lab's shared
     files (suites/<lab>/*.py) and suites/*.py, so a changed hint or input changes the hash.
     """
-    suites = PACKAGE_ROOT / "autograder" / "suites"
+    suites = GRADER_DIR / "suites"
     root = suites / get_lab(lab).id
     base = root / suite if suite else root
     files = set(base.rglob("*.py")) | set(suites.glob("*.py")) | set(suites.glob("*/*.py"))

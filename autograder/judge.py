@@ -39,7 +39,7 @@ class Check:
 def suite_package(lab: Lab, kind: str) -> str:
     if kind not in ("public", "hidden"):
         raise ValueError(f"unknown suite {kind!r}: use 'public' or 'hidden'")
-    return f"autograder.suites.{lab.id}.{kind}"
+    return f"mindlab_grader.suites.{lab.id}.{kind}"
 
 
 def suite_modules(lab: Lab, kind: str) -> dict[str, ModuleType]:

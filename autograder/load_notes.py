@@ -9,7 +9,7 @@ judge can check: a cell file name the judge itself sent, a line number inside th
 an exception type that is one of Python's or numpy's own, a SyntaxError message from
 the judge's own compile of that cell. An exception's message is never kept.
 
->>> from autograder.loader import Submission
+>>> from mindlab_grader.loader import Submission
 >>> sub = Submission("lab01.py", "py", cells=[("x = 1\\nraise ValueError('s')\\n", "lab01.py")])
 >>> redacted_notes(["lab01.py line 2 raised ValueError: s while loading; the code after it "
 ...                 "did not run.", "lab01.py line 9 raised ValueError while loading; x.",

@@ -38,7 +38,7 @@ def installed() -> tuple[str, str] | None:
         except metadata.PackageNotFoundError:
             continue
         found.append((name, dist.version))
-        if any(str(f).replace("\\", "/") == "autograder/names.py"
+        if any(str(f).replace("\\", "/") in ("mindlab_grader/names.py", "autograder/names.py")
                and Path(str(dist.locate_file(f))).resolve() == here for f in dist.files or []):
             return name, dist.version
     return found[0] if found else None

@@ -237,7 +237,7 @@ class Watchdog:
     ...     while True:
     ...         pass
     Traceback (most recent call last):
-    autograder.notebook.CallTimedOut
+    mindlab_grader.notebook.CallTimedOut
     """
 
     def __init__(self, limit: float, total: float | None = None) -> None:
@@ -292,7 +292,7 @@ class TimedLocalLearner(LocalLearner):
     ...         pass
     >>> TimedLocalLearner({"spin": spin}, limit=0.1).call("spin", 1)
     Traceback (most recent call last):
-    autograder.learner.LearnerTimeout: ('spin', ' (limit 0.1 s per call)')
+    mindlab_grader.learner.LearnerTimeout: ('spin', ' (limit 0.1 s per call)')
     """
 
     limit: float = CALL_LIMIT

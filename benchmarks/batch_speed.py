@@ -9,7 +9,7 @@ solution, the others one mistake each from tests/mistakes/lab01/), graded four w
 once, its 100 notebooks taking minutes):
 
 1. `nbgrader autograde` on an nbgrader course built from the lab's master notebook
-   (labs/lab01.ipynb, whose grade cells call autograder.notebook.grade_tool): the
+   (labs/lab01.ipynb, whose grade cells call mindlab_grader.notebook.grade_tool): the
    release notebook with each student's functions in its solution cells;
 2. `mindlab grade-batch` on the very same notebooks (nbgrader layout), --jobs cores;
 3. the same with --jobs 1 (one core, like nbgrader);
@@ -130,7 +130,7 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [
         str(ROOT), os.environ.get("PYTHONPATH")]))}
-    mindlab = [sys.executable, "-m", "autograder.cli", "grade-batch"]
+    mindlab = [sys.executable, "-m", "mindlab_grader.cli", "grade-batch"]
 
     students = benchmark_class(args.n)
     (work / "py").mkdir()

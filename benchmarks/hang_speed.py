@@ -31,10 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_class import LOOPED, ROOT, benchmark_class, endless, looping_class, mistakes  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from autograder import exchange  # noqa: E402
-from autograder.forkserver import ForkServer  # noqa: E402
-from autograder.grader import Grader  # noqa: E402
-from autograder.labs import get_lab  # noqa: E402
+from mindlab_grader import exchange  # noqa: E402
+from mindlab_grader.forkserver import ForkServer  # noqa: E402
+from mindlab_grader.grader import Grader  # noqa: E402
+from mindlab_grader.labs import get_lab  # noqa: E402
 
 TIMEOUT = "did not finish in time"
 
@@ -71,7 +71,7 @@ def batch_seconds(students: dict[str, str], work: Path, jobs: int, repeat: int) 
         (folder / f"{name}.py").write_text(source, encoding="utf-8")
     times = []
     for i in range(repeat):
-        cmd = [sys.executable, "-m", "autograder.cli", "grade-batch", str(folder),
+        cmd = [sys.executable, "-m", "mindlab_grader.cli", "grade-batch", str(folder),
                "--out", str(folder.with_name(folder.name + f"-out{i}")), "--jobs", str(jobs)]
         start = time.perf_counter()
         done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)

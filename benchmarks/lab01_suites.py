@@ -23,10 +23,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from mistakes import namespace, reference_functions, submission_source, write_submission  # noqa: E402
 
-from autograder.checks import LocalLearner  # noqa: E402
-from autograder.judge import run_lab  # noqa: E402
-from autograder.labs import LAB01  # noqa: E402
-from autograder.suites.lab01.hidden import test_tool02 as t2  # noqa: E402
+from mindlab_grader.checks import LocalLearner  # noqa: E402
+from mindlab_grader.judge import run_lab  # noqa: E402
+from mindlab_grader.labs import LAB01  # noqa: E402
+from mindlab_grader.suites.lab01.hidden import test_tool02 as t2  # noqa: E402
 
 
 def median_seconds(fn, repeat: int) -> float:
@@ -65,7 +65,7 @@ def irreducible_seconds(repeat: int) -> float:
 
 
 def worker_seconds(repeat: int) -> float:
-    from autograder.grader import Grader
+    from mindlab_grader.grader import Grader
 
     with tempfile.TemporaryDirectory() as folder, \
             Grader(lab="lab01", suite="hidden", isolation="auto") as grader:

@@ -201,11 +201,11 @@ from mindlab_core.lab01.widgets import belief_picker
 belief_picker(read_row, data_row, W, counts, letter)  # a live picker with ipywidgets
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool01", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab01", "tool01", globals())
 ### BEGIN HIDDEN TESTS
-from autograder.notebook import grade_tool
+from mindlab_grader.notebook import grade_tool
 
 grade_tool("lab01", "tool01", globals())
 ### END HIDDEN TESTS
@@ -314,11 +314,11 @@ lesion = "a"
 lesion_picker(ablate_column, sample_word, W, lesion)  # a live picker with ipywidgets
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool02", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab01", "tool02", globals())
 ### BEGIN HIDDEN TESTS
-from autograder.notebook import grade_tool
+from mindlab_grader.notebook import grade_tool
 
 grade_tool("lab01", "tool02", globals())
 ### END HIDDEN TESTS
@@ -421,11 +421,11 @@ print(f"greedy word: {word!r}")
 greedy_path(W, word)
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool03", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab01", "tool03", globals())
 ### BEGIN HIDDEN TESTS
-from autograder.notebook import grade_tool
+from mindlab_grader.notebook import grade_tool
 
 grade_tool("lab01", "tool03", globals())
 ### END HIDDEN TESTS

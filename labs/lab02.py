@@ -176,11 +176,11 @@ pictures.projection_strip(scores, threshold, "aeiou", directions.TRAIN_CONSONANT
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool04", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab02", "tool04", globals())
 ### BEGIN HIDDEN TESTS
-from autograder.notebook import grade_tool
+from mindlab_grader.notebook import grade_tool
 
 grade_tool("lab02", "tool04", globals())
 ### END HIDDEN TESTS
@@ -303,11 +303,11 @@ pictures.lens_table(logit_lens(params, run_with_cache(params, contexts)), exampl
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool05", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab02", "tool05", globals())
 ### BEGIN HIDDEN TESTS
-from autograder.notebook import grade_tool
+from mindlab_grader.notebook import grade_tool
 
 grade_tool("lab02", "tool05", globals())
 ### END HIDDEN TESTS
@@ -481,11 +481,11 @@ pictures.attention_patterns(patterns)
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool06", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab02", "tool06", globals())
 ### BEGIN HIDDEN TESTS
-from autograder.notebook import grade_tool
+from mindlab_grader.notebook import grade_tool
 
 grade_tool("lab02", "tool06", globals())
 ### END HIDDEN TESTS
@@ -664,11 +664,11 @@ pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"], activity=(F > 0).mean(axis=0
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool07", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab02", "tool07", globals())
 ### BEGIN HIDDEN TESTS
-from autograder.notebook import grade_tool
+from mindlab_grader.notebook import grade_tool
 
 grade_tool("lab02", "tool07", globals())
 ### END HIDDEN TESTS

@@ -193,7 +193,7 @@ from mindlab_core.lab01.widgets import belief_picker
 belief_picker(read_row, data_row, W, counts, letter)  # a live picker with ipywidgets
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool01", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab01", "tool01", globals())
 
@@ -298,7 +298,7 @@ lesion = "a"
 lesion_picker(ablate_column, sample_word, W, lesion)  # a live picker with ipywidgets
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool02", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab01", "tool02", globals())
 
@@ -397,7 +397,7 @@ print(f"greedy word: {word!r}")
 greedy_path(W, word)
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool03", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab01", "tool03", globals())
 

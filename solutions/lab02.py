@@ -170,7 +170,7 @@ pictures.projection_strip(scores, threshold, "aeiou", directions.TRAIN_CONSONANT
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool04", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab02", "tool04", globals())
 
@@ -284,7 +284,7 @@ pictures.lens_table(logit_lens(params, run_with_cache(params, contexts)), exampl
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool05", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab02", "tool05", globals())
 
@@ -445,7 +445,7 @@ pictures.attention_patterns(patterns)
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool06", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab02", "tool06", globals())
 
@@ -607,6 +607,6 @@ pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"], activity=(F > 0).mean(axis=0
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool07", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
-from autograder.notebook import check_tool
+from mindlab_grader.notebook import check_tool
 
 check_tool("lab02", "tool07", globals())

@@ -1,6 +1,6 @@
 """mindlab grade-batch: layouts, gradebook, resume after a kill, shards and merge.
 
-Most tests drive autograder.batch with FakeGrader, a stand-in for grader.Grader whose
+Most tests drive mindlab_grader.batch with FakeGrader, a stand-in for grader.Grader whose
 scores are written in the submission itself (`tool02=4`), so the batch machinery is
 tested fast and exactly. The tests at the end grade real files with the real runner.
 """
@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder import batch
-from autograder.batch import records
-from autograder.batch.layouts import LayoutError, discover
-from autograder.labs import LAB01
-from autograder.report import Report, tool_result
-from autograder.report import TestResult as Result
+from mindlab_grader import batch
+from mindlab_grader.batch import records
+from mindlab_grader.batch.layouts import LayoutError, discover
+from mindlab_grader.labs import LAB01
+from mindlab_grader.report import Report, tool_result
+from mindlab_grader.report import TestResult as Result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -271,7 +271,7 @@ SLOW_BATCH = """
 import sys, time
 sys.path[:0] = [{root!r}, {tests!r}]
 from test_batch import FakeGrader
-from autograder import batch
+from mindlab_grader import batch
 batch.grade_batch(sys.argv[1], sys.argv[2], jobs=1, suite_hash="suites-v1",
                   make_grader=lambda: FakeGrader(delay=0.3))
 """
@@ -312,7 +312,7 @@ def test_a_killed_batch_continues_where_it_stopped(tmp_path: Path):
 def test_cli_usage_errors_exit_2(tmp_path: Path):
     from click.testing import CliRunner
 
-    from autograder.cli import main
+    from mindlab_grader.cli import main
 
     runner = CliRunner()
     result = runner.invoke(main, ["grade-batch", str(tmp_path / "nope"), "--out",
@@ -336,12 +336,12 @@ def test_cli_usage_errors_exit_2(tmp_path: Path):
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import make_class  # noqa: E402
 
-from autograder.labs import get_lab  # noqa: E402
+from mindlab_grader.labs import get_lab  # noqa: E402
 
 
 def mindlab_grade(path: Path) -> dict:
     """What `mindlab grade FILE --json` prints for one file (its own Grader)."""
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(path),
+    done = subprocess.run([sys.executable, "-m", "mindlab_grader.cli", "grade", str(path),
                            "--lab", "lab01", "--json"], capture_output=True, text=True,
                           cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -443,7 +443,7 @@ def test_a_killed_cli_run_continues_where_it_stopped(tmp_path: Path):
     folder.mkdir()
     for path in sorted((ROOT / "examples" / "class").glob("*.py"))[:8]:
         (folder / path.name).write_text(path.read_text())
-    cmd = [sys.executable, "-m", "autograder.cli", "grade-batch", str(folder), "--out",
+    cmd = [sys.executable, "-m", "mindlab_grader.cli", "grade-batch", str(folder), "--out",
            str(out), "--jobs", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kept = kill_once_saved(proc, out, 3, timeout=120)
@@ -466,11 +466,11 @@ def test_cli_shards_and_merge_grades(tmp_path: Path):
     parts = []
     for i in (1, 2):
         parts.append(tmp_path / f"part{i}")
-        done = subprocess.run([sys.executable, "-m", "autograder.cli", "grade-batch",
+        done = subprocess.run([sys.executable, "-m", "mindlab_grader.cli", "grade-batch",
                                str(folder), "--out", str(parts[-1]), "--shard", f"{i}/2"],
                               cwd=ROOT, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "merge-grades",
+    done = subprocess.run([sys.executable, "-m", "mindlab_grader.cli", "merge-grades",
                            *map(str, parts), "--out", str(tmp_path / "all")],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0 and "4 students, 3 graded, 1 errors" in done.stdout

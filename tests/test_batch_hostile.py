@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from test_batch import ROOT, FakeGrader, fake_batch, read_csv
 
-from autograder.batch import bounds, lock, records, safety
-from autograder.batch.gradebook import write_gradebook
-from autograder.batch.layouts import Entry, LayoutError, discover
-from autograder.report import Report
+from mindlab_grader.batch import bounds, lock, records, safety
+from mindlab_grader.batch.gradebook import write_gradebook
+from mindlab_grader.batch.layouts import Entry, LayoutError, discover
+from mindlab_grader.report import Report
 
 GOOD = ("ada", "bob")
 
@@ -353,7 +353,7 @@ def test_records_of_an_older_run_are_bounded_when_read(klass: Path, tmp_path: Pa
 
 
 def batch_merge(parts, out):
-    from autograder import batch
+    from mindlab_grader import batch
 
     return batch.merge(parts, out)
 
@@ -365,7 +365,7 @@ SLOW_BATCH = """
 import sys
 sys.path[:0] = [{root!r}, {tests!r}]
 from test_batch import FakeGrader
-from autograder import batch
+from mindlab_grader import batch
 batch.grade_batch(sys.argv[1], sys.argv[2], jobs=1, suite_hash="suites-v1",
                   make_grader=lambda: FakeGrader(delay=0.5), command="mindlab grade-batch x")
 """
@@ -388,7 +388,7 @@ def test_a_second_run_on_one_out_exits_at_once(klass: Path, tmp_path: Path):
     try:
         wait_for(lambda: len(list((out / "results").glob("*.json"))) >= 1)
         t = time.monotonic()
-        second = subprocess.run([sys.executable, "-m", "autograder.cli", "grade-batch",
+        second = subprocess.run([sys.executable, "-m", "mindlab_grader.cli", "grade-batch",
                                  str(klass), "--out", str(out), "--jobs", "1"],
                                 cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert time.monotonic() - t < 20, "the second run should not wait"
@@ -396,7 +396,7 @@ def test_a_second_run_on_one_out_exits_at_once(klass: Path, tmp_path: Path):
         assert f"another grade-batch (pid {first.pid}, started " in second.stderr
         assert f"is writing to {out}: wait for it or choose another --out" in second.stderr
         assert "Traceback" not in second.stderr
-        merged = subprocess.run([sys.executable, "-m", "autograder.cli", "merge-grades",
+        merged = subprocess.run([sys.executable, "-m", "mindlab_grader.cli", "merge-grades",
                                  str(out), "--out", str(out)], cwd=ROOT, capture_output=True,
                                 text=True, timeout=60)
         assert merged.returncode == 3 and "another grade-batch" in merged.stderr
@@ -456,7 +456,7 @@ def test_a_stale_lock_is_taken_over(klass: Path, tmp_path: Path, monkeypatch):
 
 
 def test_scores_we_write_stay_numbers_and_learner_cells_do_not(tmp_path: Path):
-    from autograder.batch.gradebook import csv_rows
+    from mindlab_grader.batch.gradebook import csv_rows
 
     row = records.entry_record(Entry("-x", None, Path("x")), "lab01", "hidden",
                                status="graded", reason="-1 is wrong",

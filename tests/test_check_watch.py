@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from autograder.report import Report, TestResult, tool_result
-from autograder.report.text import function_progress, render_report
+from mindlab_grader.report import Report, TestResult, tool_result
+from mindlab_grader.report.text import function_progress, render_report
 from mindlab_labs import lab_file
 
 TITLE = "mindlab check"
@@ -36,7 +36,7 @@ def test_watch_checks_again_when_the_file_is_saved(tmp_path: Path):
     mine = tmp_path / "lab01.py"
     mine.write_text(lab_file("exercises", "lab01").read_text(encoding="utf-8"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "autograder.cli", "check", "--watch", str(mine),
+        [sys.executable, "-m", "mindlab_grader.cli", "check", "--watch", str(mine),
          "--isolation", "process"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, cwd=tmp_path)
     lines: list[str] = []

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import records
-from autograder.batch.layouts import Entry
-from autograder.report import Report, tool_result
-from autograder.report import TestResult as Result
-from autograder.report.html import check_stats, render_html
+from mindlab_grader.batch import records
+from mindlab_grader.batch.layouts import Entry
+from mindlab_grader.report import Report, tool_result
+from mindlab_grader.report import TestResult as Result
+from mindlab_grader.report.html import check_stats, render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE_NAME = "<script>alert(1)</script>"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from test_runner import correct_source
 
-from autograder.cli import main
+from mindlab_grader.cli import main
 
 HOSTILE = Path(__file__).parent / "hostile"
 QUICK = ["--isolation", "process", "--call-timeout", "1", "--load-timeout", "2.5"]
@@ -142,7 +142,7 @@ def _checked(output: str) -> str:
 def test_grade_says_in_one_line_when_it_falls_back_from_bwrap_and_why(run, correct, monkeypatch):
     """auto on a machine where bubblewrap is installed but cannot sandbox: one line saying
     so and what to do; --isolation bwrap there is a usage error with the same advice."""
-    from autograder.isolation import BACKENDS
+    from mindlab_grader.isolation import BACKENDS
 
     monkeypatch.setattr(BACKENDS["bwrap"], "problem",
                         lambda: "bwrap cannot create a sandbox here (no permission)")
@@ -186,7 +186,8 @@ def test_check_in_a_notebook_says_how_to_check_the_kernels_state(tmp_path, monke
         assert result.exit_code == 2
         words = " ".join(result.output.split())
         assert "checks a saved file, not your kernel" in words
-        assert 'check_tool("lab01"' in words and "from autograder.notebook import check" in words
+        assert 'check_tool("lab01"' in words
+        assert "from mindlab_grader.notebook import check" in words
         assert "!mindlab check /content/lab01.ipynb" in words
     monkeypatch.delenv("COLAB_RELEASE_TAG")
     for name in ("JUPYTERHUB_USER", "JPY_PARENT_PID", "JPY_SESSION_NAME"):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder.cli import main
-from autograder.cli.options import lab_of
-from autograder.labs import LABS
+from mindlab_grader.cli import main
+from mindlab_grader.cli.options import lab_of
+from mindlab_grader.labs import LABS
 from mindlab_labs import lab_file
 
 QUICK = ["--isolation", "process"]
@@ -81,10 +81,10 @@ def test_loading_notes_name_the_line_that_called_a_stub(tmp_path):
 
 def test_grade_without_hidden_checks_is_a_usage_error(tmp_path, monkeypatch):
     """A student handout ships no hidden suite: grade says to use check (exit 2)."""
-    import autograder.cli.grading
+    import mindlab_grader.cli.grading
 
     (tmp_path / "autograder" / "suites" / "lab01" / "public").mkdir(parents=True)
-    monkeypatch.setattr(autograder.cli.grading, "PACKAGE_ROOT", tmp_path)
+    monkeypatch.setattr(mindlab_grader.cli.grading, "GRADER_DIR", tmp_path / "autograder")
     path = tmp_path / "lab01.py"
     path.write_text("", encoding="utf-8")
     result = CliRunner().invoke(main, ["grade", str(path), "--json"])

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import budgets
-from autograder.cpuclock import CpuClock
-from autograder.grader import Grader, grade_file
-from autograder.isolation.bwrap import bwrap_problem
+from mindlab_grader import budgets
+from mindlab_grader.cpuclock import CpuClock
+from mindlab_grader.grader import Grader, grade_file
+from mindlab_grader.isolation.bwrap import bwrap_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 CORRECT = (ROOT / "solutions" / "lab01.py").read_text(encoding="utf-8")
@@ -117,7 +117,7 @@ def test_the_judge_reads_a_busy_processs_cpu_from_outside():
 def test_a_worker_past_its_whole_cpu_budget_is_killed_by_the_kernel():
     """cpucap: soft = hard, so a handler for SIGXCPU cannot save it."""
     code = ("import signal; signal.signal(signal.SIGXCPU, signal.SIG_IGN)\n"
-            "from autograder.worker.cpucap import cap_cpu; cap_cpu(1)\n"
+            "from mindlab_grader.worker.cpucap import cap_cpu; cap_cpu(1)\n"
             "while True: pass\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60)
     assert done.returncode == -9

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autograder.cli import main
-from autograder.explore import ExploreError, build_data
 from mindlab_core.bigram import trained_model
 from mindlab_core.lab01 import reference as ref
+from mindlab_grader.cli import main
+from mindlab_grader.explore import ExploreError, build_data
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

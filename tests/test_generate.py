@@ -15,9 +15,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autograder.cli import main
-from autograder.handout import generate
-from autograder.handout.generate import (
+from mindlab_core.bigram import trained_model
+from mindlab_core.lab01 import reference as ref
+from mindlab_grader.cli import main
+from mindlab_grader.handout import generate
+from mindlab_grader.handout.generate import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -25,9 +27,7 @@ from autograder.handout.generate import (
     check_master,
     replace_regions,
 )
-from autograder.labs import LAB01
-from mindlab_core.bigram import trained_model
-from mindlab_core.lab01 import reference as ref
+from mindlab_grader.labs import LAB01
 from mindlab_labs import lab_file
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
@@ -138,17 +138,17 @@ def test_exercise_has_no_solution_code_and_no_hidden_tests():
 
 
 def test_learner_files_import_only_what_the_grader_allows():
-    # the grader hides the autograder while it loads a submission, except for
-    # autograder.notebook, which it replaces by a do-nothing stand-in (isolation/launch.py's STUBS)
+    # the grader hides itself while it loads a submission, except for mindlab_grader.notebook,
+    # which it replaces by a do-nothing stand-in (isolation/launch.py's STUBS)
     for kind in ("exercises", "solutions"):
         for suffix in (".py", ".ipynb"):
             text = lab_file(kind, "lab01", suffix).read_text(encoding="utf-8")
             assert "mindlab_core.lab01.reference" not in text
-            assert set(re.findall(r"autograder\.\w+", text)) <= {"autograder.notebook"}
+            assert set(re.findall(r"autograder\.\w+", text)) <= {"mindlab_grader.notebook"}
 
 
 def test_the_grader_gives_the_solutions_full_marks():
-    from autograder.grader import grade_file
+    from mindlab_grader.grader import grade_file
 
     for suffix in (".py", ".ipynb"):
         report = grade_file(lab_file("solutions", "lab01", suffix), "lab01", "hidden", "process")
@@ -261,7 +261,7 @@ def test_nbgrader_metadata_is_valid(kind):
 
 
 def test_hidden_suites_are_worth_what_the_grade_cells_say():
-    from autograder.judge import checks_of, suite_modules
+    from mindlab_grader.judge import checks_of, suite_modules
 
     modules = suite_modules(LAB01, "hidden")
     if len(modules) < len(LAB01.tools):

@@ -27,9 +27,9 @@ from doc_commands import argv, blocks, working_in
 from gradescope_env import RESULTS_SCHEMA, code_lines, leaking_stub, tampering_stub, texts
 from venvs import fresh_venv, venv_env
 
-from autograder.cli import main
-from autograder.handout.gradescope_zip import build_zip
-from autograder.labs import LAB01
+from mindlab_grader.cli import main
+from mindlab_grader.handout.gradescope_zip import build_zip
+from mindlab_grader.labs import LAB01
 from mindlab_labs import lab_file
 
 
@@ -66,10 +66,10 @@ def installed(zip_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
 
 @pytest.fixture(scope="module")
 def site(installed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder setup.sh installed mindlab into (autograder/, mindlab_core/); never this
+    """The folder setup.sh installed mindlab into (mindlab_grader/, mindlab_core/); never this
     checkout (the stubs below write to it)."""
     venv, _ = installed
-    probe = subprocess.run([str(venv / "bin" / "python"), "-c", "from autograder.isolation "
+    probe = subprocess.run([str(venv / "bin" / "python"), "-c", "from mindlab_grader.isolation "
                             "import PACKAGE_ROOT; print(PACKAGE_ROOT)"], env=venv_env(venv),
                            cwd=tmp_path_factory.mktemp("probe"), capture_output=True,
                            text=True, check=True)
@@ -82,7 +82,7 @@ def site(installed: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory)
 def pristine(site: Path):
     """The installed suites and reference as they were, put back after the test (a stub
     may have changed them); yields {path: bytes}."""
-    files = [*(site / "autograder" / "suites").rglob("*.py"),
+    files = [*(site / "mindlab_grader" / "suites").rglob("*.py"),
              *(site / "mindlab_core").rglob("reference.py")]
     saved = {p: (p.read_bytes(), p.stat().st_mode) for p in files}
     yield {p: data for p, (data, _) in saved.items()}
@@ -103,7 +103,7 @@ def _grade(installed: tuple[Path, Path], root: Path, files: dict[str, bytes],
     env = venv_env(venv, MINDLAB_AUTOGRADER_ROOT=str(root),
                    MINDLAB_PYTHON=str(venv / "bin" / "python"))
     command = ["bash", str(source / "run_autograder")] if options is None else \
-        [str(venv / "bin" / "python"), "-m", "autograder.handout.gradescope_run", *options]
+        [str(venv / "bin" / "python"), "-m", "mindlab_grader.handout.gradescope_run", *options]
     run = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -129,7 +129,7 @@ def test_zip_has_gradescopes_two_scripts_at_its_root_and_no_solutions(zip_path: 
         assert (infos[script].external_attr >> 16) & 0o111, f"{script} is not executable"
     names = set(infos)
     assert "mindlab/pyproject.toml" in names
-    assert "mindlab/autograder/suites/lab01/hidden/test_tool01.py" in names
+    assert "mindlab/mindlab_grader/suites/lab01/hidden/test_tool01.py" in names
     # the reference the hidden suite needs
     assert "mindlab/mindlab_core/lab01/reference.py" in names
     assert not [n for n in names if "solutions" in n or "masters" in n or "lab02" in n]
@@ -174,8 +174,8 @@ def test_a_submission_without_one_lab_file_gets_zero_and_a_reason(installed, tmp
 def test_run_autograder_uses_the_mindlab_setup_installed(installed, tmp_path: Path):
     venv, _ = installed
     probe = subprocess.run([str(venv / "bin" / "python"), "-c",
-                            "import autograder, mindlab_core.lab01.reference; "
-                            "print(autograder.__file__)"],
+                            "import mindlab_grader, mindlab_core.lab01.reference; "
+                            "print(mindlab_grader.__file__)"],
                            cwd=tmp_path, env=venv_env(venv), capture_output=True, text=True)
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.startswith(str(venv))
@@ -228,13 +228,13 @@ CHANGED = "The grader's files changed while your code ran"
 
 def _drops_root(site: Path) -> bool:
     """Whether the installed worker leaves root before running learner code (worker/)."""
-    return "def drop_privileges" in (site / "autograder" / "worker" / "serve.py").read_text()
+    return "def drop_privileges" in (site / "mindlab_grader" / "worker" / "serve.py").read_text()
 
 
 @pytest.mark.parametrize("options", RUNS, ids=["run_autograder", "process"])
 def test_a_stub_that_edits_the_installed_suites_gets_zero(installed, site, pristine, options,
                                                           tmp_path: Path):
-    suites = site / "autograder" / "suites" / "lab01"
+    suites = site / "mindlab_grader" / "suites" / "lab01"
     hidden = sorted(suites.glob("hidden/test_*.py"))
     public = sorted(suites.glob("public/test_*.py"))
     assert hidden and public
@@ -258,7 +258,7 @@ def test_a_stub_that_edits_the_installed_suites_gets_zero(installed, site, prist
 def test_no_output_shows_what_learner_code_read_from_the_graders_files(installed, site,
                                                                       options, tmp_path: Path):
     reference = site / "mindlab_core" / "lab01" / "reference.py"
-    suite = site / "autograder" / "suites" / "lab01" / "hidden" / "test_tool01.py"
+    suite = site / "mindlab_grader" / "suites" / "lab01" / "hidden" / "test_tool01.py"
     secret = code_lines(reference) + code_lines(suite)
     assert len(secret) > 20
     stub = leaking_stub(LAB01.functions, reference, suite)
@@ -331,20 +331,20 @@ def _as_nobody(folder: Path, attempts: dict[str, int]) -> dict[str, bool]:
                     reason="Gradescope runs run_autograder as root; this run is not root")
 def test_as_root_the_grader_files_are_closed_to_other_users(installed, site, tmp_path: Path):
     _grade(installed, tmp_path, {"lab01.py": b"x = 1\n"})
-    hidden = site / "autograder" / "suites" / "lab01" / "hidden"
+    hidden = site / "mindlab_grader" / "suites" / "lab01" / "hidden"
     reference = site / "mindlab_core" / "lab01" / "reference.py"
     for path in (hidden, hidden / "test_tool01.py", reference,
                  *reference.parent.glob("__pycache__/reference.*.pyc")):
         assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
-    for top in ("autograder", "mindlab_core"):
+    for top in ("mindlab_grader", "mindlab_core"):
         for path in [site / top, *(site / top).rglob("*")]:
             info = path.lstat()
             assert info.st_uid == 0 and not info.st_mode & 0o022, path
-    tries = {"autograder/suites/lab01/hidden/test_tool01.py": os.O_RDONLY,
+    tries = {"mindlab_grader/suites/lab01/hidden/test_tool01.py": os.O_RDONLY,
              "mindlab_core/lab01/reference.py": os.O_RDONLY,
-             "autograder/suites/lab01/public/test_tool01.py": os.O_WRONLY | os.O_APPEND,
-             "autograder/grader.py": os.O_WRONLY | os.O_APPEND,
-             "autograder/worker/serve.py": os.O_RDONLY,  # what a worker imports stays readable
+             "mindlab_grader/suites/lab01/public/test_tool01.py": os.O_WRONLY | os.O_APPEND,
+             "mindlab_grader/grader.py": os.O_WRONLY | os.O_APPEND,
+             "mindlab_grader/worker/serve.py": os.O_RDONLY,  # what a worker imports stays readable
              "mindlab_core/tokens.py": os.O_RDONLY}
     assert _as_nobody(site, tries) == {rel: rel.endswith(("serve.py", "tokens.py"))
                                        for rel in tries}

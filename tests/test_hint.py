@@ -7,10 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from autograder.cli import main
-from autograder.labs import LAB01, LAB02
 from mindlab_core.lab01.hints import HINTS as LAB01_HINTS
 from mindlab_core.lab02.hints import HINTS as LAB02_HINTS
+from mindlab_grader.cli import main
+from mindlab_grader.labs import LAB01, LAB02
 from mindlab_labs import lab_file
 
 

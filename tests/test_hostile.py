@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.grader import Grader
-from autograder.isolation.bwrap import bwrap_problem
-from autograder.labs import LAB01
-from autograder.report import Report
+from mindlab_grader.grader import Grader
+from mindlab_grader.isolation.bwrap import bwrap_problem
+from mindlab_grader.labs import LAB01
+from mindlab_grader.report import Report
 
 HOSTILE = Path(__file__).parent / "hostile"
 FILES = sorted(p for p in HOSTILE.iterdir() if p.suffix in (".py", ".ipynb"))
@@ -143,7 +143,7 @@ def test_borrowing_is_recorded_and_earns_nothing(isolation):
     reports = grade_all(isolation)
     blocked = reports["borrows_solutions.py"].integrity
     for module in ("solutions", "mindlab_core.lab01.reference", "mindlab_labs",
-                   "autograder.suites"):
+                   "mindlab_grader.suites"):
         assert any(f"import {module}" in line for line in blocked), blocked
     dug = reports["digs_reference.py"]  # nothing of the reference is in the worker to dig
     assert all(t.score == 0 for tool in dug.tools for t in tool.tests
@@ -227,7 +227,7 @@ def test_the_graders_environment_never_reaches_the_feedback(isolation):
 
     marker = "hostile-marker-5c1e9b"
     env = {**os.environ, "MINDLAB_HOSTILE_MARKER": marker}
-    done = subprocess.run([sys.executable, "-m", "autograder.cli", "check",
+    done = subprocess.run([sys.executable, "-m", "mindlab_grader.cli", "check",
                            str(HOSTILE / "reads_grader_environ.py"), "--isolation", isolation],
                           capture_output=True, text=True, env=env, timeout=120)
     assert "belief_gap" in done.stdout, done.stdout + done.stderr

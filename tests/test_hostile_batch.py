@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from test_hostile import ISOLATIONS, LIMITS
 
-from autograder.grader import Grader
+from mindlab_grader.grader import Grader
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = Path(__file__).parent / "hostile" / "batch"
@@ -50,7 +50,7 @@ def test_every_batch_attack_is_listed():
 def test_students_graded_after_an_attacker_keep_full_marks(tmp_path, isolation, attack):
     klass, out = _class(tmp_path, attack), tmp_path / "out"
     done = subprocess.run(
-        [sys.executable, "-m", "autograder.cli", "grade-batch", str(klass), "--out", str(out),
+        [sys.executable, "-m", "mindlab_grader.cli", "grade-batch", str(klass), "--out", str(out),
          "--jobs", "1", "--isolation", isolation, "--call-timeout", "1",
          "--load-timeout", "2.5", "--budget", "30"],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)

@@ -6,11 +6,11 @@ import types
 
 import pytest
 
-from autograder.checks import Fail, LocalLearner, check
-from autograder.judge import checks_of, run_checks
-from autograder.report import Report, tool_result
-from autograder.report.junit import junit_xml
-from autograder.report.text import render_report
+from mindlab_grader.checks import Fail, LocalLearner, check
+from mindlab_grader.judge import checks_of, run_checks
+from mindlab_grader.report import Report, tool_result
+from mindlab_grader.report.junit import junit_xml
+from mindlab_grader.report.text import render_report
 
 
 def suite(*fns) -> types.ModuleType:

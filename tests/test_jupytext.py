@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from doc_commands import argv, blocks
 from test_loader import export
 
-from autograder.cli import main
-from autograder.grader import Grader
-from autograder.handout.generate import stale_files
-from autograder.labs import LABS
-from autograder.loader import read_source
+from mindlab_grader.cli import main
+from mindlab_grader.grader import Grader
+from mindlab_grader.handout.generate import stale_files
+from mindlab_grader.labs import LABS
+from mindlab_grader.loader import read_source
 from mindlab_labs import lab_dir, lab_file
 
 KINDS = ("masters", "exercises", "solutions")

@@ -9,9 +9,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.grader import grade_file
-from autograder.handout import generate
-from autograder.labs import LAB02
+from mindlab_grader.grader import grade_file
+from mindlab_grader.handout import generate
+from mindlab_grader.labs import LAB02
 from mindlab_labs import lab_file
 
 

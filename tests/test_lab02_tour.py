@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from autograder.cli import main
+from mindlab_grader.cli import main
 
 
 def test_tour_of_lab02_tells_each_finding_and_writes_pictures(tmp_path):

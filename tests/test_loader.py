@@ -13,10 +13,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograder import loader, magics
-from autograder.loader import read_source, read_submission
-from autograder.magics import strip_magics
-from autograder.scripts import script_cells
+from mindlab_grader import loader, magics
+from mindlab_grader.loader import read_source, read_submission
+from mindlab_grader.magics import strip_magics
+from mindlab_grader.scripts import script_cells
 from mindlab_labs import lab_file
 
 # ---------------------------------------------------------------- what is a magic

@@ -16,8 +16,8 @@ import sys
 import pytest
 from mistakes import graded, library, write_submission, wrong_function
 
-from autograder.judge import checks_of, suite_modules
-from autograder.labs import LABS, get_lab
+from mindlab_grader.judge import checks_of, suite_modules
+from mindlab_grader.labs import LABS, get_lab
 
 LAB_IDS = sorted(LABS)
 MISTAKES = {lab: library(lab) for lab in LAB_IDS}
@@ -171,7 +171,7 @@ def test_the_public_suite_never_blames_another_tool(lab):
 def worker_reports(tmp_path_factory):
     """{mistake (None: the reference): hidden Report}, every lab 01 file graded by one
     isolated Grader (lab 01 only: its hidden suite is the fast one)."""
-    from autograder.grader import Grader
+    from mindlab_grader.grader import Grader
 
     folder = tmp_path_factory.mktemp("mistakes")
     reports = {}
@@ -197,7 +197,7 @@ def test_the_runner_grades_every_mistake_exactly_like_the_local_learner(worker_r
 @pytest.mark.parametrize("lab", LAB_IDS)
 @pytest.mark.parametrize("suite", ["public", "hidden"])
 def test_the_runner_gives_the_reference_and_the_solution_full_marks(lab, suite, tmp_path):
-    from autograder.grader import grade_file
+    from mindlab_grader.grader import grade_file
     from mindlab_labs import lab_file
 
     files = [write_submission(None, tmp_path, lab)]

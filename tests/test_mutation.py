@@ -14,7 +14,7 @@ import functools
 import pytest
 from mutation.analysis import Analysis, Outcome, analyse
 
-from autograder.labs import get_lab
+from mindlab_grader.labs import get_lab
 
 LABS = ("lab01", "lab02")
 FUNCTIONS = [(lab, f) for lab in LABS for f in get_lab(lab).functions]

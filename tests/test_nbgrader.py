@@ -48,7 +48,7 @@ from doc_commands import blocks  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 from nbgrader.utils import determine_grade  # noqa: E402
 
-from autograder.labs import LAB01  # noqa: E402
+from mindlab_grader.labs import LAB01  # noqa: E402
 from mindlab_labs import lab_file  # noqa: E402
 
 STUDENTS = ("solved", "stub", "mistake", "envvar", "looping")  # autograded in a kernel
@@ -56,7 +56,7 @@ ISOLATED = ("solved", "stub", "mistake", "hostile")  # graded by mindlab nbgrade
 MISTAKE = ("ablated[:, index(letter)] = -np.inf", "ablated[:, index(letter)] = -1e9")
 LOOPING = ("while len(letters) < max_len:", "while True:")  # greedy_decode without its cap
 ENV_VAR = "import os\nos.environ['MINDLAB_GRADING'] = '1'\n"
-HOSTILE = ("import autograder.notebook as _nb\n"
+HOSTILE = ("import mindlab_grader.notebook as _nb\n"
            "_nb.grade_tool = lambda *args: 10.0\n_nb.check_tool = lambda *args: None\n")
 
 
@@ -282,7 +282,7 @@ def test_nbgrader_validate_fails_on_the_stub_and_passes_on_the_solution(course: 
 def test_the_isolated_path_gives_mindlab_grades_in_nbgraders_gradebook(isolated: Path):
     """mindlab nbgrader-gradebook: nbgrader's gradebook holds `mindlab grade`'s scores,
     for the student who replaced grade_tool in their kernel too."""
-    from autograder.grader import Grader
+    from mindlab_grader.grader import Grader
 
     with Grader(lab="lab01", suite="hidden") as grader:
         reports = {s: grader.grade(isolated / "submitted" / s / "lab01" / "lab01.ipynb")
@@ -317,7 +317,7 @@ def test_the_isolated_path_writes_feedback_nbgrader_shows(isolated: Path):
 def test_students_the_gradebook_lacks_are_named_not_written(generated: Path):
     from click.testing import CliRunner
 
-    from autograder.cli import main
+    from mindlab_grader.cli import main
 
     course = _submit(generated, "unknown", ("solved",))
     result = CliRunner().invoke(main, ["nbgrader-gradebook", str(course)])

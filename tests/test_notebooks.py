@@ -17,10 +17,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder import notebook
-from autograder.labs import LAB01
-from autograder.learner import LearnerTimeout
 from mindlab_core.lab01 import reference as ref
+from mindlab_grader import notebook
+from mindlab_grader.labs import LAB01
+from mindlab_grader.learner import LearnerTimeout
 from mindlab_labs import lab_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ def test_exercise_notebook_stops_at_the_first_stub(kernel_name):
 
 
 def test_master_notebook_gives_full_credit_to_the_reference(kernel_name):
-    from autograder.judge import suite_modules
+    from mindlab_grader.judge import suite_modules
 
     if len(suite_modules(LAB01, "hidden")) < len(LAB01.tools):
         pytest.skip("the hidden suite is not complete yet")

@@ -18,7 +18,7 @@ import pytest
 from mistakes import library, namespace, submission_source, wrong_function
 from oracle import PROPERTIES, core, judge_file, judge_namespace, violations
 
-from autograder.labs import get_lab
+from mindlab_grader.labs import get_lab
 
 ROOT = Path(__file__).resolve().parents[1]
 LABS = ("lab01", "lab02")

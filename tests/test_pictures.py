@@ -144,6 +144,6 @@ def test_the_pickers_use_the_learners_functions_and_fall_back_to_the_picture(mod
 
 
 def test_the_grader_stubs_the_widgets():
-    from autograder.labs import LAB01
+    from mindlab_grader.labs import LAB01
 
     assert "mindlab_core.lab01.widgets" in LAB01.stubs

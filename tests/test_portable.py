@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from mistakes import MISTAKES, write_submission, wrong_function
 
-from autograder.grader import Grader
-from autograder.isolation import resolve_isolation
-from autograder.isolation.launch import WATCHDOG_VAR
-from autograder.report import Report
+from mindlab_grader.grader import Grader
+from mindlab_grader.isolation import resolve_isolation
+from mindlab_grader.isolation.launch import WATCHDOG_VAR
+from mindlab_grader.report import Report
 
 FORK = hasattr(os, "fork")
 needs_fork = pytest.mark.skipif(not FORK, reason="no fork() here: nothing to compare with")
@@ -44,7 +44,7 @@ NO_FORK = ("import os, socket, sys\n"
            "    socket.__dict__.pop(n, None)\n"
            "sys.modules['resource'] = None\n"
            "sys.argv = ['mindlab', *sys.argv[1:]]\n"
-           "from autograder.cli import main\n"
+           "from mindlab_grader.cli import main\n"
            "main()\n")
 BIG_SCRATCH = '''
 
@@ -146,7 +146,7 @@ def test_the_memory_watchdog_gives_rlimit_as_verdicts(tmp_path, monkeypatch):
 
 def mindlab(*args: str, no_fork: bool = False) -> subprocess.CompletedProcess:
     command = ([sys.executable, "-c", NO_FORK] if no_fork
-               else [sys.executable, "-m", "autograder.cli"]) + list(args)
+               else [sys.executable, "-m", "mindlab_grader.cli"]) + list(args)
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 

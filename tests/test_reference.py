@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.suites.lab01 import inputs, stats
 from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import TOKENS, index
+from mindlab_grader.suites.lab01 import inputs, stats
 
 BAD_LETTERS = ["A", "ab", "", 3, None, "é"]
 W = inputs.trained_W()

@@ -23,10 +23,17 @@ from click.testing import CliRunner
 from doc_commands import argv, blocks, working_in
 from venvs import fresh_venv, venv_env
 
-from autograder.cli import main
-from autograder.handout.release import HANDOUT_PACKAGE, MARKERS, WHEELS, audit, build, wheel_name
-from autograder.labs import LABS, get_lab
-from autograder.suites.lab01 import hidden, public
+from mindlab_grader.cli import main
+from mindlab_grader.handout.release import (
+    HANDOUT_PACKAGE,
+    MARKERS,
+    WHEELS,
+    audit,
+    build,
+    wheel_name,
+)
+from mindlab_grader.labs import LABS, get_lab
+from mindlab_grader.suites.lab01 import hidden, public
 from mindlab_labs import lab_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +91,7 @@ def test_handout_has_the_exercise_both_forms_and_an_installable_package(handout:
     assert "mindlab check lab01.ipynb" in (handout / "README.md").read_text(encoding="utf-8")
     package = handout / HANDOUT_PACKAGE
     assert (package / "pyproject.toml").is_file()
-    assert (package / "autograder" / "suites" / "lab01" / "public" / "test_tool01.py").is_file()
+    assert (package / "mindlab_grader" / "suites" / "lab01" / "public" / "test_tool01.py").is_file()
     assert (package / "mindlab_core" / "data" / "names.txt").is_file()
     assert [p.name for p in (handout / WHEELS).iterdir()] == [wheel_name(get_lab("lab01"))]
 
@@ -116,7 +123,7 @@ def test_no_solution_marker_hidden_suite_or_reference_in_the_handout(handout: Pa
         assert not [f for f in files if forbidden in f], forbidden
     # the hidden checks' hints (suites/common/hints.py) stay out; the learner's progressive
     # hints (mindlab_core/lab01/hints.py, `mindlab hint`) are for students
-    assert not [f for f in files if f.endswith("hints.py") and "/autograder/" in f"/{f}"]
+    assert not [f for f in files if f.endswith("hints.py") and "/mindlab_grader/" in f"/{f}"]
     for path, text in _texts(handout).items():
         for marker in MARKERS:
             assert marker not in text, f"{path} holds {marker}"
@@ -150,8 +157,8 @@ def test_audit_catches_a_leak(handout: Path, tmp_path: Path):
     (copy / HANDOUT_PACKAGE / "mindlab_core" / "lab01" / "reference.py").write_text("")
     with zipfile.ZipFile(copy / WHEELS / "leaky-0-py3-none-any.whl", "w") as leaky:
         leaky.writestr("mindlab_core/lab02/reference.py", "")
-        leaky.writestr("autograder/suites/lab01/hidden/test_tool01.py", "")
-        leaky.writestr("autograder/x.py", "### BEGIN HIDDEN TESTS\n")
+        leaky.writestr("mindlab_grader/suites/lab01/hidden/test_tool01.py", "")
+        leaky.writestr("mindlab_grader/x.py", "### BEGIN HIDDEN TESTS\n")
     problems = audit(copy, get_lab("lab01"))
     assert any("extra.py" in p and "BEGIN SOLUTION" in p for p in problems)
     assert any("lab01/reference.py" in p and "reference answers" in p for p in problems)
@@ -233,7 +240,7 @@ def test_installed_handout_passes_every_public_check_on_the_solution(venv: Path,
 
 def test_installed_handout_imports_no_answers(venv: Path, tmp_path: Path):
     probe = ("import importlib, sys\n"
-             "import mindlab_core, autograder\n"
+             "import mindlab_core, mindlab_grader\n"
              "print('FROM', mindlab_core.__file__)\n"
              "for name in sys.argv[1:]:\n"
              "    try:\n"
@@ -243,9 +250,9 @@ def test_installed_handout_imports_no_answers(venv: Path, tmp_path: Path):
              "        print('absent', name)\n")
     names = ["mindlab_core.lab01.reference", "mindlab_core.lab02.reference",
              "mindlab_labs.solutions",
-             "mindlab_labs.masters", "solutions", "labs", "autograder.suites.lab01.hidden",
-             "autograder.suites.lab01.hints", "autograder.suites.common.hints",
-             "autograder.handout"]
+             "mindlab_labs.masters", "solutions", "labs", "mindlab_grader.suites.lab01.hidden",
+             "mindlab_grader.suites.lab01.hints", "mindlab_grader.suites.common.hints",
+             "mindlab_grader.handout"]
     result = _run(venv, [str(venv / "bin" / "python"), "-c", probe, *names], tmp_path)
     assert result.returncode == 0, result.stderr
     assert str(venv) in result.stdout.splitlines()[0]  # the handout's own mindlab_core
@@ -305,5 +312,5 @@ def test_every_labs_handout_leaves_out_every_reference(lab: str, tmp_path: Path)
             assert not [f for f in files if f.startswith(f"mindlab_core/{other.id}")]
     assert not [f for f in files if f.endswith("findings.py")]
     for source in files:  # every suite module a public check imports is shipped
-        if source.startswith("autograder/suites/"):
+        if source.startswith("mindlab_grader/suites/"):
             assert "/hidden/" not in source and not source.endswith(("hints.py", "stats.py"))

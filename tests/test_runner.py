@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from autograder.grader import Grader, grade_file, open_learner, suites_hash
-from autograder.isolation import resolve_isolation
-from autograder.isolation.bwrap import bwrap_problem
-from autograder.loader import read_source, read_submission, strip_magics
+from mindlab_grader.grader import Grader, grade_file, open_learner, suites_hash
+from mindlab_grader.isolation import resolve_isolation
+from mindlab_grader.isolation.bwrap import bwrap_problem
+from mindlab_grader.loader import read_source, read_submission, strip_magics
 
 ROOT = Path(__file__).resolve().parent.parent
 ISOLATIONS = ["process", pytest.param("bwrap", marks=pytest.mark.skipif(
@@ -211,7 +211,7 @@ def softmax(logits):
         except OSError:
             seen[name] = -1
     try:
-        import autograder.suites  # noqa: F401
+        import mindlab_grader.suites  # noqa: F401
         seen["import"] = True
     except ImportError:
         seen["import"] = False
@@ -265,8 +265,8 @@ def test_bwrap_never_covers_its_private_tmp_with_the_real_one(monkeypatch):
     """A script run from /tmp puts /tmp on sys.path: the sandbox must keep its own /tmp."""
     import sys
 
-    from autograder.isolation.bwrap import bwrap_command
-    from autograder.labs import get_lab
+    from mindlab_grader.isolation.bwrap import bwrap_command
+    from mindlab_grader.labs import get_lab
 
     monkeypatch.setattr(sys, "path", ["/tmp", "/", *sys.path])
     args = bwrap_command(["true"], get_lab("lab01"))

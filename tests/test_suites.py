@@ -25,11 +25,11 @@ from mistakes import (
     wrong_function,
 )
 
-from autograder.checks import LocalLearner
-from autograder.judge import checks_of, run_lab, suite_modules
-from autograder.labs import LAB01, LABS, get_lab
-from autograder.suites.lab01 import inputs, stats
 from mindlab_core.lab01 import reference as ref
+from mindlab_grader.checks import LocalLearner
+from mindlab_grader.judge import checks_of, run_lab, suite_modules
+from mindlab_grader.labs import LAB01, LABS, get_lab
+from mindlab_grader.suites.lab01 import inputs, stats
 
 SUITES = Path(__file__).resolve().parents[1] / "autograder" / "suites" / "lab01"
 
@@ -93,7 +93,7 @@ def test_public_suites_and_their_helpers_never_import_the_reference(lab):
                   or m.endswith("suites.common.hints")}
         assert not leaked, f"{path.name} imports {leaked}"
         for module in imports:
-            if module.startswith("autograder.suites."):
+            if module.startswith("mindlab_grader.suites."):
                 helper = SUITES.parent.joinpath(*module.split(".")[2:]).with_suffix(".py")
                 todo += [helper] if helper.is_file() else []
     assert SUITES.parent / "common" / "calls.py" in seen  # the walk did follow helpers
@@ -126,7 +126,7 @@ def _critical(df: int, p: float) -> float:
 
 
 def _distributions() -> dict[str, tuple[dict, int]]:
-    from autograder.suites.lab01.hidden import test_tool02 as t2
+    from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
 
     found = {"first letters": (t2.FIRST_LETTER_PROBS, t2.N_FIRST_LETTERS),
              "lengths": (t2.LENGTH_PROBS, t2.N_WORDS)}
@@ -274,7 +274,7 @@ def sample_word(W, rng, temperature=1.0, max_len=50):
 def test_a_sampler_that_draws_another_way_passes_by_statistics():
     """The hidden sampling checks accept a learner whose words are the reference's own,
     draw for draw; anyone else gets the chi-square tests, and a right sampler passes them."""
-    from autograder.suites.lab01.hidden import test_tool02 as t2
+    from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
 
     learner = LocalLearner(namespace(submission_source() + GUMBEL_SAMPLER),
                            reference_functions())
@@ -287,7 +287,7 @@ def test_a_sampler_that_draws_another_way_passes_by_statistics():
 
 def test_the_reference_sampler_agrees_draw_for_draw():
     """The shortcut the statistical checks take for a learner drawing as the lab says."""
-    from autograder.suites.lab01.hidden import test_tool02 as t2
+    from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
 
     learner = LocalLearner(namespace(submission_source()), reference_functions())
     assert learner.repeat("sample_word", t2.N_AGREE, t2.W, t2.Rng(71),
@@ -344,7 +344,7 @@ def sample_word(W, rng, temperature=1.0, max_len=50):
 
 @pytest.mark.parametrize("name", list(WRONG_SAMPLERS))
 def test_the_statistical_checks_reject_wrong_samplers_by_far(name):
-    from autograder.suites.lab01.hidden import test_tool02 as t2
+    from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
 
     learner = LocalLearner(namespace(submission_source() + WRONG_SAMPLERS[name]),
                            reference_functions())
@@ -364,7 +364,7 @@ def test_the_temperature_check_rejects_its_mistakes_by_far(name):
     """What N_TEMPERATURE_WORDS promises: at each temperature's fixed seed, the draws of
     a sampler that ignores or multiplies the temperature, or applies it to the first letter
     only, sit far below the threshold (first letters, or the letters after them)."""
-    from autograder.suites.lab01.hidden import test_tool02 as t2
+    from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
 
     learner = LocalLearner(namespace(submission_source(MISTAKES[name])), reference_functions())
     for temperature, seed in t2.TEMPERATURES:
@@ -494,7 +494,7 @@ def test_a_handout_blames_softmax_alone_like_the_full_install(tmp_path):
     assert tests["read_row_rejects_bad_letters"].passed  # it needs no softmax
     assert "until read_row passes" in tests["belief_gap_of_small_examples"].feedback
     # the grader's own worker without the reference's answers (what a handout has) agrees
-    from autograder.grader import Grader
+    from mindlab_grader.grader import Grader
 
     path = tmp_path / "softmax_as_list.py"
     path.write_text(source)

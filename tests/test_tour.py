@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from autograder.cli import main
 from mindlab_core import tour
 from mindlab_core.lab01 import tour as lab01_tour
+from mindlab_grader.cli import main
 
 
 def test_tour_tells_each_tool():

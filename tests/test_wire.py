@@ -9,9 +9,9 @@ import struct
 import numpy as np
 import pytest
 
-from autograder.checks import Rng
-from autograder.worker import wire
-from autograder.worker.protocol import rng_from_wire, rng_to_wire
+from mindlab_grader.checks import Rng
+from mindlab_grader.worker import wire
+from mindlab_grader.worker.protocol import rng_from_wire, rng_to_wire
 
 
 @pytest.mark.parametrize("value", [

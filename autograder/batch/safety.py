@@ -168,7 +168,7 @@ def hash_file(path: Path, limit: int = MAX_BYTES) -> str:
     >>> hash_file(Path("/dev/null"))
     Traceback (most recent call last):
     ...
-    autograder.batch.safety.Unreadable: null is a character device, not a file: nothing to grade
+    mindlab_grader.batch.safety.Unreadable: null is a character device, not a file: nothing to grade
     """
     digest = hashlib.sha256()
     for chunk in chunks(path, limit):

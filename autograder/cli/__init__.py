@@ -24,12 +24,12 @@ from ..names import FULL_INSTALL, version_line
 # What a command needs beyond the student handout (handout/release.py leaves these out):
 # any one of the modules, or of the lab suites' kinds. Commands not named need nothing.
 NEEDS_MODULES: dict[str, tuple[str, ...]] = {
-    "grade-batch": ("autograder.batch",),
-    "merge-grades": ("autograder.batch",),
-    "nbgrader-gradebook": ("autograder.batch",),
-    "sync": ("autograder.handout",),
-    "release": ("autograder.handout",),
-    "gradescope": ("autograder.handout",),
+    "grade-batch": ("mindlab_grader.batch",),
+    "merge-grades": ("mindlab_grader.batch",),
+    "nbgrader-gradebook": ("mindlab_grader.batch",),
+    "sync": ("mindlab_grader.handout",),
+    "release": ("mindlab_grader.handout",),
+    "gradescope": ("mindlab_grader.handout",),
 }
 NEEDS_HIDDEN = ("grade",)  # needs some lab's hidden suite
 NEEDS_REFERENCE = ("tour", "explore")  # show the reference answers: need some lab's
@@ -49,12 +49,12 @@ def available(command: str) -> bool:
     if command in NEEDS_HIDDEN:
         from ..labs import LABS
 
-        return any(_importable(f"autograder.suites.{lab}.hidden") for lab in LABS)
+        return any(_importable(f"mindlab_grader.suites.{lab}.hidden") for lab in LABS)
     if command in NEEDS_REFERENCE:
         from ..labs import LABS
 
         return any(_importable(lab.reference) for lab in LABS.values())
-    return any(map(_importable, NEEDS_MODULES.get(command, ("autograder",))))
+    return any(map(_importable, NEEDS_MODULES.get(command, ("mindlab_grader",))))
 
 
 def _names_missing_command(line: str) -> bool:
@@ -90,7 +90,7 @@ class Main(click.Group):
         try:
             return super().invoke(ctx)
         except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith(("autograder.", "mindlab_core.lab")):
+            if not (exc.name or "").startswith(("mindlab_grader.", "mindlab_core.lab")):
                 raise
             raise click.ClickException(
                 f"`mindlab {ctx.invoked_subcommand}` needs {FULL_INSTALL}: this student "

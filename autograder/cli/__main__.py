@@ -1,4 +1,4 @@
-"""`python -m autograder.cli` is `mindlab`."""
+"""`python -m mindlab_grader.cli` is `mindlab`."""
 
 from . import main
 

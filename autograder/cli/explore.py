@@ -26,7 +26,7 @@ def explore(file: Path | None, lab: str, out: Path | None, letter: str | None) -
     Without FILE it shows the reference answers; with FILE, what your own functions
     produce (run in the grader's isolated worker), and where one of them fails.
     """
-    from autograder.explore import ExploreError, build_page
+    from mindlab_grader.explore import ExploreError, build_page
 
     start = time.monotonic()
     try:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ..isolation import PACKAGE_ROOT, fallback_note
+from ..isolation import GRADER_DIR, fallback_note
 from ..labs import get_lab
 from ..report import Report
 from ..report.text import render_report
@@ -71,7 +71,7 @@ def _no_file(why: str, lab: str) -> str:
         return advice
     return (f"{advice}. In a notebook, `!mindlab check` checks a saved file, not your "
             "kernel; to check what the kernel has defined, run the notebook's check cells "
-            f"(check_tool(\"{lab}\", ...)), or in any cell: from autograder.notebook import "
+            f"(check_tool(\"{lab}\", ...)), or in any cell: from mindlab_grader.notebook import "
             "check; check(\"FUNCTION\"). Colab keeps your notebook in Drive: save a copy in "
             f"the session's files to check it here (!mindlab check /content/{lab}.ipynb).")
 
@@ -201,7 +201,7 @@ def grade_command(file: Path, lab: str, as_json: bool, gradescope: Path | None,
                              f"mindlab grade-batch {file} --out grades")
         if file.suffix not in (".py", ".ipynb"):
             raise ValueError(f"{file}: mindlab grades a .py file or a .ipynb notebook")
-        if not (PACKAGE_ROOT / "autograder" / "suites" / lab / "hidden").is_dir():
+        if not (GRADER_DIR / "suites" / lab / "hidden").is_dir():
             raise ValueError("the hidden checks are not part of the student handout: use "
                              f"mindlab check {file} (the public checks) instead.")
         grader = Grader(lab=lab, suite="hidden", isolation=isolation, verbose=verbose,

@@ -1,6 +1,6 @@
 """`mindlab explore`: one self-contained HTML page per lab that does what the lab does.
 
-    from autograder.explore import build_page
+    from mindlab_grader.explore import build_page
     html = build_page("lab01", Path("my_lab01.py"), letter="q")   # or file=None: the reference
 
 Everything is computed here, in Python, ahead of time, and embedded in the page as JSON;

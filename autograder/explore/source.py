@@ -2,7 +2,7 @@
 
 `open_source(lab, file)` yields a Learner: for no file, the lab's reference in this
 process (trusted code, LocalLearner); for a file, the grader's isolated worker
-(autograder.grader.open_learner), so learner code never runs in the page-building process.
+(mindlab_grader.grader.open_learner), so learner code never runs in the page-building process.
 `attempt(problems, name, thunk)` runs one call and turns whatever went wrong on the
 learner's side into the plain sentence the page shows in that tool's section.
 """

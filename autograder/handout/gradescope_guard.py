@@ -25,7 +25,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..isolation import PACKAGE_ROOT
+from ..isolation import GRADER_DIR, PACKAGE_ROOT
 from ..isolation.launch import reference_file
 from ..labs import Lab
 
@@ -48,7 +48,7 @@ def _chmod(path: Path, clear: int) -> None:
 
 def worker_needs(path: Path) -> bool:
     """True for the files of `autograder` a worker imports: its __init__ and worker/."""
-    rel = path.relative_to(PACKAGE_ROOT / "autograder").parts
+    rel = path.relative_to(GRADER_DIR).parts
     if not rel or rel[0] in ("__init__.py", "worker"):
         return True
     return rel[0] == "__pycache__" and (len(rel) == 1 or rel[1].startswith("__init__."))
@@ -57,7 +57,7 @@ def worker_needs(path: Path) -> bool:
 def private_files(lab: Lab) -> list[Path]:
     """What learner code needs not read: all of `autograder` but what a worker imports,
     every lab's reference module and its bytecode (under mindlab_core)."""
-    found = [p for p in _tree(PACKAGE_ROOT / "autograder") if not worker_needs(p)]
+    found = [p for p in _tree(GRADER_DIR) if not worker_needs(p)]
     core = PACKAGE_ROOT / "mindlab_core"
     found += [p for p in core.glob("*/reference.py")]
     found += [p for p in core.glob("*/__pycache__/reference.*.pyc")]
@@ -76,7 +76,7 @@ def lock_down(root: Path, lab: Lab) -> list[Path]:
     or [] when nothing was done (not root, or a checkout)."""
     if not hasattr(os, "geteuid") or os.geteuid() != 0 or not installed_copy():
         return []
-    for top in (PACKAGE_ROOT / "autograder", PACKAGE_ROOT / "mindlab_core"):
+    for top in (GRADER_DIR, PACKAGE_ROOT / "mindlab_core"):
         for path in _tree(top):
             os.chown(path, 0, 0, follow_symlinks=False)
             _chmod(path, stat.S_IWGRP | stat.S_IWOTH)
@@ -117,7 +117,7 @@ class Guard:
         """Import both suites, the reference and the report writer; hash the files."""
         from ..judge import suite_modules
 
-        importlib.import_module("autograder.report.gradescope_json")
+        importlib.import_module("mindlab_grader.report.gradescope_json")
         if reference_file(lab):
             importlib.import_module(lab.reference)
         for suite in SUITES:

@@ -1,7 +1,7 @@
 """What runs inside Gradescope for each submission (run_autograder calls it):
 
-    python3 -m autograder.handout.gradescope_run --lab lab01 --hidden-visibility after_published \\
-      --call-timeout 2 --load-timeout 10 --memory-mb 2048
+    python3 -m mindlab_grader.handout.gradescope_run --lab lab01 \\
+      --hidden-visibility after_published --call-timeout 2 --load-timeout 10 --memory-mb 2048
 
 It grades the one .py or .ipynb file in /autograder/submission (submissions.py's rule)
 with the hidden checks and writes /autograder/results/results.json
@@ -106,7 +106,7 @@ def write_results(root: Path, data: dict[str, Any]) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """run_autograder's options (gradescope_zip.RUN_AUTOGRADER writes them)."""
-    parser = argparse.ArgumentParser(prog="python -m autograder.handout.gradescope_run",
+    parser = argparse.ArgumentParser(prog="python -m mindlab_grader.handout.gradescope_run",
                                      description="Grade a Gradescope submission.")
     parser.add_argument("--lab", default="lab01")
     parser.add_argument("--hidden-visibility", default="after_published", choices=VISIBILITIES)
@@ -132,7 +132,7 @@ def limits_of(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """run_autograder's entry: python -m autograder.handout.gradescope_run --lab lab01 ..."""
+    """run_autograder's entry: python -m mindlab_grader.handout.gradescope_run --lab lab01 ..."""
     args = parser().parse_args(argv)
     root = Path(os.environ.get(ROOT_ENV) or "/autograder")
     try:

@@ -8,8 +8,8 @@ builds the image (it pip-installs the `mindlab/` source folder shipped in the zi
 grading side of mindlab for this lab, hidden suite and reference included, no solutions),
 then runs run_autograder for each submission, which calls
 
-    python3 -m autograder.handout.gradescope_run --lab lab01 --hidden-visibility after_published \\
-      --call-timeout 2 --load-timeout 10 --memory-mb 2048
+    python3 -m mindlab_grader.handout.gradescope_run --lab lab01 \\
+      --hidden-visibility after_published --call-timeout 2 --load-timeout 10 --memory-mb 2048
 
 (the limits `mindlab gradescope` was given: --call-timeout, --load-timeout, --memory-mb,
 --budget). Base image: Ubuntu 22.04 or newer (mindlab needs Python >= 3.10).
@@ -53,7 +53,7 @@ python3 -m pip install --no-cache-dir ./{source}
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission: grade /autograder/submission into
 # /autograder/results/results.json ({root} and {python} override the root and python3).
-exec "${{{python}:-python3}}" -m autograder.handout.gradescope_run --lab {lab} \\
+exec "${{{python}:-python3}}" -m mindlab_grader.handout.gradescope_run --lab {lab} \\
   --hidden-visibility {vis}{limits}
 """
 LIMITS = {"call_timeout": 2.0, "load_timeout": 10.0, "memory_mb": 2048}  # the Grader's defaults

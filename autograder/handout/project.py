@@ -71,7 +71,7 @@ def pyproject(lab: Lab, packages: list[str], kind: str = "handout",
         f"description = {q(f'mindlab {kind} for {lab.id} ({lab.title}): {summary}')}\n"
         f'requires-python = ">=3.10"\ndependencies = [\n{deps}]\n\n'
         f"[project.optional-dependencies]\nstudent = {q(student)}\n\n"
-        '[project.scripts]\nmindlab = "autograder.cli:main"\n\n'
+        '[project.scripts]\nmindlab = "mindlab_grader.cli:main"\n\n'
         f"[tool.setuptools]\ninclude-package-data = false\npackages = [\n{pkgs}]\n\n"
         '[tool.setuptools.package-data]\nmindlab_core = ["data/*"]\n'
         '"mindlab_labs.exercises" = ["*.py", "*.ipynb"]\n')
@@ -111,7 +111,7 @@ to the session's files, and run once, in a cell:
 
 (Colab already has Jupyter and ipywidgets.) The check cell at the end of each tool checks
 what your kernel has defined now: run it after the cells that define your functions.
-From any cell, `from autograder.notebook import check` then `check("{first}")` checks one
+From any cell, `from mindlab_grader.notebook import check` then `check("{first}")` checks one
 function. `!mindlab check FILE` checks a saved file, not the kernel: in Colab your
 notebook is kept in Drive, so name a copy you saved in the session's files
 (`!mindlab check /content/{lab.id}.ipynb`).

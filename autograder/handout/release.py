@@ -33,8 +33,8 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import autograder
 import mindlab_core
+import mindlab_grader
 import mindlab_labs
 from mindlab_labs import lab_file
 
@@ -69,11 +69,11 @@ def _py_files(folder: Path) -> Iterator[Path]:
 def _suite_imports(source: str) -> set[tuple[str, str]]:
     """(lab, module) for every suite module that `source` imports, of any lab (or common).
 
-    >>> sorted(_suite_imports("from autograder.suites.lab01 import inputs\\n"
-    ...                       "from autograder.suites.lab02.calls import value"))
+    >>> sorted(_suite_imports("from mindlab_grader.suites.lab01 import inputs\\n"
+    ...                       "from mindlab_grader.suites.lab02.calls import value"))
     [('lab01', 'inputs'), ('lab02', 'calls')]
     """
-    prefix = "autograder.suites."
+    prefix = "mindlab_grader.suites."
     found: set[tuple[str, str]] = set()
     for node in ast.walk(ast.parse(source)):
         names: list[str] = []
@@ -126,13 +126,13 @@ def handout_files(lab: Lab, grader: bool = False) -> dict[Path, Path]:
         if source.is_file() and (not LAB_MODULE.match(source.name)
                                  or source.name.startswith(lab.id)):
             files[Path("mindlab_core", "data", source.name)] = source
-    tools = Path(autograder.__file__).resolve().parent
+    tools = Path(mindlab_grader.__file__).resolve().parent
     for source in sorted(tools.rglob("*.py")):
         rel = source.relative_to(tools)
         if rel.parts[0] == "suites" or (not grader and rel.parts[0] in INSTRUCTOR_ONLY):
             continue
-        files[Path("autograder", *rel.parts)] = source
-    files[Path("autograder", "suites", "__init__.py")] = tools / "suites" / "__init__.py"
+        files[Path("mindlab_grader", *rel.parts)] = source
+    files[Path("mindlab_grader", "suites", "__init__.py")] = tools / "suites" / "__init__.py"
     files.update(_suite_files(lab, tools / "suites", grader))
     files[Path("mindlab_labs", "__init__.py")] = Path(mindlab_labs.__file__).resolve()
     if grader:
@@ -200,7 +200,7 @@ def _suite_files(lab: Lab, suites: Path, grader: bool) -> dict[Path, Path]:
             if not source.is_file():
                 raise ReleaseError(f"the {lab.id} checks import {source.stem} of "
                                    f"{suite_lab}, but {source} is missing.")
-            files[Path("autograder", "suites") / source.relative_to(suites)] = source
+            files[Path("mindlab_grader", "suites") / source.relative_to(suites)] = source
             todo |= _suite_imports(source.read_text(encoding="utf-8"))
     return files
 

@@ -8,8 +8,8 @@
 """
 
 from .backends import BACKENDS, ISOLATIONS, fallback_note, get_backend, resolve_isolation
-from .base import PACKAGE_ROOT, GraderFault
+from .base import GRADER_DIR, PACKAGE_ROOT, GraderFault
 from .launch import launch_zygote, prestart, take_prestarted
 
-__all__ = ["BACKENDS", "ISOLATIONS", "PACKAGE_ROOT", "GraderFault", "fallback_note",
+__all__ = ["BACKENDS", "GRADER_DIR", "ISOLATIONS", "PACKAGE_ROOT", "GraderFault", "fallback_note",
            "get_backend", "launch_zygote", "prestart", "resolve_isolation", "take_prestarted"]

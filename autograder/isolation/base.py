@@ -15,7 +15,10 @@ from typing import Protocol
 
 from ..labs import Lab
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # holds autograder/ and mindlab_core/
+# the grader package's folder: autograder/ in a checkout, installed as mindlab_grader
+# (pyproject.toml maps it: `autograder` is another project on PyPI)
+GRADER_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_ROOT = GRADER_DIR.parent  # holds the grader's folder and mindlab_core/
 
 
 class GraderFault(Exception):

@@ -22,10 +22,10 @@ import sys
 from pathlib import Path
 
 from ..labs import Lab
-from .base import PACKAGE_ROOT, python_roots
+from .base import GRADER_DIR, PACKAGE_ROOT, python_roots
 
 TMPFS_BYTES = 256 * 2**20  # the sandbox's /tmp: garbage files stop here
-WORKER_DIR = PACKAGE_ROOT / "autograder" / "worker"  # all the zygote imports of autograder
+WORKER_DIR = GRADER_DIR / "worker"  # all the zygote imports of autograder
 
 
 class BwrapBackend:
@@ -67,7 +67,7 @@ def _under(path: str, roots: list[str]) -> bool:
 
 def _sensitive_paths(lab: Lab) -> tuple[list[str], list[str]]:
     """(folders, files) learner code must not see: suites, solutions, tests, the reference."""
-    folders = [PACKAGE_ROOT / "autograder" / "suites"]
+    folders = [GRADER_DIR / "suites"]
     folders += [PACKAGE_ROOT / name for name in ("solutions", "exercises", "labs", "tests")]
     with contextlib.suppress(ImportError):
         import mindlab_labs
@@ -143,7 +143,7 @@ def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
     if not _under(package_root, bound):  # a checkout: show only what the worker imports
         core = str(PACKAGE_ROOT / "mindlab_core")
         args += ["--ro-bind", core, core]
-        package = str(PACKAGE_ROOT / "autograder" / "__init__.py")
+        package = str(GRADER_DIR / "__init__.py")
         args += ["--ro-bind", package, package, "--ro-bind", str(WORKER_DIR), str(WORKER_DIR)]
         bound += [core]
     folders, files = _sensitive_paths(lab)

@@ -21,16 +21,20 @@ from typing import IO
 
 from ..labs import LABS, Lab, get_lab
 from .backends import get_backend, resolve_isolation, server_kind
-from .base import PACKAGE_ROOT, GraderFault, open_to_others, python_roots
+from .base import GRADER_DIR, PACKAGE_ROOT, GraderFault, open_to_others, python_roots
 
-BLOCKED = ("autograder", "mindlab_labs", "solutions", "labs", "tests")
+# the grader under its installed name and its folder's (a checkout puts the folder on the
+# import path), and the project's other folders
+BLOCKED = ("mindlab_grader", "autograder", "mindlab_labs", "solutions", "labs", "tests")
 # modules that do nothing while grading, for every lab: the notebook's own check cells
 # (the grading happens out here); each lab adds its own (its pictures)
-STUBS = ("autograder.notebook",)
+STUBS = ("mindlab_grader.notebook", "autograder.notebook")  # (older notebooks: autograder)
 # imported (and called, after ':') once in the zygote, so every forked worker has them
 PRELOAD = ("numpy.random", "numpy.random._pickle")
+# the zygote imports the worker under its folder's name (autograder in a checkout,
+# mindlab_grader installed): the worker's imports are relative, it needs no mapping
 BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
-        "from autograder.worker.zygote import zygote_main; zygote_main(int(sys.argv[1]))")
+        f"from {GRADER_DIR.name}.worker.zygote import zygote_main; zygote_main(int(sys.argv[1]))")
 
 
 def reference_file(lab: Lab) -> str:
@@ -90,7 +94,7 @@ def zygote_config(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int,
     numpy_spec = importlib.util.find_spec("numpy")  # locates numpy without importing it
     numpy_inside = bool(numpy_spec and numpy_spec.origin
                         and numpy_spec.origin.startswith(str(PACKAGE_ROOT) + os.sep))
-    hide = [str(PACKAGE_ROOT)] if (PACKAGE_ROOT / "autograder" / "suites").is_dir() \
+    hide = [str(PACKAGE_ROOT)] if (GRADER_DIR / "suites").is_dir() \
         and not numpy_inside else []
     return {
         "functions": list(lab.functions),
@@ -141,8 +145,9 @@ def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int)
 
 
 SYSTEM_ROOTS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/opt")
-# what of the project learner code never reads: the grader, the suites, the answers
-PRIVATE = ("autograder", "mindlab_labs", "solutions", "exercises", "labs", "tests",
+# what of the project learner code never reads beside the grader (GRADER_DIR): the
+# suites, the answers
+PRIVATE = ("mindlab_labs", "solutions", "exercises", "labs", "tests",
            "examples", "benchmarks", "docs")
 
 
@@ -163,10 +168,10 @@ def guard_paths() -> dict[str, list[str]]:
     it is site-packages) and every lab's reference module with its cached bytecode.
     """
     core = PACKAGE_ROOT / "mindlab_core"
-    tools = PACKAGE_ROOT / "autograder"
+    tools = GRADER_DIR
     readable = [r for r in python_roots() if r != str(PACKAGE_ROOT)]
     readable += [*SYSTEM_ROOTS, str(core), str(tools / "worker")]  # (tracebacks read these)
-    hidden = [str(PACKAGE_ROOT / name) for name in PRIVATE if name != "autograder"]
+    hidden = [str(PACKAGE_ROOT / name) for name in PRIVATE]
     if tools.is_dir():  # the grader, but for the worker's own folder
         hidden += [str(p) for p in sorted(tools.iterdir()) if p.name != "worker"]
     for lab in LABS.values():

@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from ..labs import Lab
+from .base import GRADER_DIR
 from .process import ProcessBackend
 
 BOOT = ("import sys; sys.path[:] = sys.argv[2:]; "
-        "from autograder.worker.standalone import standalone_main; "
+        f"from {GRADER_DIR.name}.worker.standalone import standalone_main; "
         "standalone_main(int(sys.argv[1]))")
 # the nanny: starts the worker once its Job Object is set (it waits for the token), passes
 # the token on, and ends the way the worker ended (its exit status, or its signal)

@@ -1,6 +1,6 @@
 """A report as the learner reads it on a terminal, in check50's spirit.
 
->>> from autograder.report import Report, TestResult, tool_result
+>>> from mindlab_grader.report import Report, TestResult, tool_result
 >>> t = TestResult("softmax sums to 1", True, 2.0, 2.0, "softmax sums to 1")
 >>> r = Report("lab01.py", "lab01", "graded", 2.0, 2.0, [tool_result("tool01", "Read", [t])])
 >>> print(render_report(r, ascii_only=True).splitlines()[1])
@@ -66,7 +66,7 @@ def function_progress(report: Report) -> str:
 
     Checks that name no function are left out; '' when none names one.
 
-    >>> from autograder.report import Report, TestResult, tool_result
+    >>> from mindlab_grader.report import Report, TestResult, tool_result
     >>> ts = [TestResult("a", True, 1, 1, "", function="softmax"),
     ...       TestResult("b", False, 0, 1, "", function="read_row"),
     ...       TestResult("c", True, 1, 1, "", function="read_row")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.checks import LocalLearner
+from mindlab_grader.checks import LocalLearner
 
 
 def pytest_addoption(parser):
@@ -29,7 +29,7 @@ def _learners(request):
 
                     opened[lab.id] = LocalLearner(vars(importlib.import_module(lab.reference)))
                 else:
-                    from autograder.grader import open_learner  # the isolated worker
+                    from mindlab_grader.grader import open_learner  # the isolated worker
 
                     opened[lab.id] = stack.enter_context(open_learner(path, lab))
             return opened[lab.id]
@@ -39,7 +39,7 @@ def _learners(request):
 
 @pytest.fixture
 def learner(request, _learners):
-    from autograder.labs import LABS
+    from mindlab_grader.labs import LABS
 
     lab = next(lab for lab in LABS.values() if f"/{lab.id}/" in str(request.path))
     return _learners(lab)

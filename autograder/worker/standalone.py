@@ -2,7 +2,7 @@
 
 Started (behind isolation/spawn.py's nanny) as
 
-    python -E -s -c "...; from autograder.worker.standalone import standalone_main; ..." PORT
+    python -E -s -c "...; from mindlab_grader.worker.standalone import standalone_main; ..." PORT
 
 it reads its token on stdin, connects to 127.0.0.1:PORT, sends the token, reads the same
 JSON config a zygote gets, prepares as a zygote does (zygote.Zygote: imports, preloads,

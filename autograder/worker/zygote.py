@@ -3,7 +3,7 @@ submission, and kills each worker and everything it left behind.
 
 Started by isolation/launch.py (inside bubblewrap or not) as
 
-    python -E -s -c "...; from autograder.worker.zygote import zygote_main; zygote_main(fd)"
+    python -E -s -c "...; from mindlab_grader.worker.zygote import zygote_main; zygote_main(fd)"
 
 it reads its JSON config, answers "ready", then serves `spawn` and `kill` on its control
 socket (protocol.py) until that closes. Start-up (Python + numpy, ~0.1 s) is paid once per

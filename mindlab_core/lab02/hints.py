@@ -2,7 +2,7 @@
 
 Three hints per function, from the idea to the last trap; none is the solution's code.
 
->>> from autograder.labs import LAB02
+>>> from mindlab_grader.labs import LAB02
 >>> sorted(HINTS) == sorted(LAB02.functions)
 True
 """

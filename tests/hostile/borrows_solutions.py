@@ -9,7 +9,7 @@ import os
 
 LEAKED = []
 for name in ("solutions.lab01", "mindlab_core.lab01.reference", "mindlab_labs",
-             "autograder.suites.lab01.hidden.test_tool01"):
+             "mindlab_grader.suites.lab01.hidden.test_tool01"):
     try:
         __import__(name)
         LEAKED.append(name)
@@ -18,7 +18,8 @@ for name in ("solutions.lab01", "mindlab_core.lab01.reference", "mindlab_labs",
 import mindlab_core
 
 _root = os.path.dirname(os.path.dirname(mindlab_core.__file__))
-SUITE_FILES = glob.glob(os.path.join(_root, "autograder", "suites", "*", "hidden", "*.py"))
+SUITE_FILES = [f for top in ("autograder", "mindlab_grader")  # a checkout's, an install's
+               for f in glob.glob(os.path.join(_root, top, "suites", "*", "hidden", "*.py"))]
 for path in SUITE_FILES:
     try:
         with open(path) as f:

@@ -26,10 +26,10 @@ import re
 import warnings
 from pathlib import Path
 
-from autograder.checks import LocalLearner
-from autograder.judge import run_lab
-from autograder.labs import get_lab
-from autograder.report import ToolResult
+from mindlab_grader.checks import LocalLearner
+from mindlab_grader.judge import run_lab
+from mindlab_grader.labs import get_lab
+from mindlab_grader.report import ToolResult
 
 ROOT = Path(__file__).resolve().parents[2]
 RELATIVE = re.compile(r"^from (\.+)(\w*)", re.M)  # from .tokens / from ..tokens / from . import

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from autograder.labs import get_lab
+from mindlab_grader.labs import get_lab
 
 from . import records
 from .mutants import Mutant, definitions_only, mutants, solution_path

@@ -22,7 +22,7 @@ from cosmic_ray.ast import ast_nodes, get_ast
 from cosmic_ray.mutating import mutate_code
 from cosmic_ray.plugins import get_operator, operator_names
 
-from autograder.labs import get_lab
+from mindlab_grader.labs import get_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 

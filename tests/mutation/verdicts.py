@@ -46,9 +46,9 @@ class Graded:
 def grader_class() -> type:
     """The runner's Grader, wherever the concurrent reorganisation has put it."""
     try:
-        from autograder.runner import Grader
+        from mindlab_grader.runner import Grader
     except ImportError:
-        from autograder.grader import Grader
+        from mindlab_grader.grader import Grader
     return Grader
 
 

@@ -11,7 +11,7 @@ derandomized Hypothesis) and bounded (a time limit per call). Trusted code only:
 implementation runs in this process.
 
 >>> import importlib
->>> from autograder.labs import get_lab
+>>> from mindlab_grader.labs import get_lab
 >>> ref = importlib.import_module(get_lab("lab01").reference)
 >>> violations("lab01", "softmax", {"softmax": ref.softmax})
 []
@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from autograder.labs import get_lab
+from mindlab_grader.labs import get_lab
 
 from . import lab01, lab02
 from .core import run_property

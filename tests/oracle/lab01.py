@@ -23,8 +23,8 @@ from collections.abc import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.labs import get_lab
 from mindlab_core.tokens import TOKENS, VOCAB
+from mindlab_grader.labs import get_lab
 
 from .core import (
     ATOL,

@@ -18,7 +18,7 @@ from collections.abc import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from autograder.labs import get_lab
+from mindlab_grader.labs import get_lab
 
 from .core import (
     RTOL,

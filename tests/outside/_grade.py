@@ -37,7 +37,7 @@ def grade(lab, path):
     # The shared working tree changes under our feet (other engineers mid-refactor), so we
     # grade with a snapshot of a commit: git archive <commit> | tar -x -C $MINDLAB_SNAPSHOT.
     env = dict(os.environ, PYTHONPATH=str(SNAP))
-    r = subprocess.run([sys.executable, "-c", "from autograder.cli import main; main()", "grade",
+    r = subprocess.run([sys.executable, "-c", "from mindlab_grader.cli import main; main()", "grade",
                         str(path.resolve()), "--lab", lab, "--json"],
                        cwd=SNAP, capture_output=True, text=True, env=env)
     if not r.stdout.strip():

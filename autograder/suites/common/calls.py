@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.checks import Fail, Learner, LearnerRaised, Outcome, describe
+from mindlab_grader.checks import Fail, Learner, LearnerRaised, Outcome, describe
 
 # feedback for a call that wrote into its inputs: changed(function, outcome.mutated)
 Changed = Callable[[str, tuple], str]

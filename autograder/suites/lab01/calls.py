@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from autograder.checks import Learner, Outcome
-from autograder.suites.common import calls
-from autograder.suites.common.calls import Args, expect_value_errors
+from mindlab_grader.checks import Learner, Outcome
+from mindlab_grader.suites.common import calls
+from mindlab_grader.suites.common.calls import Args, expect_value_errors
 
 # parameter names of the graded functions, to name what a call changed (SPEC §2)
 PARAMETERS = {

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from autograder.checks import Learner, Outcome
-from autograder.suites.common import calls
-from autograder.suites.common.calls import Args
+from mindlab_grader.checks import Learner, Outcome
+from mindlab_grader.suites.common import calls
+from mindlab_grader.suites.common.calls import Args
 
 # parameter names of the graded functions, to name what a call changed (docs/lab02-contract.md)
 PARAMETERS = {

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, check, describe, expect_array, expect_float
-from autograder.learner import LearnerCrashed, LearnerTimeout
-from autograder.suites.common.calls import judged, outcomes
-from autograder.suites.common.hints import mistake, mistake_everywhere, quietly, same
-from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import changed, expect_bad_letters_rejected, value, values
 from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import index
+from mindlab_grader.checks import Fail, check, describe, expect_array, expect_float
+from mindlab_grader.learner import LearnerCrashed, LearnerTimeout
+from mindlab_grader.suites.common.calls import judged, outcomes
+from mindlab_grader.suites.common.hints import mistake, mistake_everywhere, quietly, same
+from mindlab_grader.suites.lab01 import inputs
+from mindlab_grader.suites.lab01.calls import changed, expect_bad_letters_rejected, value, values
 
 W = inputs.trained_W()
 COUNTS = inputs.trained_counts()

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, Rng, check, expect_array, expect_str
-from autograder.suites.common.calls import Args, expect_value_errors
-from autograder.suites.common.hints import mistake_everywhere, same
-from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import expect_bad_letters_rejected, value, values
-from autograder.suites.lab01.stats import consistent
 from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
+from mindlab_grader.checks import Fail, Rng, check, expect_array, expect_str
+from mindlab_grader.suites.common.calls import Args, expect_value_errors
+from mindlab_grader.suites.common.hints import mistake_everywhere, same
+from mindlab_grader.suites.lab01 import inputs
+from mindlab_grader.suites.lab01.calls import expect_bad_letters_rejected, value, values
+from mindlab_grader.suites.lab01.stats import consistent
 
 W = inputs.trained_W()
 OTHER_W = inputs.random_W(203)

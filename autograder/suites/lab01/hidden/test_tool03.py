@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, check, describe, expect_str
-from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import Args, value, values
 from mindlab_core.lab01 import reference as ref
 from mindlab_core.tokens import BOUNDARY, TOKENS, VOCAB, index
+from mindlab_grader.checks import Fail, check, describe, expect_str
+from mindlab_grader.suites.lab01 import inputs
+from mindlab_grader.suites.lab01.calls import Args, value, values
 
 
 def _close(got, expected: float, rtol: float = 1e-9, atol: float = 1e-12) -> bool:

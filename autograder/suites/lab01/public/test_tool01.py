@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, check, describe, expect_array, expect_float
-from autograder.suites.common.calls import judged, outcomes
-from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import changed, expect_bad_letters_rejected, value, values
+from mindlab_grader.checks import Fail, check, describe, expect_array, expect_float
+from mindlab_grader.suites.common.calls import judged, outcomes
+from mindlab_grader.suites.lab01 import inputs
+from mindlab_grader.suites.lab01.calls import changed, expect_bad_letters_rejected, value, values
 
 LN3 = float(np.log(3.0))
 # (logits, softmax worked out on paper): exps 1 and 1; 1 and 3; rows 1, 3 and 2, 2

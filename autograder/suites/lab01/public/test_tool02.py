@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 
-from autograder.checks import Fail, Rng, check, expect_array, expect_str
-from autograder.suites.common.calls import Args, expect_value_errors, judged, outcomes
-from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import changed, expect_bad_letters_rejected, values
+from mindlab_grader.checks import Fail, Rng, check, expect_array, expect_str
+from mindlab_grader.suites.common.calls import Args, expect_value_errors, judged, outcomes
+from mindlab_grader.suites.lab01 import inputs
+from mindlab_grader.suites.lab01.calls import changed, expect_bad_letters_rejected, values
 
 # ---------------------------------------------------------------- ablate_column
 

@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 
-from autograder.checks import Fail, check, describe, expect_str
-from autograder.suites.common.calls import Args, judged, outcomes
-from autograder.suites.lab01 import inputs
-from autograder.suites.lab01.calls import changed
+from mindlab_grader.checks import Fail, check, describe, expect_str
+from mindlab_grader.suites.common.calls import Args, judged, outcomes
+from mindlab_grader.suites.lab01 import inputs
+from mindlab_grader.suites.lab01.calls import changed
 
 TOKENS = ".abcdefghijklmnopqrstuvwxyz"
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, check, expect_array, expect_float
-from autograder.suites.common.calls import expect_value_errors
-from autograder.suites.common.hints import mistake, same
-from autograder.suites.lab02 import inputs
-from autograder.suites.lab02.calls import values
 from mindlab_core.lab02 import directions as D
 from mindlab_core.lab02 import reference as ref
+from mindlab_grader.checks import Fail, check, expect_array, expect_float
+from mindlab_grader.suites.common.calls import expect_value_errors
+from mindlab_grader.suites.common.hints import mistake, same
+from mindlab_grader.suites.lab02 import inputs
+from mindlab_grader.suites.lab02.calls import values
 
 LETTERS = inputs.letter_vectors()
 VOWELS = D.rows_of(LETTERS, D.TRAIN_VOWELS)

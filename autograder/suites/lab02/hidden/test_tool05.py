@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, check, expect_array, expect_float
-from autograder.checks import describe as describe_value
-from autograder.suites.common.calls import expect_value_errors
-from autograder.suites.common.hints import mistake, same
-from autograder.suites.lab02 import inputs
-from autograder.suites.lab02.calls import value, values
 from mindlab_core.lab02 import reference as ref
+from mindlab_grader.checks import Fail, check, expect_array, expect_float
+from mindlab_grader.checks import describe as describe_value
+from mindlab_grader.suites.common.calls import expect_value_errors
+from mindlab_grader.suites.common.hints import mistake, same
+from mindlab_grader.suites.lab02 import inputs
+from mindlab_grader.suites.lab02.calls import value, values
 
 WORDS = ["emma", "jo", "x", "annabelle"]
 MODEL = inputs.trained_residual()

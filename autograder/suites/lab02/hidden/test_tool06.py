@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, Rng, check, expect_array
-from autograder.checks import describe as describe_value
-from autograder.suites.common.calls import (
+from mindlab_core.lab02 import reference as ref
+from mindlab_core.lab02.induction import run_attention_model
+from mindlab_grader.checks import Fail, Rng, check, expect_array
+from mindlab_grader.checks import describe as describe_value
+from mindlab_grader.suites.common.calls import (
     expect_value_errors,
     judged,
     outcomes,
 )
-from autograder.suites.common.hints import mistake, same
-from autograder.suites.lab02 import inputs
-from autograder.suites.lab02.calls import value, values
-from mindlab_core.lab02 import reference as ref
-from mindlab_core.lab02.induction import run_attention_model
+from mindlab_grader.suites.common.hints import mistake, same
+from mindlab_grader.suites.lab02 import inputs
+from mindlab_grader.suites.lab02.calls import value, values
 
 _rng = np.random.default_rng(606)
 Q, K = _rng.normal(0, 1, (7, 5)), _rng.normal(0, 1, (7, 5))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, check, describe, expect_array, expect_float
-from autograder.suites.common.calls import expect_value_errors
-from autograder.suites.lab02.calls import values
+from mindlab_grader.checks import Fail, check, describe, expect_array, expect_float
+from mindlab_grader.suites.common.calls import expect_value_errors
+from mindlab_grader.suites.lab02.calls import values
 
 
 def _raised_for_tiny(out) -> str | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.checks import Fail, Rng, check, expect_array, expect_float
-from autograder.suites.common.calls import expect_value_errors
-from autograder.suites.lab02.calls import value, values
+from mindlab_grader.checks import Fail, Rng, check, expect_array, expect_float
+from mindlab_grader.suites.common.calls import expect_value_errors
+from mindlab_grader.suites.lab02.calls import value, values
 
 SAE = {"W_enc": np.eye(2), "b_enc": np.array([0.0, -1.0]), "W_dec": 2 * np.eye(2),
        "b_dec": np.array([1.0, 0.0])}
