@@ -33,23 +33,62 @@ MAX_ELEMENTS = 4_000_000  # numbers in one question: a (27, 27) problem needs a 
 ANSWER_SECONDS = 1.0  # the reference's time on one question, at most
 TICK = 0.05  # how often the watchdog looks at the running calls' deadlines
 MAX_TIMED = 20_000  # cases whose reference time is kept
+MAX_KNOWN = 5_000  # answers kept for the questions sent ahead (prefetch)
 
 
 class ReferenceAnswers:
     """Answers questions {"function", "args", "kwargs"} with the lab's reference."""
 
-    def __init__(self, lab: Lab, module: ModuleType) -> None:
+    def __init__(self, lab: Lab, module: ModuleType, likely: Any = None) -> None:
         self.functions = set(lab.functions)
         self.module = module
         self.timed: dict[bytes, float] = {}  # the reference's CPU seconds, by case (seconds)
+        self.likely = likely  # (function, args, kwargs) -> likely questions (Lab.likely)
+        self.known: dict[bytes, dict] = {}  # answers sent ahead, by question
 
     @classmethod
     def of(cls, lab: Lab) -> ReferenceAnswers | None:
         """The answers of `lab`'s reference, or None where it is not installed (a handout)."""
         try:
-            return cls(lab, importlib.import_module(lab.reference))
+            module = importlib.import_module(lab.reference)
         except ImportError:
             return None
+        likely = None
+        if lab.likely:
+            name, _, attr = lab.likely.partition(":")
+            likely = getattr(importlib.import_module(name), attr)
+        return cls(lab, module, likely)
+
+    def ahead(self, function: str, cases: list) -> list[list]:
+        """[[question, reply], ...]: the answers the worker is likely to ask for while it
+        runs `function` on `cases` ([args, kwargs] each), sent with the request so it need
+        not ask (Lab.likely says which: from the arguments alone, never for `function`).
+
+        >>> answers = ReferenceAnswers.of(get_lab("lab01"))
+        >>> [q["function"] for q, _ in answers.ahead("greedy_decode", [[[np.zeros((27, 27))], {}]])]
+        ['softmax']
+        """
+        from .worker import wire
+
+        if self.likely is None:
+            return []
+        found: dict[bytes, list] = {}
+        for args, kwargs in cases:
+            try:
+                likely = self.likely(function, tuple(args), dict(kwargs))
+            except Exception:  # an input the rule cannot read: nothing is sent ahead
+                continue
+            for name, q_args, q_kwargs in likely:
+                if name == function or name not in self.functions:
+                    continue
+                question = {"function": name, "args": list(q_args), "kwargs": dict(q_kwargs)}
+                key = wire.encode(question)
+                if key not in self.known:
+                    if len(self.known) >= MAX_KNOWN:
+                        self.known.pop(next(iter(self.known)))
+                    self.known[key] = self.answer(question, function)[0]
+                found[key] = [question, self.known[key]]
+        return list(found.values())
 
     def answer(self, question: Any, under_test: str) -> tuple[dict, bool]:
         """(the reply for the worker, whether the question borrows `under_test`'s answer)."""

@@ -26,6 +26,9 @@ class Lab:
     preload: tuple[str, ...] = ()
     # modules replaced by do-nothing stand-ins while grading (the lab's pictures)
     stubs: tuple[str, ...] = ()
+    # "module:function" giving the questions a call is likely to ask the reference, from
+    # its arguments alone: the judge sends their answers with the request (answers.py)
+    likely: str = ""
 
     @property
     def functions(self) -> tuple[str, ...]:
@@ -50,6 +53,7 @@ LAB01 = Lab(
     ),
     preload=("mindlab_core.bigram:trained_model",),
     stubs=("mindlab_core.lab01.pictures", "mindlab_core.lab01.widgets"),
+    likely="mindlab_grader.suites.lab01.likely:questions",
 )
 
 LAB02 = Lab(

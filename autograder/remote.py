@@ -224,6 +224,9 @@ class WorkerLearner(LearnerBase):
                 raise LearnerCrashed(function, " (and it could not be restarted)")
         if self._clock is not None:
             budgets.calibrate(limits, self.answers, message, self.call_timeout)
+        if self.answers is not None and "ahead" not in message:
+            sent = message.get("cases") or [[message.get("args", []), message.get("kwargs", {})]]
+            message["ahead"] = self.answers.ahead(function, sent)
         left = (self._budget_end or 0.0) - time.monotonic()
         limits.total = min(limits.total, left)
         exchange = Exchange(self._sock, message, limits, function, self.answers,

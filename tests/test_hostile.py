@@ -71,6 +71,7 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "signals_parent_pidfd.py": ({"greedy_decode"}, r"greedy_decode"),
     "mknod_outside.py": (set(), r""),
     "reads_grader_environ.py": (set(), r"tried to read files the grader keeps"),
+    "reuses_answers_sent_ahead.py": ({"softmax"}, r"softmax"),
 }
 
 

@@ -1,0 +1,98 @@
+"""Answers sent ahead (answers.ReferenceAnswers.ahead, suites/lab01/likely.py).
+
+The judge sends, with each request, the reference's answers to the questions the call is
+likely to ask of the other graded functions, so a worker need not ask them one by one.
+They must depend on the arguments alone (never on the path the function under test
+takes), never answer for the function under test, and change no verdict: a learner who
+asks other questions is answered as before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from mistakes import submission_source
+
+from mindlab_grader import exchange
+from mindlab_grader.answers import ReferenceAnswers
+from mindlab_grader.grader import Grader
+from mindlab_grader.labs import LAB01
+from mindlab_grader.worker.protocol import Rng
+
+W = np.random.default_rng(0).normal(size=(27, 27))
+COUNTS = np.random.default_rng(1).integers(0, 9, size=(27, 27))
+CALLS = {
+    "softmax": ([W[3]], {}),
+    "read_row": ([W, "q"], {}),
+    "data_row": ([COUNTS, "q"], {}),
+    "belief_gap": ([W, COUNTS, "q"], {}),
+    "ablate_column": ([W, "e"], {}),
+    "sample_word": ([W, Rng(3)], {"temperature": 0.5}),
+    "rank_rules": ([W], {"top": 3}),
+    "greedy_decode": ([W, 7], {}),
+}
+
+
+@pytest.fixture(scope="module")
+def answers() -> ReferenceAnswers:
+    found = ReferenceAnswers.of(LAB01)
+    assert found is not None and found.likely is not None
+    return found
+
+
+@pytest.mark.parametrize("function", LAB01.functions)
+def test_never_the_answer_of_the_function_under_test(answers, function):
+    sent = answers.ahead(function, [list(CALLS[function])])
+    assert all(q["function"] != function for q, _ in sent)
+    assert all(q["function"] in LAB01.functions for q, _ in sent)
+
+
+def test_sampling_gets_every_row_whatever_the_draws(answers):
+    """sample_word's questions are softmax of all 27 rows: the same for every seed, so
+    what is sent says nothing about the word the reference would draw."""
+    def sent(seed: int) -> list[bytes]:
+        from mindlab_grader.worker import wire
+
+        return [wire.encode(q) for q, _ in answers.ahead(
+            "sample_word", [[[W, Rng(seed)], {"temperature": 0.5}]])]
+
+    assert len(sent(0)) == 27
+    assert sent(0) == sent(1) == sent(99)
+
+
+def test_unreadable_arguments_send_nothing(answers):
+    assert answers.ahead("sample_word", [[[W, Rng(0)], {"temperature": "hot"}]]) == []
+    assert answers.ahead("rank_rules", [[["not a matrix"], {}]]) == []
+    assert answers.ahead("sample_word", [[[], {}]]) == []
+
+
+def _graded(path, monkeypatch) -> tuple[float, int]:
+    """(score, questions the worker asked the judge) for one hidden grade of `path`."""
+    asked = []
+    original = exchange.Exchange._answer
+
+    def counting(self, question):
+        asked.append(question.get("function"))
+        return original(self, question)
+
+    monkeypatch.setattr(exchange.Exchange, "_answer", counting)
+    with Grader(lab="lab01", suite="hidden", isolation="process") as grader:
+        report = grader.grade(path)
+    return report.score, len(asked)
+
+
+def test_the_solution_asks_nothing_and_keeps_full_marks(tmp_path, monkeypatch):
+    path = tmp_path / "lab01.py"
+    path.write_text(submission_source(), encoding="utf-8")
+    assert _graded(path, monkeypatch) == (30.0, 0)
+
+
+def test_a_learner_who_asks_otherwise_is_answered_as_before(tmp_path, monkeypatch):
+    """softmax of a list is not the question sent ahead (an array): it is asked."""
+    source = submission_source()
+    assert "softmax(W[row] / temperature)" in source
+    path = tmp_path / "lab01.py"
+    path.write_text(source.replace("softmax(W[row] / temperature)",
+                                   "softmax(list(W[row] / temperature))"), encoding="utf-8")
+    score, asked = _graded(path, monkeypatch)
+    assert score == 30.0 and asked > 0
