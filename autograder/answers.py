@@ -33,7 +33,7 @@ MAX_ELEMENTS = 4_000_000  # numbers in one question: a (27, 27) problem needs a 
 ANSWER_SECONDS = 1.0  # the reference's time on one question, at most
 TICK = 0.05  # how often the watchdog looks at the running calls' deadlines
 MAX_TIMED = 20_000  # cases whose reference time is kept
-MAX_KNOWN = 5_000  # answers kept for the questions sent ahead (prefetch)
+MAX_KNOWN = 2_000  # requests whose answers sent ahead are kept
 
 
 class ReferenceAnswers:
@@ -44,7 +44,7 @@ class ReferenceAnswers:
         self.module = module
         self.timed: dict[bytes, float] = {}  # the reference's CPU seconds, by case (seconds)
         self.likely = likely  # (function, args, kwargs) -> likely questions (Lab.likely)
-        self.known: dict[bytes, dict] = {}  # answers sent ahead, by question
+        self.known: dict[bytes, list] = {}  # what ahead() gave, by request
 
     @classmethod
     def of(cls, lab: Lab) -> ReferenceAnswers | None:
@@ -59,20 +59,30 @@ class ReferenceAnswers:
             likely = getattr(importlib.import_module(name), attr)
         return cls(lab, module, likely)
 
-    def ahead(self, function: str, cases: list) -> list[list]:
-        """[[question, reply], ...]: the answers the worker is likely to ask for while it
-        runs `function` on `cases` ([args, kwargs] each), sent with the request so it need
-        not ask (Lab.likely says which: from the arguments alone, never for `function`).
+    def ahead(self, function: str, cases: list) -> list[tuple[Any, dict, dict]]:
+        """[(key, question, reply), ...]: the answers the worker is likely to ask for while
+        it runs `function` on `cases` ([args, kwargs] each), sent with the request so it
+        need not ask (Lab.likely says which: from the arguments alone, never for
+        `function`). `key` is protocol.question_key's. Kept by request: every submission
+        meets the suites' same cases.
 
         >>> answers = ReferenceAnswers.of(get_lab("lab01"))
-        >>> [q["function"] for q, _ in answers.ahead("greedy_decode", [[[np.zeros((27, 27))], {}]])]
+        >>> sent = answers.ahead("greedy_decode", [[[np.zeros((27, 27))], {}]])
+        >>> [question["function"] for _, question, _ in sent]
         ['softmax']
         """
-        from .worker import wire
+        from .worker import protocol, wire
 
         if self.likely is None:
             return []
-        found: dict[bytes, list] = {}
+        try:
+            request = hashlib.blake2b(wire.encode(protocol.rng_to_wire([function, cases])),
+                                      digest_size=16).digest()
+        except (TypeError, ValueError):
+            return []
+        if request in self.known:
+            return self.known[request]
+        found: dict[Any, tuple] = {}
         for args, kwargs in cases:
             try:
                 likely = self.likely(function, tuple(args), dict(kwargs))
@@ -82,13 +92,13 @@ class ReferenceAnswers:
                 if name == function or name not in self.functions:
                     continue
                 question = {"function": name, "args": list(q_args), "kwargs": dict(q_kwargs)}
-                key = wire.encode(question)
-                if key not in self.known:
-                    if len(self.known) >= MAX_KNOWN:
-                        self.known.pop(next(iter(self.known)))
-                    self.known[key] = self.answer(question, function)[0]
-                found[key] = [question, self.known[key]]
-        return list(found.values())
+                key = protocol.question_key(name, q_args, q_kwargs)
+                if key not in found:
+                    found[key] = (key, question, self.answer(question, function)[0])
+        if len(self.known) >= MAX_KNOWN:
+            self.known.pop(next(iter(self.known)))
+        self.known[request] = list(found.values())
+        return self.known[request]
 
     def answer(self, question: Any, under_test: str) -> tuple[dict, bool]:
         """(the reply for the worker, whether the question borrows `under_test`'s answer)."""

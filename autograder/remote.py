@@ -78,6 +78,7 @@ class WorkerLearner(LearnerBase):
         self._pid: int | None = None
         self._sock: socket.socket | None = None
         self._clock: CpuClock | None = None  # the worker's CPU time, where it can be read
+        self._held_ahead: dict = {}  # answers the worker holds, sent ahead: key -> function
 
     # ------------------------------------------------------------ worker lifecycle
 
@@ -93,6 +94,7 @@ class WorkerLearner(LearnerBase):
         if self.spawns > MAX_RESTARTS:
             raise LearnerCrashed("", " (the grader gave up restarting your code)")
         self.spawns += 1
+        self._held_ahead = {}  # a fresh worker holds nothing yet
         for attempt in (1, 2):  # a zygote the last worker killed may not look dead yet
             self._zygote = self._zygote_of()
             try:
@@ -224,9 +226,8 @@ class WorkerLearner(LearnerBase):
                 raise LearnerCrashed(function, " (and it could not be restarted)")
         if self._clock is not None:
             budgets.calibrate(limits, self.answers, message, self.call_timeout)
-        if self.answers is not None and "ahead" not in message:
-            sent = message.get("cases") or [[message.get("args", []), message.get("kwargs", {})]]
-            message["ahead"] = self.answers.ahead(function, sent)
+        if self.answers is not None:
+            message["ahead"] = self._ahead(function, message)
         left = (self._budget_end or 0.0) - time.monotonic()
         limits.total = min(limits.total, left)
         exchange = Exchange(self._sock, message, limits, function, self.answers,
@@ -262,6 +263,21 @@ class WorkerLearner(LearnerBase):
         else:
             self._deferred[id(problem)] = (problem, later)
         raise problem
+
+    def _ahead(self, function: str, message: dict) -> list:
+        """The answers to send ahead with `message` (answers.ReferenceAnswers.ahead): those
+        this worker does not hold yet. It keeps what it was sent until a request for that
+        answer's own function (serve.Worker.serve drops them), and so does this record."""
+        held = self._held_ahead
+        for key in [k for k, name in held.items() if name == function]:
+            del held[key]
+        cases = message.get("cases") or [[message.get("args", []), message.get("kwargs", {})]]
+        send = []
+        for key, question, reply in self.answers.ahead(function, cases):  # type: ignore[union-attr]
+            if key not in held:
+                held[key] = question["function"]
+                send.append([question, reply])
+        return send
 
     def _out_of_time(self) -> bool:
         return self._budget_end is not None and time.monotonic() >= self._budget_end

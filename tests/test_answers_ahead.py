@@ -43,8 +43,8 @@ def answers() -> ReferenceAnswers:
 @pytest.mark.parametrize("function", LAB01.functions)
 def test_never_the_answer_of_the_function_under_test(answers, function):
     sent = answers.ahead(function, [list(CALLS[function])])
-    assert all(q["function"] != function for q, _ in sent)
-    assert all(q["function"] in LAB01.functions for q, _ in sent)
+    assert all(q["function"] != function for _, q, _ in sent)
+    assert all(q["function"] in LAB01.functions for _, q, _ in sent)
 
 
 def test_sampling_gets_every_row_whatever_the_draws(answers):
@@ -53,7 +53,7 @@ def test_sampling_gets_every_row_whatever_the_draws(answers):
     def sent(seed: int) -> list[bytes]:
         from mindlab_grader.worker import wire
 
-        return [wire.encode(q) for q, _ in answers.ahead(
+        return [wire.encode(q) for _, q, _ in answers.ahead(
             "sample_word", [[[W, Rng(seed)], {"temperature": 0.5}]])]
 
     assert len(sent(0)) == 27

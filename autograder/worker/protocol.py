@@ -32,10 +32,16 @@ worker, on its own socket
               {"kind": "result", "values": [...], "raised": None, "mutated": [],
                "borrowed": bool}, or RESULT for the call that raised
     any call  worker -> {"kind": "missing"} when the function is not there
+    any call  worker -> {"kind": "ask", "function": str, "args": [...], "kwargs": {...}}
+              while it runs (a stand-in for the reference's other graded function),
+              judge -> {"op": "answer", "value": v, "raised": None | RAISED}
+    ahead     any call, calls or repeat may carry "ahead": [[QUESTION, ANSWER], ...]: the
+              answers of questions it is likely to ask, kept by question_key as if asked
 
-    OUTCOME = {"value": v, "raised": None | {"types": [qualified names], "message": str,
-               "trace": str}, "mutated": [position or name]}
-    RESULT  = {"kind": "result", **OUTCOME, "borrowed": bool}
+    OUTCOME = {"value": v, "raised": None | RAISED, "after": [args as the call left them],
+               "after_kwargs": {...}}
+    RAISED  = {"types": [qualified names], "message": str, "trace": str}
+    RESULT  = {"kind": "result", **OUTCOME}
 
 `Rng(seed)` in arguments crosses as {"$rng": seed} and becomes a fresh
 np.random.Generator on the worker's side.
@@ -51,6 +57,8 @@ import struct
 import time
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from . import wire
 
@@ -139,6 +147,39 @@ def recv_with_fds(control: socket.socket) -> tuple[Any, list[int]]:
     if n > MAX_CONTROL:
         raise ValueError("control message too large")
     return wire.decode(recv_exact(control, n, None)), fds
+
+
+class _NoShortKey(Exception):
+    pass
+
+
+def _key_part(value: Any) -> tuple:
+    t = type(value)
+    if t is np.ndarray and value.dtype.char in wire.DTYPES:
+        return ("a", value.dtype.str, value.shape, value.tobytes())
+    if t is str or t is bool or t is int:
+        return (t.__name__, value)
+    if t is float:
+        return ("f", value.hex())
+    raise _NoShortKey
+
+
+def question_key(function: str, args: list | tuple, kwargs: dict) -> Any:
+    """What tells one question for the reference from another: the function and its
+    arguments, byte for byte (a stand-in's kept answers and the answers sent ahead are
+    found by it). Plain arrays, str, int, float and bool make a tuple (a few
+    microseconds); anything else its wire encoding.
+
+    >>> question_key("softmax", [np.zeros(2)], {}) == question_key("softmax", (np.zeros(2),), {})
+    True
+    >>> question_key("softmax", [np.zeros(2)], {}) == question_key("softmax", [np.zeros(3)], {})
+    False
+    """
+    try:
+        return (function, tuple(_key_part(a) for a in args),
+                tuple((k, _key_part(v)) for k, v in kwargs.items()))
+    except _NoShortKey:
+        return wire.encode({"function": function, "args": list(args), "kwargs": kwargs})
 
 
 def rng_to_wire(value):

@@ -153,7 +153,7 @@ class Worker:
         self.sock = sock
         self.namespace: dict = {}
         self.learner_files: set[str] = set()
-        self.answered: dict[bytes, dict] = {}  # the judge's answers, by question
+        self.answered: dict = {}  # the judge's answers, by protocol.question_key
         # what the learner's function under test gets for the *other* graded functions:
         # stand-ins that ask the judge, which alone holds the reference
         self.refs = {name: self._stand_in(name) for name in zygote.functions} \
@@ -189,8 +189,7 @@ class Worker:
         for question, answer in request.get("ahead") or ():
             name = question["function"]
             if name != request.get("function"):  # (the judge never sends those anyway)
-                key = wire.encode({"kind": "ask", "function": name,
-                                   "args": list(question["args"]), "kwargs": question["kwargs"]})
+                key = protocol.question_key(name, question["args"], question["kwargs"])
                 self.answered[key] = {**answer, "function": name}
 
     def reply(self, value: dict) -> None:
@@ -310,17 +309,18 @@ class Worker:
         byte for byte) is asked once per worker.
         """
         def stand_in(*args, **kwargs):
-            question = {"kind": "ask", "function": name, "args": list(args), "kwargs": kwargs}
-            data = wire.encode(question)
-            reply = self.answered.get(data)
+            key = protocol.question_key(name, args, kwargs)
+            reply = self.answered.get(key)
             if reply is None:
+                data = wire.encode({"kind": "ask", "function": name, "args": list(args),
+                                    "kwargs": kwargs})
                 if len(data) > protocol.MAX_MESSAGE:
                     raise MemoryError(f"arguments too large to pass to {name}")
                 self.sock.sendall(protocol.frame(data))
                 reply = protocol.recv_message(self.sock)
                 if type(reply) is not dict or reply.get("op") != "answer":
                     raise RuntimeError("the grader did not answer")
-                self.answered[data] = {**reply, "function": name}
+                self.answered[key] = {**reply, "function": name}
             if reply.get("raised") is not None:
                 raise _rebuilt(reply["raised"])
             return reply.get("value")

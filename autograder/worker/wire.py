@@ -22,7 +22,7 @@ MAX_DEPTH = 20
 MAX_ITEMS = 1_000_000  # containers larger than this are not carried
 MAX_HEADER = 4 * 2**20  # bytes of JSON per message: arrays travel as raw bytes beside it, so
 # a real value needs far less, and a decoder never builds millions of objects from a reply
-_DTYPES = {"?", "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "e", "f", "d", "g"}
+DTYPES = {"?", "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "e", "f", "d", "g"}
 
 
 class Unsupported:
@@ -63,14 +63,14 @@ def _to_tree(value, buffers: list[bytes], depth: int):
     if t is float:
         return {"$float": repr(value)}  # keeps nan, inf and -0.0 exact
     if t is np.ndarray:
-        if value.dtype.char not in _DTYPES or value.dtype.byteorder not in "=|<":
+        if value.dtype.char not in DTYPES or value.dtype.byteorder not in "=|<":
             return {"$unsupported": f"numpy array of dtype {value.dtype}"}
         buffers.append(np.ascontiguousarray(value).tobytes())
         return {"$nd": len(buffers) - 1, "dtype": value.dtype.str, "shape": list(value.shape)}
     if isinstance(value, np.generic) and t.__module__ == "numpy":
         if isinstance(value, np.str_):
             return {"$npstr": str(value)}
-        if value.dtype.char in _DTYPES:
+        if value.dtype.char in DTYPES:
             buffers.append(np.array(value).tobytes())
             return {"$npscalar": len(buffers) - 1, "dtype": value.dtype.str}
     if t is Unsupported:  # the worker's stand-in for a value it could not carry
@@ -105,13 +105,13 @@ def _from_tree(node, buffers: list[memoryview]):
         return int(node["$bigint"])
     if "$nd" in node:
         dtype = np.dtype(node["dtype"])
-        if dtype.char not in _DTYPES:
+        if dtype.char not in DTYPES:
             raise ValueError("malformed array")
         shape = tuple(int(n) for n in node["shape"])
         return np.frombuffer(buffers[node["$nd"]], dtype=dtype).reshape(shape).copy()
     if "$npscalar" in node:
         dtype = np.dtype(node["dtype"])
-        if dtype.char not in _DTYPES:
+        if dtype.char not in DTYPES:
             raise ValueError("malformed scalar")
         return np.frombuffer(buffers[node["$npscalar"]], dtype=dtype)[0]
     if "$npstr" in node:
