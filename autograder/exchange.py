@@ -77,7 +77,7 @@ class Exchange:
     clock: object = None  # cpuclock.CpuClock on the worker, or None: wall limits only
 
     def run(self) -> dict:
-        protocol.send_message(self.sock, protocol.rng_to_wire(self.message))
+        protocol.send_message(self.sock, protocol.rng_to_wire(self.message), share=True)
         start = time.monotonic()
         end, call_start, questions = start + self.limits.total, start, 0
         cpu_start = self._cpu()

@@ -80,6 +80,9 @@ class LearnerBase:
     borrowed: Mapping[str, str] = MappingProxyType({})  # function -> why it earns nothing
     blocked: Sequence[str] = ()  # modules the grader hides that it tried to import
     refused: Set[str] = frozenset()  # kinds of thing the worker's guard refused it
+    # True where each case of calls() reaches the learner as copies of its own (a worker:
+    # decoded from the channel), so the cases of one batch may share their arrays
+    cases_copied: bool = False
 
     @property
     def swaps_reference(self) -> bool:

@@ -50,6 +50,8 @@ class WorkerLearner(LearnerBase):
     `zygote` is a callable giving a live ForkServer (the Grader's).
     """
 
+    cases_copied = True  # every case is decoded into arrays of its own in the worker
+
     def __init__(self, zygote, submission: Submission, functions: tuple[str, ...],
                  call_timeout: float = 2.0, load_timeout: float = 10.0,
                  hide_messages: bool = False, answers: ReferenceAnswers | None = None,

@@ -104,6 +104,7 @@ def zygote_config(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int,
         "memory_bytes": (memory_mb or 0) * 2**20, "file_bytes": file_mb * 2**20,
         "memory_watchdog": os.environ.get(WATCHDOG_VAR) == "1",  # tests force it on Linux
         "preload": [*PRELOAD, *lab.preload], "stubs": [*STUBS, *lab.stubs],
+        "while_grading": list(lab.while_grading),
         **guard_paths(),  # what the worker's guard lets learner code read (worker/guard.py)
         "drop": drops_to_nobody(isolation),  # workers leave root for nobody
     }

@@ -87,9 +87,15 @@ def materialize(value: Any, rng_cache: dict[int, np.random.Generator] | None = N
 def same_value(a: Any, b: Any) -> bool:
     """Exact equality for plain data and arrays (nan equals nan), used to spot mutation."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
-                and a.shape == b.shape and a.dtype == b.dtype
-                and bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")))
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
+                and a.shape == b.shape and a.dtype == b.dtype):
+            return False
+        try:
+            if bool((a == b).all()):  # the usual case, ten times faster than array_equal's nan
+                return True
+        except Exception:
+            pass
+        return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
     if isinstance(a, np.random.Generator):
         return True
     if type(a) in (list, tuple) and type(b) is type(a):

@@ -84,14 +84,24 @@ def frame(data: bytes) -> bytes:
     return HEADER.pack(len(data)) + data
 
 
-def send_message(sock: socket.socket, value: Any, fds: list[int] | None = None) -> None:
-    """Send one value as a frame of wire.encode bytes (optionally passing fds)."""
-    data = frame(wire.encode(value))
+def send_message(sock: socket.socket, value: Any, fds: list[int] | None = None,
+                 share: bool = False) -> None:
+    """Send one value as a frame of wire.encode bytes (optionally passing fds; `share`:
+    see wire.encode, the judge's requests)."""
+    parts = wire.encode_parts(value, share)
+    header = HEADER.pack(sum(len(p) for p in parts))
     if fds:
-        socket.send_fds(sock, [data[: HEADER.size]], fds)
-        sock.sendall(data[HEADER.size :])
+        socket.send_fds(sock, [header], fds)
     else:
-        sock.sendall(data)
+        sock.sendall(header)
+    for part in parts:  # no copy of the arrays into one string first
+        sock.sendall(part)
+
+
+def send_frame(sock: socket.socket, data: bytes) -> None:
+    """`data` behind its length, sent without copying it into a frame first."""
+    sock.sendall(HEADER.pack(len(data)))
+    sock.sendall(data)
 
 
 def send_json(sock: socket.socket, value: Any) -> None:
@@ -99,21 +109,21 @@ def send_json(sock: socket.socket, value: Any) -> None:
     sock.sendall(frame(json.dumps(value).encode()))
 
 
-def recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytes:
+def recv_exact(sock: socket.socket, n: int, deadline: float | None) -> bytearray:
     """Exactly n bytes; TimeoutError past `deadline` (time.monotonic), EOFError if closed."""
-    chunks, got = [], 0
+    data = bytearray(n)
+    view, got = memoryview(data), 0
     while got < n:
         if deadline is not None:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
             sock.settimeout(left)
-        chunk = sock.recv(min(n - got, 1 << 20))
-        if not chunk:
+        k = sock.recv_into(view[got:], min(n - got, 1 << 22))
+        if not k:
             raise EOFError("the other side closed the channel")
-        chunks.append(chunk)
-        got += len(chunk)
-    return b"".join(chunks)
+        got += k
+    return data
 
 
 def recv_frame(sock: socket.socket, deadline: float | None = None,
@@ -126,10 +136,11 @@ def recv_frame(sock: socket.socket, deadline: float | None = None,
 
 
 def recv_message(sock: socket.socket, timeout: float | None = None,
-                 limit: int = MAX_MESSAGE + 2**20) -> Any:
-    """One value from the socket. TimeoutError, EOFError, or ValueError (malformed / too big)."""
+                 limit: int = MAX_MESSAGE + 2**20, shared: bool = False) -> Any:
+    """One value from the socket. TimeoutError, EOFError, or ValueError (malformed / too big).
+    `shared`: the worker reading the judge's request (see wire.encode)."""
     deadline = None if timeout is None else time.monotonic() + timeout
-    return wire.decode(recv_frame(sock, deadline, limit))
+    return wire.decode(recv_frame(sock, deadline, limit), shared)
 
 
 def recv_json(sock: socket.socket) -> Any:

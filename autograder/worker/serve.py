@@ -162,7 +162,7 @@ class Worker:
     def serve(self) -> None:
         while True:
             try:
-                request = protocol.recv_message(self.sock)
+                request = protocol.recv_message(self.sock, shared=True)
             except (EOFError, OSError, ValueError):
                 return
             op = request.get("op")
@@ -200,7 +200,7 @@ class Worker:
             value = {k: v for k, v in value.items() if k not in ("value", "values")}
             value["value"] = wire.Unsupported(protocol.UNCARRIED)
             data = wire.encode(value)
-        self.sock.sendall(protocol.frame(data))
+        protocol.send_frame(self.sock, data)
 
     # ------------------------------------------------------------ load
 
@@ -316,7 +316,7 @@ class Worker:
                                     "kwargs": kwargs})
                 if len(data) > protocol.MAX_MESSAGE:
                     raise MemoryError(f"arguments too large to pass to {name}")
-                self.sock.sendall(protocol.frame(data))
+                protocol.send_frame(self.sock, data)
                 reply = protocol.recv_message(self.sock)
                 if type(reply) is not dict or reply.get("op") != "answer":
                     raise RuntimeError("the grader did not answer")

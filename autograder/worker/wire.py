@@ -52,7 +52,7 @@ def type_name(value: object) -> str:
     return name if mod in ("builtins", "numpy") else f"{mod}.{name}"
 
 
-def _to_tree(value, buffers: list[bytes], depth: int):
+def _to_tree(value, buffers: list[bytes], depth: int, shared: dict | None = None):
     if depth > MAX_DEPTH:
         return {"$unsupported": "structure nested too deeply"}
     t = type(value)  # exact types only: subclasses could lie about equality
@@ -65,7 +65,12 @@ def _to_tree(value, buffers: list[bytes], depth: int):
     if t is np.ndarray:
         if value.dtype.char not in DTYPES or value.dtype.byteorder not in "=|<":
             return {"$unsupported": f"numpy array of dtype {value.dtype}"}
-        buffers.append(np.ascontiguousarray(value).tobytes())
+        if shared is not None and id(value) in shared:  # the same array again: one buffer
+            return {"$nd": shared[id(value)], "dtype": value.dtype.str, "shape": list(value.shape)}
+        buffers.append(memoryview(np.ascontiguousarray(value).reshape(-1)).cast("B")
+                       if value.size else b"")  # the array's own bytes, not a copy
+        if shared is not None:
+            shared[id(value)] = len(buffers) - 1
         return {"$nd": len(buffers) - 1, "dtype": value.dtype.str, "shape": list(value.shape)}
     if isinstance(value, np.generic) and t.__module__ == "numpy":
         if isinstance(value, np.str_):
@@ -78,25 +83,25 @@ def _to_tree(value, buffers: list[bytes], depth: int):
     if t in (list, tuple):
         if len(value) > MAX_ITEMS:
             return {"$unsupported": f"{t.__name__} of {len(value)} items"}
-        items = [_to_tree(v, buffers, depth + 1) for v in value]
+        items = [_to_tree(v, buffers, depth + 1, shared) for v in value]
         return items if t is list else {"$tuple": items}
     if t is dict:
         if len(value) > MAX_ITEMS or not all(type(k) is str for k in value):
             return {"$unsupported": "dict (only small dicts with str keys are carried)"}
-        return {"$dict": [[k, _to_tree(v, buffers, depth + 1)] for k, v in value.items()]}
+        return {"$dict": [[k, _to_tree(v, buffers, depth + 1, shared)] for k, v in value.items()]}
     return {"$unsupported": type_name(value)}
 
 
 _LEAVES = (str, int, bool, type(None))  # JSON leaves that stand for themselves (not float)
 
 
-def _from_tree(node, buffers: list[memoryview]):
+def _from_tree(node, buffers: list[memoryview], used: set | None = None):
     if node is None or isinstance(node, (bool, int, str)):
         return node
     if isinstance(node, list):
         if all(type(v) in _LEAVES for v in node):  # e.g. 300 sampled words: no call per item
             return node
-        return [_from_tree(v, buffers) for v in node]
+        return [_from_tree(v, buffers, used) for v in node]
     if not isinstance(node, dict) or len(node) == 0:
         raise ValueError("malformed message")
     if "$float" in node:
@@ -108,6 +113,10 @@ def _from_tree(node, buffers: list[memoryview]):
         if dtype.char not in DTYPES:
             raise ValueError("malformed array")
         shape = tuple(int(n) for n in node["shape"])
+        if used is not None:  # each buffer once: what arrives never grows as it is read
+            if node["$nd"] in used:
+                raise ValueError("malformed message: a buffer used twice")
+            used.add(node["$nd"])
         return np.frombuffer(buffers[node["$nd"]], dtype=dtype).reshape(shape).copy()
     if "$npscalar" in node:
         dtype = np.dtype(node["dtype"])
@@ -117,33 +126,45 @@ def _from_tree(node, buffers: list[memoryview]):
     if "$npstr" in node:
         return np.str_(node["$npstr"])
     if "$tuple" in node:
-        return tuple(_from_tree(v, buffers) for v in node["$tuple"])
+        return tuple(_from_tree(v, buffers, used) for v in node["$tuple"])
     if "$dict" in node:
-        return {str(k): _from_tree(v, buffers) for k, v in node["$dict"]}
+        return {str(k): _from_tree(v, buffers, used) for k, v in node["$dict"]}
     if "$unsupported" in node:
         return Unsupported(str(node["$unsupported"]))
     raise ValueError("malformed message")
 
 
-def encode(value) -> bytes:
-    """One value as bytes: u32 header length, JSON header, then each buffer (u64 length + bytes)."""
-    buffers: list[bytes] = []
-    tree = _to_tree(value, buffers, 0)
+def encode(value, share: bool = False) -> bytes:
+    """One value as bytes: u32 header length, JSON header, then each buffer's bytes (the
+    header lists their sizes). See encode_parts."""
+    return b"".join(encode_parts(value, share))
+
+
+def encode_parts(value, share: bool = False) -> list:
+    """encode(value) in pieces (the arrays' own memory, not copies: send them at once).
+
+    share=True sends an array that appears several times (one model in every case of a
+    request) once; each place still decodes to an array of its own. Only the judge
+    shares (decode(shared=True) is the worker's): a worker's reply holds each buffer once.
+    """
+    buffers: list = []
+    tree = _to_tree(value, buffers, 0, {} if share else None)
     header = json.dumps({"tree": tree, "sizes": [len(b) for b in buffers]}).encode()
-    return b"".join([struct.pack("<I", len(header)), header, *buffers])
+    return [struct.pack("<I", len(header)), header, *buffers]
 
 
-def decode(data: bytes):
-    """The inverse of encode; raises ValueError (only) on anything malformed."""
+def decode(data: bytes, shared: bool = False):
+    """The inverse of encode; raises ValueError (only) on anything malformed, and unless
+    `shared`, on a buffer used twice (so a message never decodes to more than it holds)."""
     try:
-        return _decode(data)
+        return _decode(data, shared)
     except ValueError:
         raise
     except Exception as exc:  # IndexError, KeyError, TypeError, struct.error, RecursionError
         raise ValueError(f"malformed message ({type(exc).__name__})") from None
 
 
-def _decode(data: bytes):
+def _decode(data: bytes, shared: bool = False):
     view = memoryview(data)
     (n,) = struct.unpack_from("<I", view, 0)
     if n > MAX_HEADER:
@@ -156,7 +177,7 @@ def _decode(data: bytes):
         pos += int(size)
     if pos != len(data):
         raise ValueError("malformed message: wrong length")
-    return _from_tree(header["tree"], buffers)
+    return _from_tree(header["tree"], buffers, None if shared else set())
 
 
 def roundtrip(value):

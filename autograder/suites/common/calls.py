@@ -29,19 +29,25 @@ from mindlab_grader.checks import Fail, Learner, LearnerRaised, Outcome, describ
 Changed = Callable[[str, tuple], str]
 
 
-def fresh(value: Any) -> Any:
+def fresh(value: Any, memo: dict | None = None) -> Any:
     """A writable deep copy of arrays, and of the dicts and lists that hold them (models).
+    With `memo`, an array met again is copied once (the cases of one request share it: it
+    crosses the channel once, and each case gets its own copy in the worker).
 
     >>> W = np.zeros(2); params = {"W": W}
     >>> fresh(params)["W"] is W, fresh((W, "q"))[1]
     (False, 'q')
     """
     if isinstance(value, np.ndarray):
-        return np.array(value)
+        if memo is None:
+            return np.array(value)
+        if id(value) not in memo:
+            memo[id(value)] = np.array(value)
+        return memo[id(value)]
     if type(value) is dict:
-        return {k: fresh(v) for k, v in value.items()}
+        return {k: fresh(v, memo) for k, v in value.items()}
     if type(value) in (list, tuple):
-        return type(value)(fresh(v) for v in value)
+        return type(value)(fresh(v, memo) for v in value)
     return value
 
 
@@ -65,7 +71,8 @@ def outcomes(learner: Learner, function: str, cases: Iterable[tuple | Args],
     """
     calls = [(case.args, {**kwargs, **case.kwargs}) if isinstance(case, Args)
              else (tuple(case), kwargs) for case in cases]
-    return learner.calls(function, [(fresh(args), fresh(kw)) for args, kw in calls])
+    memo: dict | None = {} if getattr(learner, "cases_copied", False) else None
+    return learner.calls(function, [(fresh(args, memo), fresh(kw, memo)) for args, kw in calls])
 
 
 def inputs_changed(function: str, mutated: tuple, names: tuple[str, ...], advice: str) -> str:
