@@ -65,6 +65,7 @@ from . import wire
 HEADER = struct.Struct("<Q")  # the length in front of every message
 MAX_MESSAGE = 64 * 2**20  # bytes; a learner value larger than this arrives as Unsupported
 MAX_CONTROL = 2**20  # bytes; a control message (to the zygote) is small
+COALESCE = 2**16  # bytes; smaller pieces of a message are sent in one call
 RNG_KEY = "$rng"  # {"$rng": seed} stands for Rng(seed) on the wire
 UNCARRIED = "value too large to carry, or one the grader could not read"  # "a ..." in feedback
 
@@ -92,10 +93,17 @@ def send_message(sock: socket.socket, value: Any, fds: list[int] | None = None,
     header = HEADER.pack(sum(len(p) for p in parts))
     if fds:
         socket.send_fds(sock, [header], fds)
-    else:
-        sock.sendall(header)
-    for part in parts:  # no copy of the arrays into one string first
+        header = b""
+    small: list = [header]
+    for part in parts:  # small pieces go together, a big array on its own (never copied)
+        if len(part) < COALESCE:
+            small.append(part)
+            continue
+        sock.sendall(b"".join(small))
         sock.sendall(part)
+        small = []
+    if small:
+        sock.sendall(b"".join(small))
 
 
 def send_frame(sock: socket.socket, data: bytes) -> None:
