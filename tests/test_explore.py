@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from mindlab_core.bigram import trained_model
 from mindlab_core.lab01 import reference as ref
+from mindlab_core.lab02 import directions, findings
+from mindlab_core.lab02 import reference as ref02
 from mindlab_grader.cli import main
 from mindlab_grader.explore import ExploreError, build_data
 
@@ -47,6 +49,27 @@ def mistaken_lab01(folder: Path) -> Path:
     return path
 
 
+def mistaken_lab02(folder: Path) -> Path:
+    """A lab02 file with three tool 04 mistakes: mean_difference_direction returns NaNs,
+    project raises, cosine_similarity returns the plain dot product (no division by the
+    lengths)."""
+    code = (ROOT / "mindlab_core" / "lab02" / "reference.py").read_text()
+    swaps = [("from ..tokens import", "from mindlab_core.tokens import"),
+             ("    return diff / np.linalg.norm(_vector(diff, "
+              "\"the difference of the two means\"))",
+              "    return diff * np.nan"),
+             ("    return X @ (direction / np.linalg.norm(direction))",
+              "    raise ZeroDivisionError('no projections today')"),
+             ("    cos = float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))\n"
+              "    return min(1.0, max(-1.0, cos))", "    return float(u @ v)")]
+    for old, new in swaps:
+        assert old in code, old
+        code = code.replace(old, new)
+    path = folder / "mistaken_lab02.py"
+    path.write_text(code)
+    return path
+
+
 def explore(folder: Path, name: str, *args: str) -> Path:
     """`mindlab explore ARGS --out folder/name.html`, which must succeed."""
     page = folder / f"{name}.html"
@@ -66,6 +89,12 @@ def pages(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def lab02_page(tmp_path_factory) -> Path:
     return explore(tmp_path_factory.mktemp("explore02"), "lab02", "--lab", "lab02")
+
+
+@pytest.fixture(scope="module")
+def mistaken_lab02_page(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("explore02m")
+    return explore(folder, "lab02m", "--lab", "lab02", str(mistaken_lab02(folder)))
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +187,92 @@ def test_lab02_page_pickers_work(browser, lab02_page):
     page.click("#sparsities button[data-pick='4']")
     assert page.locator("#arrows line.feature").count() == 5
     assert page.locator("#sae line.latent").count() >= 5
+    assert errors == []
+
+
+def strip(page) -> dict[str, dict]:
+    """Each dot of tool 04's strip: {token: its data-* attributes and centre x}."""
+    return {d["token"]: d for d in page.eval_on_selector_all("#strip circle.letter", """els =>
+        els.map(e => ({...e.dataset, x: +e.getAttribute('cx')}))""")}
+
+
+def cosine_shown(page) -> float:
+    return float(page.get_attribute("#cosine", "data-cosine"))
+
+
+def test_lab02_tool04_data_is_the_reference():
+    data = build_data("lab02")["directions"]
+    scores, threshold = findings.letter_scores(), findings.vowel_threshold()
+    assert data["scores"] == pytest.approx([scores[t] for t in data["tokens"]], abs=1e-3)
+    assert data["threshold"] == pytest.approx(threshold, abs=1e-3)
+    shown = dict(zip(data["tokens"], data["scores"]))
+    # docs/lab02-contract.md, "What the lab shows": the held-out letters land on their side
+    assert (data["held_vowels"], data["held_consonants"]) == ("iu", "jvwxz")
+    assert all(shown[c] > data["threshold"] for c in "iu")
+    assert all(shown[c] < data["threshold"] for c in "jvwxz")
+    X = directions.letter_vectors()
+    C = np.array(data["cosines"])
+    assert C.shape == (27, 27) and np.allclose(C, C.T)
+    for a, b in [("a", "e"), ("a", "t"), (".", "q"), ("x", "x")]:
+        i, j = data["tokens"].index(a), data["tokens"].index(b)
+        assert C[i, j] == pytest.approx(ref02.cosine_similarity(X[i], X[j]), abs=1e-3)
+    assert data["problems"] == [] and data["differs"] == []
+
+
+def test_lab02_tool04_strip_hover_and_cosine_pickers(browser, lab02_page):
+    scores, threshold = findings.letter_scores(), findings.vowel_threshold()
+    X = directions.letter_vectors()
+    page, errors = open_page(browser, lab02_page)
+    assert "FEATURES ARE DIRECTIONS" in page.inner_text("#dirSection .tag")
+    dots = strip(page)
+    assert set(dots) == set(scores)
+    for t, dot in dots.items():
+        assert float(dot["score"]) == pytest.approx(scores[t], abs=1e-3)
+    line = page.locator("#strip #threshold")
+    assert float(line.get_attribute("data-threshold")) == pytest.approx(threshold, abs=1e-3)
+    at = float(line.get_attribute("x1"))  # drawn: i u right of the threshold, j v w x z left
+    assert all(dots[c]["x"] > at for c in "iu") and all(dots[c]["x"] < at for c in "jvwxz")
+    assert {t for t, d in dots.items() if d["held"] == "true"} == set("iujvwxz")
+    assert dots["i"]["kind"] == "vowel" and dots["j"]["kind"] == "consonant"
+    assert dots["q"]["kind"] == dots["y"]["kind"] == "other"
+    held = page.inner_text("#heldOut")
+    assert held.count("\u2713") == 7 and "\u2717" not in held
+    page.hover("#strip circle.letter[data-token='x']")
+    assert f"x: its row projects to \u2212{-scores['x']:.2f}" in page.inner_text("#hover")
+    assert "consonant side" in page.inner_text("#hover")
+    page.hover("#strip circle.letter[data-token='u']")
+    assert "vowel side" in page.inner_text("#hover") and "held out" in page.inner_text("#hover")
+    a, e, t, h = (directions.rows_of(X, c)[0] for c in "aeth")
+    assert cosine_shown(page) == pytest.approx(ref02.cosine_similarity(a, e), abs=1e-3)
+    page.click("#cosA button[data-pick='t']")
+    page.click("#cosB button[data-pick='h']")
+    assert cosine_shown(page) == pytest.approx(ref02.cosine_similarity(t, h), abs=1e-3)
+    assert "rows most like t's: h " in page.inner_text("#cosInfo")
+    page.click("#strip circle.letter[data-token='a']")  # a dot picks the first letter
+    assert page.get_attribute("#cosA button[data-pick='a']", "aria-pressed") == "true"
+    assert cosine_shown(page) == pytest.approx(ref02.cosine_similarity(a, h), abs=1e-3)
+    rings = page.eval_on_selector_all("#strip circle.ring", "els => els.map(e => e.dataset.token)")
+    assert sorted(rings) == ["a", "h"]
+    assert page.locator("#p04 li").count() == 0
+    assert errors == []
+
+
+def test_lab02_mistaken_tool04_is_named_and_the_learners_cosines_shown(browser,
+                                                                      mistaken_lab02_page):
+    scores, X = findings.letter_scores(), directions.letter_vectors()
+    page, errors = open_page(browser, mistaken_lab02_page)
+    problems = page.inner_text("#p04")
+    assert "your project raised ZeroDivisionError: no projections today" in problems
+    assert "your cosine_similarity differs from the reference" in problems
+    assert "your mean_difference_direction returned a ndarray of the wrong shape or kind " \
+           "(or NaN or inf where a number belongs)" in problems
+    assert all(page.inner_text(f"#p0{k}") == "" for k in (5, 6, 7))
+    for t, dot in strip(page).items():  # project failed: the reference's projections
+        assert float(dot["score"]) == pytest.approx(scores[t], abs=1e-3)
+    page.click("#cosA button[data-pick='t']")  # the learner's own answer, from its worker
+    page.click("#cosB button[data-pick='h']")
+    t, h = (directions.rows_of(X, c)[0] for c in "th")
+    assert cosine_shown(page) == pytest.approx(float(t @ h), abs=1e-3)
     assert errors == []
 
 

@@ -1,8 +1,10 @@
-"""Lab 02's page data: the logit lens per name, attention per head, superposition, the SAE.
+"""Lab 02's page data: the vowel direction, the logit lens per name, attention per head,
+superposition, the SAE.
 
-Every graded step goes through the source's functions (`Calls.get`); the models
-themselves (the shipped residual model, the hand-built induction model, the trained toy
-models and the SAE training) are the lab's own, not graded, and are built here.
+Every graded step goes through the source's functions (`Calls.get`, `Calls.many`); the
+models themselves (lab 01's trained W, the shipped residual model, the hand-built
+induction model, the trained toy models and the SAE training) are the lab's own, not
+graded, and are built here.
 """
 
 from __future__ import annotations
@@ -12,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
-from mindlab_core.lab02 import findings, induction, residual, superposition
+from mindlab_core.lab02 import directions, findings, induction, residual, superposition
 from mindlab_core.lab02 import reference as ref
 from mindlab_core.tokens import TOKENS
 
 from ..learner import LearnerBase, Rng
-from .source import Problems, attempt, load_problem, open_source
+from .source import Problems, attempt, load_problem, open_source, value_of
 
 NAMES = ("emma", "john", "olivia", "liam", "sophia", "noah", "isabella", "mason", "ava",
          "ethan", "mia", "lucas")
@@ -37,7 +39,8 @@ def _all(results: list) -> bool | None:
 
 
 def _same(a: Any, b: Any) -> bool | None:
-    """True / False when a and b compare as numbers; None when a has the wrong form."""
+    """True / False when a and b compare as numbers; None when a has the wrong form (or
+    is not finite where b is)."""
     if isinstance(b, dict):
         if not isinstance(a, dict) or a.keys() != b.keys():
             return None
@@ -52,8 +55,8 @@ def _same(a: Any, b: Any) -> bool | None:
         x, y = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     except (TypeError, ValueError):
         return None
-    if x.shape != y.shape:
-        return None
+    if x.shape != y.shape or not np.array_equal(np.isfinite(x), np.isfinite(y)):
+        return None  # NaN or inf where the reference has a number: nothing to show
     return bool(np.allclose(x, y, atol=1e-6, equal_nan=True))
 
 
@@ -67,14 +70,30 @@ class Calls:
 
     def get(self, name: str, *args: Any) -> Any:
         """learner.name(*args), or the reference's answer when it failed or has the wrong form."""
-        expected = getattr(ref, name)(*[_real(a) for a in args])
         got = attempt(self.problems, name, lambda: getattr(self.learner, name)(*args))
+        return self._judged(name, got, args)
+
+    def many(self, name: str, cases: list[tuple]) -> list:
+        """[learner.name(*args) for args in cases] in one batch, each judged as `get` does."""
+        outcomes = attempt(self.problems, name, lambda: self.learner.calls(
+            name, [(args, {}) for args in cases])) or [None] * len(cases)
+        answers = []
+        for outcome, args in zip(outcomes, cases):
+            got = None if outcome is None else attempt(self.problems, name,
+                                                       lambda o=outcome: value_of(name, o))
+            answers.append(self._judged(name, got, args))
+        return answers
+
+    def _judged(self, name: str, got: Any, args: tuple) -> Any:
+        """got, or the reference's answer to args when got is None or of the wrong form."""
+        expected = getattr(ref, name)(*[_real(a) for a in args])
         if got is None:
             return expected
         same = _same(got, expected)
         if same is None:
             self.problems.add(name, f"your {name} returned a {type(got).__name__} of the wrong "
-                                    "shape or kind, so the reference's answer is shown")
+                                    "shape or kind (or NaN or inf where a number belongs), "
+                                    "so the reference's answer is shown")
             return expected
         if not same:
             self.differs.setdefault(name, f"your {name} differs from the reference")
@@ -90,6 +109,27 @@ def _probs(logits: np.ndarray) -> np.ndarray:
     shifted = logits - logits.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def vowel_direction(calls: Calls) -> dict:
+    """Every token's row of lab 01's W on the vowel direction, the threshold, all cosines."""
+    X = directions.letter_vectors()
+    vowels = directions.rows_of(X, directions.TRAIN_VOWELS)
+    consonants = directions.rows_of(X, directions.TRAIN_CONSONANTS)
+    direction = calls.get("mean_difference_direction", vowels, consonants)
+    threshold = directions.midpoint_threshold(calls.get("project", vowels, direction),
+                                              calls.get("project", consonants, direction))
+    pairs = [(i, j) for i in range(len(TOKENS)) for j in range(i, len(TOKENS))]
+    cosines = np.eye(len(TOKENS))
+    for (i, j), c in zip(pairs, calls.many("cosine_similarity", [(X[i], X[j]) for i, j in pairs])):
+        cosines[i, j] = cosines[j, i] = float(c)
+    return {"tokens": TOKENS, "scores": np.round(calls.get("project", X, direction), 3).tolist(),
+            "threshold": round(threshold, 3), "train_vowels": directions.TRAIN_VOWELS,
+            "train_consonants": directions.TRAIN_CONSONANTS,
+            "held_vowels": directions.HELD_OUT_VOWELS,
+            "held_consonants": directions.HELD_OUT_CONSONANTS,
+            "cosines": np.round(cosines, 3).tolist(),
+            **calls.report("mean_difference_direction", "project", "cosine_similarity")}
 
 
 def lens(calls: Calls) -> dict:
@@ -177,9 +217,9 @@ def build(file: Path | None, name: str | None) -> dict:
         calls = Calls(learner)
         data = {"lab": "lab02", "source": None if file is None else str(file),
                 "load": load_problem(learner), "initial": name if name in NAMES else NAMES[0],
-                "lens": lens(calls), "attention": attention(calls),
-                "superposition": superposed(calls)}
+                "directions": vowel_direction(calls), "lens": lens(calls),
+                "attention": attention(calls), "superposition": superposed(calls)}
     if data["load"]:
-        for part in ("lens", "attention", "superposition"):
+        for part in ("directions", "lens", "attention", "superposition"):
             data[part]["problems"] = [p for p in data[part]["problems"] if p != data["load"]]
     return data

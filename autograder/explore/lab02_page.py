@@ -8,6 +8,29 @@ BODY = """
 <h1>mindlab explore · lab 02 <i>Scaling the idea up</i></h1>
 {banner}
 
+<section id="dirSection"><span class="tag">TOOL 04 · FEATURES ARE DIRECTIONS</span>
+<h2>Every letter on one line: how vowel-like is what the model expects after it?</h2>
+<p class="explain">Row i of lab 01's trained W is what the model expects after token i: 27
+numbers, a vector. The <b>vowel direction</b> is the mean row of <code>a e o</code> minus the
+mean row of 14 consonants (<code>mean_difference_direction</code>); each dot is one token's
+row <b>projected</b> on it (<code>project</code>), and the dashed line is the midpoint between
+the two classes' mean scores. <b>Hollow, bold</b> letters are held out: the direction never
+saw them, so if they land on their own side it found something real rather than memorising
+its examples. Grey: <code>q</code> (nearly always followed by <code>u</code>), <code>y</code>
+(vowel and consonant) and <code>'.'</code>, left out on purpose.</p>
+<ul class="problems" id="p04"></ul>
+<svg id="strip" width="960" height="180" role="img" aria-label="projections on the vowel
+ direction"></svg>
+<p id="heldOut"></p>
+<p id="hover" class="note">Hover a letter to read its projection; click one to compare its
+row below.</p>
+<h3>pick two letters: do their rows point alike? (<code>cosine_similarity</code>)</h3>
+<style>#cosA button, #cosB button {{ min-width: 26px; padding: 2px 4px; }}</style>
+<div class="picker" id="cosA"></div>
+<div class="picker" id="cosB"></div>
+<div id="cosInfo"></div>
+</section>
+
 <section id="lensSection"><span class="tag">TOOL 05 · THE RESIDUAL STREAM</span>
 <h2>Pick a name: read the prediction layer by layer with the logit lens</h2>
 <p class="explain">Each block of the residual model only <b>adds</b> to the stream, so every
@@ -52,6 +75,76 @@ dimension each feature owns: 1 alone on an axis, 0.4 each in the pentagon.</p>
 """
 
 SCRIPT = r"""
+const DIR = D.directions, TOK = DIR.tokens.split('');
+const VOWELS = DIR.train_vowels + DIR.held_vowels;
+const CONSONANTS = DIR.train_consonants + DIR.held_consonants;
+const HELD = DIR.held_vowels + DIR.held_consonants;
+const kind = t => VOWELS.includes(t) ? 'vowel' : CONSONANTS.includes(t) ? 'consonant' : 'other';
+const KIND_COLOR = {vowel: '#dc2626', consonant: '#2563eb', other: '#9ca3af'};
+const quoted = t => t === '.' ? "'.'" : t;
+const signed = v => (v >= 0 ? '+' : '\u2212') + Math.abs(v).toFixed(2);
+const score = t => DIR.scores[TOK.indexOf(t)];
+const side = v => v > DIR.threshold ? 'vowel' : 'consonant';
+const picked = {cosA: 'a', cosB: 'e'};
+function drawStrip() {
+  const W = 960, axis = 110, lo = Math.min(...DIR.scores), hi = Math.max(...DIR.scores);
+  const x = v => 30 + (W - 60) * (v - lo) / (hi - lo);
+  const tx = x(DIR.threshold), kids = [
+    s('line', {x1: 20, x2: W - 20, y1: axis, y2: axis, stroke: '#d1d5db'}),
+    s('line', {id: 'threshold', x1: tx, x2: tx, y1: 18, y2: 170, stroke: '#000',
+      'stroke-dasharray': '5 4', 'data-threshold': DIR.threshold}),
+    s('text', {x: tx, y: 12, 'text-anchor': 'middle',
+      text: `threshold ${signed(DIR.threshold)}`}),
+    s('text', {x: tx - 6, y: 32, 'text-anchor': 'end', fill: KIND_COLOR.consonant,
+      text: '\u2190 consonant side'}),
+    s('text', {x: tx + 6, y: 32, fill: KIND_COLOR.vowel, text: 'vowel side \u2192'})];
+  const levels = [-1, 1, -2, 2, -3, 3], last = {};
+  TOK.map(t => [t, score(t)]).sort((a, b) => a[1] - b[1]).forEach(([t, v]) => {
+    const X = x(v), free = levels.find(l => !(X - last[l] < 16));
+    const level = free === undefined ? levels[0] : free, Y = axis + 22 * level;
+    last[level] = X;
+    const color = KIND_COLOR[kind(t)], held = HELD.includes(t);
+    kids.push(s('line', {x1: X, x2: X, y1: axis, y2: Y + (level < 0 ? 4 : -10),
+      stroke: color, 'stroke-opacity': 0.5}));
+    kids.push(s('text', {x: X, y: Y, 'text-anchor': 'middle', fill: color,
+      'font-weight': held ? 700 : 400, text: quoted(t)}));
+    if (t === picked.cosA || t === picked.cosB) kids.push(s('circle', {class: 'ring', cx: X,
+      cy: axis, r: 10, fill: 'none', stroke: '#000', 'stroke-width': 1.5, 'data-token': t}));
+    const dot = s('circle', {class: 'letter', cx: X, cy: axis, r: 6, fill: held ? '#fff' :
+      color, stroke: color, 'stroke-width': 2, 'data-token': t, 'data-score': v,
+      'data-kind': kind(t), 'data-held': held, style: 'cursor:pointer'},
+      [s('title', {text: `${quoted(t)}: ${signed(v)}`})]);
+    dot.addEventListener('mouseenter', () => fill('hover', h('span', {text:
+      `${quoted(t)}: its row projects to ${signed(v)} on the vowel direction, the ${side(v)} ` +
+      `side of the threshold` + (held ? ' (held out: the direction never saw it)' : '')})));
+    dot.addEventListener('click', () => press('cosA', t));
+    kids.push(dot);
+  });
+  fill('strip', ...kids);
+}
+function heldOutLine() {
+  const part = (letters, want) => letters.split('').map(t => `${t} ${signed(score(t))}` +
+    (side(score(t)) === want ? ' \u2713' : ' \u2717')).join(', ');
+  fill('heldOut', h('span', {text: `Held out: the vowels ${part(DIR.held_vowels, 'vowel')} ` +
+    `should land above the threshold ${signed(DIR.threshold)}; the consonants ` +
+    `${part(DIR.held_consonants, 'consonant')} below it.`}));
+}
+function showCosine(group, t) {
+  picked[group] = t;
+  drawStrip();
+  const i = TOK.indexOf(picked.cosA), j = TOK.indexOf(picked.cosB), row = DIR.cosines[i];
+  const near = TOK.map((u, k) => [u, row[k]]).filter(([u]) => u !== picked.cosA)
+    .sort((a, b) => b[1] - a[1]);
+  const list = pairs => pairs.map(([u, c]) => `${quoted(u)} ${signed(c)}`).join(', ');
+  fill('cosInfo', h('p', {}, [h('span', {class: 'big', id: 'cosine', 'data-cosine': row[j],
+    text: `cos(${quoted(picked.cosA)}, ${quoted(picked.cosB)}) = ${signed(row[j])}`})]),
+    h('p', {text: `rows most like ${quoted(picked.cosA)}'s: ${list(near.slice(0, 5))}; ` +
+      `least like it: ${list(near.slice(-3))}.`}),
+    h('p', {class: 'note', text: 'A cosine of +1: the two rows point the same way (the ' +
+      'model expects the same things after both letters); 0: unrelated; negative: ' +
+      'opposite habits. The cosine ignores length, like the projection ignores the ' +
+      'direction\u2019s length.'}));
+}
 const LAYERS = ['embedding', 'block 1', 'block 2', 'block 3', 'block 4'];
 const shade = p => `rgba(124,58,237,${(0.08 + 0.8 * p).toFixed(2)})`;
 function showName(name) {
@@ -128,6 +221,9 @@ function showSae() {
 const L = D.lens;
 fill('losses', h('span', {text: 'lens loss by layer on the names: ' +
   L.losses.map(v => v.toFixed(2)).join(' → ') + ' nats: the prediction sharpens.'}));
+problems('p04', DIR); heldOutLine();
+picker('cosA', TOK.map(t => [t, quoted(t)]), t => showCosine('cosA', t), 'letter');
+picker('cosB', TOK.map(t => [t, quoted(t)]), t => showCosine('cosB', t), 'against');
 problems('p05', D.lens); problems('p06', D.attention); problems('p07', D.superposition);
 picker('names', L.names.map(n => [n.name, n.name]), showName, 'name');
 picker('heads', D.attention.heads.map(x => [x.id, `L${x.id[0]}H${x.id[2]}`]), showHead,
@@ -135,6 +231,7 @@ picker('heads', D.attention.heads.map(x => [x.id, `L${x.id[0]}H${x.id[2]}`]), sh
 picker('sparsities', D.superposition.sweep.map((e, k) => [`${k}`, `${e.sparsity}`]),
   showSparsity, 'sparsity');
 showSae();
+press('cosA', 'a'); press('cosB', 'e');
 press('names', D.initial); press('heads', '1,2'); press('sparsities', '0');
 """
 
