@@ -145,6 +145,30 @@ pictures.projection_strip(scores, threshold, "aeiou", directions.TRAIN_CONSONANT
 # of `q` is almost entirely "then `u`", a habit no consonant in the training set has.
 
 
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool04_answer", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Look again.** How much room do the held-out letters leave between them and the
+# threshold? And the two cosines: `a` and `t` do different jobs in a name, so why is
+# theirs positive at all?
+#
+# <details><summary>Answer (open it once you have read the printed scores)</summary>
+#
+# Plenty of room. `i` (+2.09) and `u` (+1.03) score like the training vowels (`e` +1.00
+# up to `a` +3.25), and the held-out consonants land between `x` (-4.95) and `j`
+# (-10.43), all well below the threshold -2.64. The direction itself says why: it is
+# most negative on the vowel columns (`a` -0.48, `e` -0.37, `o` -0.36, `i` -0.33) and
+# most positive on `n` (+0.32). A row of `W` is "what comes next", so a letter scores as
+# a vowel when the model expects a consonant after it. Vowel-ness is a fact about
+# behaviour, and `i` and `u` behave that way although the direction never saw them.
+#
+# The cosine of `a` and `t` is +0.33 (against +0.69 for `a` and `e`) because all rows
+# share a large common part: after most letters, `a`, `e` and `i` are likely. Take the
+# average row away from both and `a`·`t` drops to -0.20, while `a`·`e` stays at +0.70. A
+# difference of two means cancels that shared part by itself, which is why it finds the
+# feature where a single row would not.
+#
+# </details>
+
+
 # %% nbgrader={"grade": true, "grade_id": "check_tool04", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
 from mindlab_grader.notebook import check_tool
 
@@ -233,6 +257,32 @@ targets = "mmahn."
 contexts = np.array([[TOKENS.index(c) for c in ex] for ex in examples])
 pictures.lens_table(logit_lens(params, run_with_cache(params, contexts)), examples, targets,
                     losses=losses)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool05_answer", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Look again.** The lens loss falls from 4.16 to 1.77 nats, and guessing uniformly
+# costs log 27 = 3.30 nats. What does it mean that the embedding's lens does worse than
+# a uniform guess? And in the table, at which block does `joh` first guess `n`?
+#
+# <details><summary>Answer (what the lens shows)</summary>
+#
+# The loss falls block by block, 4.16, 3.45, 2.74, 2.20, 1.77: every block adds
+# something useful to the stream, the first two about 0.7 nats each, the last two about
+# 0.5 and 0.4. The embedding alone scores 4.16, worse than a uniform guess: `U` was only
+# ever trained to read the *finished* stream, so reading `x0` through it gives sharp
+# guesses in the wrong places. The stream starts as raw material and becomes a
+# prediction. At the end the lens is the output itself (the demo printed True), so 1.77
+# is the model's own loss: better than lab 01's bigram, 2.34 nats on the same names,
+# because three letters of context say more than one. The lens passes the bigram's level
+# only after block 3 (2.20).
+#
+# `joh` guesses `.` after the embedding, `b` after block 1, and `n` from block 2 on,
+# with p(`n`) growing 0.25, 0.34, 0.75: later blocks sharpen a guess an earlier one
+# made. Not every row improves, though. `.em` guesses `m` after blocks 2 and 3 (0.53,
+# 0.57), but the last block prefers `e` and leaves `m` 0.28: a loss that falls on
+# average can still rise for one example.
+#
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool05", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
@@ -368,6 +418,31 @@ pictures.attention_patterns(patterns)
 # Removing the induction head, or the previous-token head it reads from, sends the loss
 # back to chance; removing any other head changes almost nothing. That is what
 # "this circuit *causes* the behaviour" means. (The answer key: `induction.ROLES`.)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool06_answer", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Look again.** In the picture, which two heads draw a stripe, and where does each one
+# sit? Then the ablations: head (0, 1) is in layer 0 and predicts nothing by itself, so
+# why does removing it hurt as much as removing the induction head?
+#
+# <details><summary>Answer: why does a layer-0 head matter this much?</summary>
+#
+# Head (0, 1) is the line just below the diagonal: every query looks at the token right
+# before it (previous-token score 1.00). Head (1, 2) is a stripe 19 steps left of the
+# diagonal, in the second half: the query at position `i` looks at `i - 19`, the token
+# after its own earlier copy (induction score 0.94; in the first half there is no
+# earlier copy, so it rests on BOS). Every other head scores below 0.09 on both.
+#
+# The two heads are one circuit. (0, 1) writes "the token before me was X" into every
+# position. At a position holding X, (1, 2) looks for a key that says "my previous token
+# was X", which is exactly the spot after the earlier X, and copies the token found
+# there into the prediction. It can find that spot only through what (0, 1) wrote, so
+# removing either head sends the loss on the repeated half from 0.205 to chance (4.211
+# without (0, 1), 4.172 without (1, 2), against log 63 = 4.143). The other busy
+# patterns, the main diagonal and the column on BOS, belong to distractor heads whose
+# output nothing reads: without any one of them the loss stays between 0.199 and 0.211.
+#
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool06", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
@@ -509,6 +584,37 @@ print("best cosine of each true feature with an SAE latent:",
 # 8 latents for 5 features: two red arrows on one grey arrow are two latents sharing a
 # feature; the rate at each tip is how often that latent fires (from your sae_encode)
 pictures.sae_vs_true(pentagon["W"].T, sae["W_dec"], activity=(F > 0).mean(axis=0))
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "tool07_answer", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# **Look again.** Read the dimensionalities down the sparsities: how many features does
+# the model keep at 0, at 0.7, and from 0.9 on? Why do four features get 0.5 each at
+# 0.7? And how well did the SAE, which saw only the 2-d `h`, recover the five
+# directions?
+#
+# <details><summary>Answer (what the sparsities show)</summary>
+#
+# At sparsity 0 the model keeps two features, `[1, 1, 0, 0, 0]`: the two most important,
+# each alone on its own axis, at right angles. Dense features are on together most of
+# the time, so two features sharing a direction would interfere on almost every input;
+# dropping the three least important costs less. At 0.7 four features have about 0.5 and
+# feature 4, the least important, is dropped: the four sit as two opposite pairs
+# (features 0 and 3 point in opposite directions, and so do 1 and 2). An opposite pair
+# shares one axis cheaply: when feature 0 is on, feature 3 reads a negative value, and
+# the ReLU turns it into 0. From 0.9 on, all five are kept at about 0.4 = 2/5, 72°
+# apart: a pentagon. Neighbours now leak into each other (cos 72° = 0.31), but features
+# that are on 10% of the time or less are rarely on together, and a negative bias (-0.18
+# to -0.30) lets the ReLU cut off the smaller leaks. Sparsity is what makes
+# superposition pay.
+#
+# The SAE saw only `h`, two numbers per input, and no axis of `h` is a feature; yet
+# every true feature has a latent within cosine 0.996 of it (the best cosines run from
+# 0.996 to 1.000). The L1 penalty finds the directions by making each input use as few
+# latents as possible, and here that is very few, 0.09 on average: at sparsity 0.99, 95%
+# of inputs have no feature on at all. With 8 latents for 5 features, three features got
+# two latents each: the doubled red arrows in the picture.
+#
+# </details>
 
 
 # %% nbgrader={"grade": true, "grade_id": "check_tool07", "locked": true, "points": 10.0, "schema_version": 3, "solution": false, "task": false}
