@@ -142,6 +142,31 @@ class ReferenceAnswers:
         return self.timed[key]
 
 
+class SentAhead:
+    """What one worker holds of the answers sent ahead, so each is sent it once. The worker
+    keeps an answer until a request for that answer's own function (standins.py drops
+    them), and so does this record: the two stay the same.
+    """
+
+    def __init__(self, answers: ReferenceAnswers | None) -> None:
+        self.answers = answers
+        self.held: dict[Any, str] = {}  # protocol.question_key -> its function
+
+    def answers_for(self, function: str, message: dict) -> list[list]:
+        """[[question, reply], ...] to send with `message`, a request for `function`."""
+        if self.answers is None:
+            return []
+        for key in [k for k, name in self.held.items() if name == function]:
+            del self.held[key]
+        cases = message.get("cases") or [[message.get("args", []), message.get("kwargs", {})]]
+        send = []
+        for key, question, reply in self.answers.ahead(function, cases):
+            if key not in self.held:
+                self.held[key] = question["function"]
+                send.append([question, reply])
+        return send
+
+
 def _fingerprint(value: Any, parts: list[bytes], depth: int = 0) -> None:
     """What a case's cost depends on, cheaply: every shape, dtype and scalar, and a
     sample of each array's and long list's elements (two cases alike in all of that

@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from . import budgets
-from .answers import ReferenceAnswers
+from .answers import ReferenceAnswers, SentAhead
 from .cpuclock import CpuClock, open_clock
 from .exchange import CpuTimeout, Exchange, Limits
 from .forkserver import ForkServer
@@ -80,7 +80,7 @@ class WorkerLearner(LearnerBase):
         self._pid: int | None = None
         self._sock: socket.socket | None = None
         self._clock: CpuClock | None = None  # the worker's CPU time, where it can be read
-        self._held_ahead: dict = {}  # answers the worker holds, sent ahead: key -> function
+        self._sent_ahead = SentAhead(answers)  # what this worker holds of answers sent ahead
 
     # ------------------------------------------------------------ worker lifecycle
 
@@ -96,7 +96,7 @@ class WorkerLearner(LearnerBase):
         if self.spawns > MAX_RESTARTS:
             raise LearnerCrashed("", " (the grader gave up restarting your code)")
         self.spawns += 1
-        self._held_ahead = {}  # a fresh worker holds nothing yet
+        self._sent_ahead = SentAhead(self.answers)  # a fresh worker holds nothing yet
         for attempt in (1, 2):  # a zygote the last worker killed may not look dead yet
             self._zygote = self._zygote_of()
             try:
@@ -229,7 +229,7 @@ class WorkerLearner(LearnerBase):
         if self._clock is not None:
             budgets.calibrate(limits, self.answers, message, self.call_timeout)
         if self.answers is not None:
-            message["ahead"] = self._ahead(function, message)
+            message["ahead"] = self._sent_ahead.answers_for(function, message)
         left = (self._budget_end or 0.0) - time.monotonic()
         limits.total = min(limits.total, left)
         exchange = Exchange(self._sock, message, limits, function, self.answers,
@@ -265,21 +265,6 @@ class WorkerLearner(LearnerBase):
         else:
             self._deferred[id(problem)] = (problem, later)
         raise problem
-
-    def _ahead(self, function: str, message: dict) -> list:
-        """The answers to send ahead with `message` (answers.ReferenceAnswers.ahead): those
-        this worker does not hold yet. It keeps what it was sent until a request for that
-        answer's own function (serve.Worker.serve drops them), and so does this record."""
-        held = self._held_ahead
-        for key in [k for k, name in held.items() if name == function]:
-            del held[key]
-        cases = message.get("cases") or [[message.get("args", []), message.get("kwargs", {})]]
-        send = []
-        for key, question, reply in self.answers.ahead(function, cases):  # type: ignore[union-attr]
-            if key not in held:
-                held[key] = question["function"]
-                send.append([question, reply])
-        return send
 
     def _out_of_time(self) -> bool:
         return self._budget_end is not None and time.monotonic() >= self._budget_end

@@ -12,4 +12,5 @@ not in it cannot be seen by learner code.
 - processes.py  dying with the parent, adopting orphans, killing a tree
 - zygote.py     the fork server
 - serve.py      a worker: load the submission, answer calls
+- standins.py   the reference's stand-ins: they ask the judge, keep its answers
 """

@@ -35,6 +35,7 @@ from .calling import (
 )
 from .hiding import Silent
 from .processes import die_with_parent
+from .standins import StandIns
 
 if TYPE_CHECKING:
     from .zygote import Zygote
@@ -124,19 +125,6 @@ def _carried(value):
     return None if type(value).__name__ == "Generator" else value
 
 
-def _rebuilt(raised: object) -> Exception:
-    """The exception the reference raised, as the learner's code would see it: a builtin
-    exception type by name (ValueError, TypeError ...), else RuntimeError."""
-    import builtins
-
-    data = raised if type(raised) is dict else {}
-    name = str((data.get("types") or ["builtins.RuntimeError"])[0]).removeprefix("builtins.")
-    cls = getattr(builtins, name, RuntimeError)
-    if not (isinstance(cls, type) and issubclass(cls, Exception)):
-        cls = RuntimeError
-    return cls(str(data.get("message", "")))
-
-
 def first_line(source: str) -> int:
     """The 1-based line of a cell's first non-blank line (cells keep the file's numbering)."""
     for n, line in enumerate(source.splitlines(), 1):
@@ -153,10 +141,10 @@ class Worker:
         self.sock = sock
         self.namespace: dict = {}
         self.learner_files: set[str] = set()
-        self.answered: dict = {}  # the judge's answers, by protocol.question_key
         # what the learner's function under test gets for the *other* graded functions:
-        # stand-ins that ask the judge, which alone holds the reference
-        self.refs = {name: self._stand_in(name) for name in zygote.functions} \
+        # stand-ins that ask the judge, which alone holds the reference (standins.py)
+        self.answers = StandIns(sock)
+        self.refs = {name: self.answers.stand_in(name) for name in zygote.functions} \
             if zygote.answers else {}
 
     def serve(self) -> None:
@@ -166,11 +154,8 @@ class Worker:
             except (EOFError, OSError, ValueError):
                 return
             op = request.get("op")
-            # answers kept from earlier requests are the reference's answers for *their*
-            # questions: none of the function asked about now may be at hand while it runs
-            self.answered = {q: a for q, a in self.answered.items()
-                             if a.get("function") != request.get("function")}
-            self._keep_ahead(request)
+            self.answers.forget(request.get("function"))  # none of its own at hand
+            self.answers.keep_ahead(request)
             if op == "load":
                 reply = self.load(request)
             elif op == "call":
@@ -182,15 +167,6 @@ class Worker:
             else:
                 return
             self.reply(reply)
-
-    def _keep_ahead(self, request: dict) -> None:
-        """Keep the answers the judge sent ahead with `request` (answers.ReferenceAnswers.
-        ahead), as if they had been asked: a stand-in finds them by the question's bytes."""
-        for question, answer in request.get("ahead") or ():
-            name = question["function"]
-            if name != request.get("function"):  # (the judge never sends those anyway)
-                key = protocol.question_key(name, question["args"], question["kwargs"])
-                self.answered[key] = {**answer, "function": name}
 
     def reply(self, value: dict) -> None:
         if value.get("kind") in ("loaded", "result"):  # what the guard refused, by kind
@@ -300,34 +276,6 @@ class Worker:
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if f.filename in self.learner_files]
         return "".join(traceback.format_list(frames))[-3000:]  # the judge adds the last line
-
-    def _stand_in(self, name: str):
-        """A function that answers like the reference's `name`, by asking the judge.
-
-        The judge sees every question, so it knows when the function under test asks for
-        its own answer (borrowing). Answers are kept: the same question (same arguments,
-        byte for byte) is asked once per worker.
-        """
-        def stand_in(*args, **kwargs):
-            key = protocol.question_key(name, args, kwargs)
-            reply = self.answered.get(key)
-            if reply is None:
-                data = wire.encode({"kind": "ask", "function": name, "args": list(args),
-                                    "kwargs": kwargs})
-                if len(data) > protocol.MAX_MESSAGE:
-                    raise MemoryError(f"arguments too large to pass to {name}")
-                protocol.send_frame(self.sock, data)
-                reply = protocol.recv_message(self.sock)
-                if type(reply) is not dict or reply.get("op") != "answer":
-                    raise RuntimeError("the grader did not answer")
-                self.answered[key] = {**reply, "function": name}
-            if reply.get("raised") is not None:
-                raise _rebuilt(reply["raised"])
-            return reply.get("value")
-
-        stand_in.__name__ = stand_in.__qualname__ = name
-        stand_in.__module__ = "mindlab reference (answered by the grader)"
-        return stand_in
 
     def _exited(self, exc: SystemExit) -> Raised:
         """exit() inside a graded function: reported as what it raised; we keep serving."""
