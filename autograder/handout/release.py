@@ -186,6 +186,8 @@ def _suite_files(lab: Lab, suites: Path, grader: bool) -> dict[Path, Path]:
                                f"write its {kind} checks first.")
     files: dict[Path, Path] = {}
     todo, done = {(lab.id, kind) for kind in kinds}, set()
+    if grader and lab.likely:  # the judge's rule for the answers it sends ahead (answers.py)
+        todo |= _suite_imports(f"from {lab.likely.partition(':')[0]} import questions\n")
     while todo - done:
         suite_lab, name = min(todo - done)
         done.add((suite_lab, name))
