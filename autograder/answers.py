@@ -33,6 +33,7 @@ MAX_ELEMENTS = 4_000_000  # numbers in one question: a (27, 27) problem needs a 
 ANSWER_SECONDS = 1.0  # the reference's time on one question, at most
 TICK = 0.05  # how often the watchdog looks at the running calls' deadlines
 MAX_TIMED = 20_000  # cases whose reference time is kept
+TOO_LONG = "the reference's answer took over"  # how a question the judge gave up on ends
 MAX_KNOWN = 2_000  # requests whose answers sent ahead are kept
 
 
@@ -41,6 +42,7 @@ class ReferenceAnswers:
 
     def __init__(self, lab: Lab, module: ModuleType, likely: Any = None) -> None:
         self.functions = set(lab.functions)
+        self.order = {name: i for i, name in enumerate(lab.functions)}  # the lab builds up
         self.module = module
         self.timed: dict[bytes, float] = {}  # the reference's CPU seconds, by case (seconds)
         self.likely = likely  # (function, args, kwargs) -> likely questions (Lab.likely)
@@ -84,6 +86,7 @@ class ReferenceAnswers:
         if request in self.known:
             return self.known[request]
         found: dict[Any, tuple] = {}
+        complete = True
         for args, kwargs in cases:
             try:
                 likely = self.likely(function, tuple(args), dict(kwargs))
@@ -94,24 +97,38 @@ class ReferenceAnswers:
                     continue
                 question = {"function": name, "args": list(q_args), "kwargs": dict(q_kwargs)}
                 key = protocol.question_key(name, q_args, q_kwargs)
-                if key not in found:
-                    found[key] = (key, question, self.answer(question, function)[0])
-        if len(self.known) >= MAX_KNOWN:
-            self.known.pop(next(iter(self.known)))
-        self.known[request] = list(found.values())
-        return self.known[request]
+                if key in found:
+                    continue
+                reply = self.answer(question, function)[0]
+                if (reply["raised"] or {}).get("message", "").startswith(TOO_LONG):
+                    complete = False  # the judge's own slowness (a busy machine): not sent,
+                    continue          # not kept; the worker asks, as without answers ahead
+                found[key] = (key, question, reply)
+        if complete:
+            if len(self.known) >= MAX_KNOWN:
+                self.known.pop(next(iter(self.known)))
+            self.known[request] = list(found.values())
+        return list(found.values())
 
-    def answer(self, question: Any, under_test: str) -> tuple[dict, bool]:
-        """(the reply for the worker, whether the question borrows `under_test`'s answer)."""
+    def answer(self, question: Any, under_test: str) -> tuple[dict, str | None]:
+        """(the reply for the worker, the graded function whose answer the question borrows,
+        or None).
+
+        Borrowed: the function under test's own answer; and any function's that comes
+        *after* the function under test in the lab (softmax has no use for greedy_decode:
+        asked for while softmax is checked, its answers could be kept and replayed when
+        greedy_decode's own checks run). Each tool builds on the ones before it.
+        """
         try:
             name = str(question["function"])
             args, kwargs = list(question["args"]), dict(question["kwargs"])
         except (KeyError, TypeError, ValueError):
-            return _refusal("an unreadable question"), False
+            return _refusal("an unreadable question"), None
         if name not in self.functions or not all(type(k) is str for k in kwargs):
-            return _refusal(f"no graded function {name!r}"), False
+            return _refusal(f"no graded function {name!r}"), None
+        borrows = name if self.order[name] >= self.order.get(under_test, -1) else None
         if _size([args, kwargs]) > MAX_ELEMENTS:
-            return _refusal(f"arguments too large for {name}", "MemoryError"), name == under_test
+            return _refusal(f"arguments too large for {name}", "MemoryError"), borrows
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
@@ -121,7 +138,7 @@ class ReferenceAnswers:
             raised = raised_of(exc)
             reply = {"op": "answer", "value": None,
                      "raised": {"types": list(raised.type_names), "message": raised.message}}
-        return reply, name == under_test
+        return reply, borrows
 
 
     def seconds(self, function: str, args: tuple | list, kwargs: dict) -> float:
@@ -253,7 +270,7 @@ class _Watchdog:
                     self.deadlines.pop(me, None)
                     set_async_exc(me, None)  # clear one that was set but has not fired
         except _TooLong:
-            raise TimeoutError(f"the reference's answer took over {seconds:g} s") from None
+            raise TimeoutError(f"{TOO_LONG} {seconds:g} s") from None
 
     def _watch(self) -> None:
         while True:

@@ -152,3 +152,17 @@ def borrowed_sentence(function: str, said: Any) -> str:
         and len(where) <= 80 else ""
     return f"{function} is the reference solution's function, not yours{source}, so it earns " \
            "no credit."
+
+
+def asked_sentence(function: str, asked: str) -> str:
+    """Why `asked` earns nothing: `function`, while it was checked, asked the grader for
+    the reference's answers of `asked` (its own, or a function after it in the lab).
+
+    >>> print(asked_sentence("softmax", "greedy_decode")[:60])
+    softmax asked the grader for the reference solution's greedy
+    """
+    if asked == function:
+        return f"{function} asked for the reference solution's own {function}, so it earns " \
+               "no credit."
+    return (f"{function} asked the grader for the reference solution's {asked}, a function "
+            f"after it in the lab that it has no use for, so {asked} earns no credit.")

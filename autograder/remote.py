@@ -31,7 +31,7 @@ from .learner import (
     Outcome,
     Raised,
 )
-from .load_notes import MAX_NOTES, borrowed_sentence, capped, redacted_load
+from .load_notes import MAX_NOTES, asked_sentence, borrowed_sentence, capped, redacted_load
 from .loader import Submission
 from .redact import hidden_kind, real_class
 from .worker import protocol
@@ -235,11 +235,7 @@ class WorkerLearner(LearnerBase):
         exchange = Exchange(self._sock, message, limits, function, self.answers,
                             cases if cases is not None else [], clock=self._clock)
         try:
-            reply = exchange.run()
-            if exchange.borrowed:
-                self.borrowed[function] = (f"{function} asked for the reference solution's own "
-                                           f"{function}, so it earns no credit.")
-            return reply
+            return exchange.run()
         except TimeoutError as exc:
             self._stop_worker()
             if self._out_of_time():
@@ -260,6 +256,8 @@ class WorkerLearner(LearnerBase):
             why = f" ({exc})" if type(exc).__name__ == "Broken" else ""
             later = LearnerCrashed(function, status + why + " on an earlier check")
             problem = LearnerCrashed(function, status + why)
+        finally:  # what it asked for where it may not, however the request ended
+            self.borrowed.update({n: asked_sentence(function, n) for n in exchange.borrowed})
         if cases is None:
             self.poisoned[function] = later
         else:

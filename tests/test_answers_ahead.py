@@ -54,10 +54,24 @@ def test_sampling_gets_every_row_whatever_the_draws(answers):
         from mindlab_grader.worker import wire
 
         return [wire.encode(q) for _, q, _ in answers.ahead(
-            "sample_word", [[[W, Rng(seed)], {"temperature": 0.5}]])]
+            "sample_word", [[[W, Rng(seed)], {"temperature": 1.0}]])]
 
     assert len(sent(0)) == 27
     assert sent(0) == sent(1) == sent(99)
+
+
+@pytest.mark.parametrize("function, args, kwargs", [
+    # index(letter) and whether a letter has a row at all are read_row's own work
+    ("read_row", [W, "q"], {}), ("read_row", [W, "A"], {}),
+    # dividing by the temperature is sample_word's work: only t = 1 (W[i] / 1 is W[i])
+    ("sample_word", [W, Rng(3)], {"temperature": 0.5}), ("sample_word", [W, Rng(3), 2.0], {}),
+])
+def test_nothing_sent_ahead_does_the_work_of_the_function_under_test(answers, function, args,
+                                                                     kwargs):
+    """Found from outside: a read_row without the token order learnt each letter's row
+    (and which letters are bad) from softmax(W[index(letter)]) sent ahead, and a
+    sample_word that never divides by the temperature read the tempered rows."""
+    assert answers.ahead(function, [[args, kwargs]]) == []
 
 
 def test_unreadable_arguments_send_nothing(answers):
@@ -66,25 +80,31 @@ def test_unreadable_arguments_send_nothing(answers):
     assert answers.ahead("sample_word", [[[], {}]]) == []
 
 
-def _graded(path, monkeypatch) -> tuple[float, int]:
-    """(score, questions the worker asked the judge) for one hidden grade of `path`."""
+def _graded(path, monkeypatch) -> tuple[float, list]:
+    """(score, [(function under test, function asked about)] for each question the worker
+    asked the judge) for one hidden grade of `path`."""
     asked = []
     original = exchange.Exchange._answer
 
     def counting(self, question):
-        asked.append(question.get("function"))
+        asked.append((self.function, question.get("function")))
         return original(self, question)
 
     monkeypatch.setattr(exchange.Exchange, "_answer", counting)
     with Grader(lab="lab01", suite="hidden", isolation="process") as grader:
         report = grader.grade(path)
-    return report.score, len(asked)
+    return report.score, asked
 
 
-def test_the_solution_asks_nothing_and_keeps_full_marks(tmp_path, monkeypatch):
+def test_the_solution_asks_only_what_cannot_be_sent_ahead(tmp_path, monkeypatch):
+    """Everything belief_gap, rank_rules and greedy_decode ask, and sample_word at the
+    default temperature, is sent ahead; read_row and a tempered sample_word still ask."""
     path = tmp_path / "lab01.py"
     path.write_text(submission_source(), encoding="utf-8")
-    assert _graded(path, monkeypatch) == (30.0, 0)
+    score, asked = _graded(path, monkeypatch)
+    assert score == 30.0
+    assert {under for under, _ in asked} <= {"read_row", "sample_word"}, asked
+    assert 0 < len(asked) < 100  # (all 153 were asked before answers were sent ahead)
 
 
 def test_a_learner_who_asks_otherwise_is_answered_as_before(tmp_path, monkeypatch):
@@ -95,4 +115,4 @@ def test_a_learner_who_asks_otherwise_is_answered_as_before(tmp_path, monkeypatc
     path.write_text(source.replace("softmax(W[row] / temperature)",
                                    "softmax(list(W[row] / temperature))"), encoding="utf-8")
     score, asked = _graded(path, monkeypatch)
-    assert score == 30.0 and asked > 0
+    assert score == 30.0 and ("sample_word", "softmax") in asked

@@ -51,6 +51,8 @@ class FakeGrader:
         text = Path(path).read_text(errors="replace")
         if "GRADER_FAULT" in text:
             raise RuntimeError("worker pipe broke")
+        if "GRADER_KILLED" in text:  # the grading process itself dies (the OOM killer, kill -9)
+            os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(self.delay)
         tools = []
         for tool in LAB01.tools:
@@ -477,3 +479,19 @@ def test_cli_shards_and_merge_grades(tmp_path: Path):
     rows = read_csv(tmp_path / "all")
     assert sorted(rows) == ["notes", "s0", "s1", "s2"]
     assert json.loads((tmp_path / "all" / "manifest.json").read_text())["complete"]
+
+
+def test_a_grading_process_that_dies_costs_its_student_a_fault_row_only(tmp_path):
+    """Found from outside: with graders in processes (--jobs 2), kill -9 of one left its
+    student "not graded yet" under a complete manifest. Now that student gets an error
+    row saying why, a fresh grader takes over, and every other student is graded."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for i in range(8):
+        (klass / f"s{i}.py").write_text("tool01=7\n" if i != 3 else "GRADER_KILLED\n")
+    out = tmp_path / "out"
+    summary = fake_batch(klass, out, jobs=2)
+    rows = read_csv(out)
+    assert rows["s3"]["status"] == "error" and "its grading process died" in rows["s3"]["reason"]
+    assert all(rows[f"s{i}"]["status"] == "graded" for i in range(8) if i != 3)
+    assert summary.graded_now == 8 and not summary.interrupted

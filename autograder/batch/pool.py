@@ -8,11 +8,14 @@ import os
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from ..worker.processes import die_with_parent
 from .layouts import Entry
+
+MAX_RESTARTS = 8  # graders started again after one died, per batch
 
 
 def default_jobs() -> int:
@@ -122,45 +125,102 @@ def _run_threads(todo, jobs, make_grader, grade_one, fault, save, progress):
 
 
 def _run_processes(todo, jobs, make_grader, grade_one, fault, save, progress):
+    """The graders as processes, each fed one student at a time over a pipe of its own:
+    the parent always knows who each grader is grading, so a grader that dies (kill -9,
+    the OOM killer) costs that student a fault row saying so, a fresh grader takes over,
+    and nothing a dying process leaves half-written is shared. A Ctrl-C (or two) ends
+    everything within 5 s.
+    """
+    from multiprocessing.connection import wait
+
     context = multiprocessing.get_context("fork")  # the closures go with the fork as they are
-    tasks = context.Queue()
-    for task in todo:
-        tasks.put(task)
-    for _ in range(jobs):
-        tasks.put(None)  # one end mark per grader
-    done = context.Queue()
     stop = context.Event()
 
-    def deliver(record: dict) -> None:
-        save(record)
-        done.put(record)
-
-    def work() -> None:
+    def work(conn: Any) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to handle
         die_with_parent()
-        _grade_all(tasks.get, stop.is_set, make_grader, grade_one, fault, deliver)
-        done.close()
-        done.join_thread()  # every record delivered before this grader exits
 
-    def get(timeout: float) -> dict | None:
-        try:
-            return done.get(timeout=timeout) if timeout else done.get_nowait()
-        except queue.Empty:
-            return None
+        def next_task() -> Any:
+            try:
+                i = conn.recv()
+            except (EOFError, OSError):  # the parent is gone or stopping
+                return None
+            return None if i is None else todo[i]
 
-    graders = [context.Process(target=work, name=f"grader-{i}") for i in range(jobs)]
-    for p in graders:
-        p.start()
-    counted = [0]
+        def deliver(record: dict) -> None:
+            save(record)
+            conn.send(record)
+
+        _grade_all(next_task, stop.is_set, make_grader, grade_one, fault, deliver)
+
+    waiting = list(range(len(todo)))[::-1]  # the students not handed out yet (pop: next)
+    graders: dict[Any, tuple[Any, int | None]] = {}  # pipe -> (process, student it grades)
+    counted, restarts = [0], 0
+
+    def hand_out(conn: Any, grader: Any) -> None:
+        i = waiting.pop() if waiting else None
+        graders[conn] = (grader, i)
+        conn.send(i)
+
+    def start() -> None:
+        ours, theirs = context.Pipe()
+        grader = context.Process(target=work, args=(theirs,), name="grader", daemon=True)
+        grader.start()
+        theirs.close()
+        hand_out(ours, grader)
+
+    def record_of(record: dict) -> None:
+        counted[0] += 1
+        if progress is not None:
+            progress(record, counted[0], len(todo))
+
     try:
-        _collect(len(todo), get, lambda: any(p.is_alive() for p in graders), progress, counted)
+        for _ in range(min(jobs, len(todo))):
+            start()
+        while counted[0] < len(todo) and graders:
+            for conn in wait(list(graders), timeout=0.2):
+                grader, i = graders[conn]
+                try:
+                    record_of(conn.recv())
+                    hand_out(conn, grader)
+                    continue
+                except (EOFError, OSError):  # it ended: out of work, or it died
+                    del graders[conn]
+                    conn.close()
+                grader.join(timeout=5)
+                if i is None:
+                    continue
+                entry, digest = todo[i]  # the student it was grading: a fault row, no hole
+                why = f"its grading process died (exit status {grader.exitcode})"
+                record = fault(entry, digest, RuntimeError(why))
+                save(record)
+                record_of(record)
+                if waiting and restarts < MAX_RESTARTS:
+                    restarts += 1
+                    start()
     except KeyboardInterrupt:
         stop.set()
-        for p in graders:
-            p.join(timeout=5)
-            if p.is_alive():
-                p.kill()
+        for conn in graders:  # a grader waiting for work ends at once
+            conn.close()
+        _end([grader for grader, _ in graders.values()])
         return counted[0], True
-    for p in graders:
-        p.join()
+    for conn in list(graders):
+        with contextlib.suppress(OSError):
+            conn.send(None)
+    _end([grader for grader, _ in graders.values()], patience=60.0)
     return counted[0], False
+
+
+def _end(graders: list, patience: float = 5.0) -> None:
+    """Wait up to `patience` seconds for the graders to end, then kill what is left (a
+    second Ctrl-C kills at once)."""
+    deadline = time.monotonic() + patience
+    try:
+        for grader in graders:
+            grader.join(timeout=max(0.0, deadline - time.monotonic()))
+    except KeyboardInterrupt:
+        pass
+    for grader in graders:
+        if grader.is_alive():
+            grader.kill()
+            grader.join()

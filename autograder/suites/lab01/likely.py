@@ -5,18 +5,23 @@ answered by the judge one question at a time (answers.py): a sampled word of fiv
 letters is five round trips. The judge sends these answers with the request instead,
 so a learner who asks them (as the reference's own code would) waits for none.
 
-Every question here is a function of the call's arguments only, never of what the
-function under test does with them: `sample_word` gets softmax of *every* row, not of
-the rows a path visits, so the answers tell the learner's code nothing it could not
-ask itself, and nothing about the answer it must find. None is for the function under
-test (answers.py drops such a question anyway).
+A question here is sent only when building it takes none of the work the function
+under test is graded on, so its answer is one the learner's code could ask for without
+doing that work itself: the call's own arguments (`belief_gap`'s read_row(W, letter)),
+the whole W (`rank_rules`' softmax(W)), every row of W at the default temperature
+(`sample_word`: softmax of each row, not of the rows a path visits). Never a row picked
+by the letter (`read_row`'s index(letter) is its work, and whether a letter has a row
+is its ValueError check), never a row divided by the temperature (`sample_word`'s work),
+never for the function under test (answers.py drops such a question anyway).
 
 >>> W = np.zeros((27, 27))
 >>> [name for name, _, _ in questions("greedy_decode", (W,), {})]
 ['softmax']
->>> len(questions("sample_word", (W, None), {"temperature": 0.5}))
+>>> len(questions("sample_word", (W, None), {}))
 27
->>> questions("read_row", (W, "A"), {})   # not a letter: the reference raises first
+>>> questions("sample_word", (W, None), {"temperature": 0.5})
+[]
+>>> questions("read_row", (W, "q"), {})
 []
 """
 
@@ -28,7 +33,6 @@ from typing import Any
 import numpy as np
 
 from mindlab_core.lab01 import reference
-from mindlab_core.tokens import index
 
 Question = tuple[str, tuple, dict]  # (graded function, args, kwargs)
 
@@ -60,19 +64,13 @@ def questions(function: str, args: tuple, kwargs: dict) -> list[Question]:
         return []
     W = _matrix(bound.get("W"))
     letter = bound.get("letter")
-    try:
-        row = index(letter) if type(letter) is str else None
-    except ValueError:
-        row = None
-    if function == "read_row" and W is not None and row is not None:
-        return [("softmax", (np.asarray(bound["W"])[row],), {})]
-    if function == "belief_gap":  # (a bad letter too: the answer is the ValueError)
+    if function == "belief_gap":  # its own arguments (a bad letter too: the ValueError)
         return [("read_row", (bound["W"], letter), {}),
                 ("data_row", (bound["counts"], letter), {})]
     if function == "sample_word" and W is not None:
         t = bound.get("temperature")
-        if isinstance(t, (int, float)) and not isinstance(t, bool) and t > 0:
-            return [("softmax", (W[i] / t,), {}) for i in range(27)]
+        if type(t) in (int, float) and t == 1:  # W[i] / 1 is W[i], byte for byte
+            return [("softmax", (W[i],), {}) for i in range(27)]
     if function in ("rank_rules", "greedy_decode") and W is not None:
         return [("softmax", (W,), {})]
     return []
