@@ -128,8 +128,8 @@ def call_isolated(namespace: dict, reference: dict, function: str, args: tuple,
         raise NoSuchFunction(function)
     real_args = materialize(args, rng_cache)
     real_kwargs = materialize(kwargs, rng_cache)
-    before_args = _snapshot(real_args) if watch else ()
-    before_kwargs = _snapshot(real_kwargs) if watch else {}
+    before_args = snapshot(real_args) if watch else ()
+    before_kwargs = snapshot(real_kwargs) if watch else {}
     saved = _swap_others(namespace, reference, function)
     try:
         value = fn(*real_args, **real_kwargs)
@@ -212,14 +212,14 @@ def _raised_with_trace(exc: BaseException,
 _ABSENT = object()
 
 
-def _snapshot(value: Any) -> Any:
+def snapshot(value: Any) -> Any:
     """A copy to compare against after the call (generators are never compared: kept as is)."""
     if isinstance(value, np.random.Generator):
         return value
     if type(value) is np.ndarray:
         return value.copy()
     if type(value) in (list, tuple):
-        return type(value)(_snapshot(v) for v in value)
+        return type(value)(snapshot(v) for v in value)
     if type(value) is dict:
-        return {k: _snapshot(v) for k, v in value.items()}
+        return {k: snapshot(v) for k, v in value.items()}
     return copy.deepcopy(value)
