@@ -18,6 +18,7 @@ ESCAPES = "!?%,;/"  # IPython's escapes at the start of a logical line
 OPERATORS = ("!=", "%=", "//", "/=")  # ... which these Python operators are not
 IPYTHON_WORK = 500_000  # IPython retokenizes a cell per magic found: past this many
 #                        characters tokenized, tokenize alone does it (in one pass)
+_COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.M)
 _CANDIDATE = re.compile(r"^[ \t]*[!?%,;/]|=[ \t]*[!%]|\?\s*$|get_ipython", re.M)  # or none
 _HELP_END = re.compile(r"(%{0,2}(?!\d)[\w*]+(\.(?!\d)[\w*]+|\[-?[0-9]+\])*)(\?\??)$")
 _IPYTHON_CALL = ["get_ipython", "(", ")", "."]
@@ -34,7 +35,7 @@ def strip_magics(source: str) -> tuple[str, int]:
     ("print('%s: %d'\\n      % (letter, n))\\n", 0)
     """
     code = source.lstrip("\n")  # a .py cell's padding: kept, never tokenized
-    if not _CANDIDATE.search(code):
+    if not _CANDIDATE.search(_COMMENT_LINE.sub("", code)):  # (no comment line is syntax)
         return source, 0
     pad = "\n" * (len(source) - len(code))
     lines = _lines(code)
