@@ -66,19 +66,16 @@ def _grade_all(next_task: Callable[[], Any], stopped: Callable[[], bool],
             deliver(record)
 
 
-def _collect(total: int, get: Callable[[float], dict | None], alive: Callable[[], bool],
-             progress: Callable | None, counted: list[int]) -> None:
-    """Count the records the graders deliver into counted[0] (calling `progress`) until
-    all are in (counted survives a Ctrl-C on the way)."""
-    while counted[0] < total and alive():
-        record = get(0.2)
-        if record is None:
-            continue
-        counted[0] += 1
-        if progress is not None:
-            progress(record, counted[0], total)
-    while get(0.0) is not None:  # records a dying grader delivered after the last check
-        counted[0] += 1
+class _Count:
+    """The records delivered so far, each shown by `progress(record, done, total)`."""
+
+    def __init__(self, total: int, progress: Callable | None) -> None:
+        self.total, self.progress, self.done = total, progress, 0
+
+    def add(self, record: dict, show: bool = True) -> None:
+        self.done += 1
+        if show and self.progress is not None:
+            self.progress(record, self.done, self.total)
 
 
 def _run_threads(todo, jobs, make_grader, grade_one, fault, save, progress):
@@ -101,27 +98,26 @@ def _run_threads(todo, jobs, make_grader, grade_one, fault, save, progress):
     def work() -> None:
         _grade_all(next_task, stop.is_set, make_grader, grade_one, fault, deliver)
 
-    def get(timeout: float) -> dict | None:
-        try:
-            return done.get(timeout=timeout) if timeout else done.get_nowait()
-        except queue.Empty:
-            return None
-
     threads = [threading.Thread(target=work, daemon=True, name=f"grader-{i}")
                for i in range(jobs)]
     for t in threads:
         t.start()
-    counted = [0]
+    count = _Count(len(todo), progress)
     try:
-        _collect(len(todo), get, lambda: any(t.is_alive() for t in threads), progress, counted)
+        while count.done < len(todo) and any(t.is_alive() for t in threads):
+            with contextlib.suppress(queue.Empty):
+                count.add(done.get(timeout=0.2))
+        with contextlib.suppress(queue.Empty):
+            while True:  # records a dying thread delivered after the last check
+                count.add(done.get_nowait(), show=False)
     except KeyboardInterrupt:
         stop.set()
         for t in threads:
             t.join(timeout=5)
-        return counted[0], True
+        return count.done, True
     for t in threads:
         t.join()
-    return counted[0], False
+    return count.done, False
 
 
 def _run_processes(todo, jobs, make_grader, grade_one, fault, save, progress):
@@ -155,7 +151,7 @@ def _run_processes(todo, jobs, make_grader, grade_one, fault, save, progress):
 
     waiting = list(range(len(todo)))[::-1]  # the students not handed out yet (pop: next)
     graders: dict[Any, tuple[Any, int | None]] = {}  # pipe -> (process, student it grades)
-    counted, restarts = [0], 0
+    count, restarts = _Count(len(todo), progress), 0
 
     def hand_out(conn: Any, grader: Any) -> None:
         i = waiting.pop() if waiting else None
@@ -169,19 +165,14 @@ def _run_processes(todo, jobs, make_grader, grade_one, fault, save, progress):
         theirs.close()
         hand_out(ours, grader)
 
-    def record_of(record: dict) -> None:
-        counted[0] += 1
-        if progress is not None:
-            progress(record, counted[0], len(todo))
-
     try:
         for _ in range(min(jobs, len(todo))):
             start()
-        while counted[0] < len(todo) and graders:
+        while count.done < len(todo) and graders:
             for conn in wait(list(graders), timeout=0.2):
                 grader, i = graders[conn]
                 try:
-                    record_of(conn.recv())
+                    count.add(conn.recv())
                     hand_out(conn, grader)
                     continue
                 except (EOFError, OSError):  # it ended: out of work, or it died
@@ -194,7 +185,7 @@ def _run_processes(todo, jobs, make_grader, grade_one, fault, save, progress):
                 why = f"its grading process died (exit status {grader.exitcode})"
                 record = fault(entry, digest, RuntimeError(why))
                 save(record)
-                record_of(record)
+                count.add(record)
                 if waiting and restarts < MAX_RESTARTS:
                     restarts += 1
                     start()
@@ -203,12 +194,12 @@ def _run_processes(todo, jobs, make_grader, grade_one, fault, save, progress):
         for conn in graders:  # a grader waiting for work ends at once
             conn.close()
         _end([grader for grader, _ in graders.values()])
-        return counted[0], True
+        return count.done, True
     for conn in list(graders):
         with contextlib.suppress(OSError):
             conn.send(None)
     _end([grader for grader, _ in graders.values()], patience=60.0)
-    return counted[0], False
+    return count.done, False
 
 
 def _end(graders: list, patience: float = 5.0) -> None:

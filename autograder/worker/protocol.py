@@ -26,11 +26,11 @@ worker, on its own socket
               worker -> RESULT
     calls     {"op": "calls", "function": str, "cases": [[args, kwargs], ...]}
               worker -> {"kind": "case", **OUTCOME} per case as it finishes, then
-              {"kind": "result", "borrowed": bool}
+              {"kind": "result", "refused": {kind: count}}
     repeat    {"op": "repeat", "function": str, "times": n, "args": [...], "kwargs": {...}}
               worker -> {"kind": "beat"} now and then, then
-              {"kind": "result", "values": [...], "raised": None, "mutated": [],
-               "borrowed": bool}, or RESULT for the call that raised
+              {"kind": "result", "values": [...], "raised": None, "refused": {...}},
+              or RESULT for the call that raised
     any call  worker -> {"kind": "missing"} when the function is not there
     any call  worker -> {"kind": "ask", "function": str, "args": [...], "kwargs": {...}}
               while it runs (a stand-in for the reference's other graded function),
@@ -41,7 +41,7 @@ worker, on its own socket
     OUTCOME = {"value": v, "raised": None | RAISED, "after": [args as the call left them],
                "after_kwargs": {...}}
     RAISED  = {"types": [qualified names], "message": str, "trace": str}
-    RESULT  = {"kind": "result", **OUTCOME}
+    RESULT  = {"kind": "result", **OUTCOME, "refused": {kind: count}} (what the guard refused)
 
 `Rng(seed)` in arguments crosses as {"$rng": seed} and becomes a fresh
 np.random.Generator on the worker's side.

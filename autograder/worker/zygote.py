@@ -45,10 +45,9 @@ class Zygote:
         self.blocker = Blocker(config["blocked"])
         self.counter = 0
         for entry in config.get("preload", []):  # warm caches forked workers share
-            module, _, attr = entry.partition(":")
-            obj = importlib.import_module(module)
+            module, attr = _attribute(entry)
             if attr:
-                getattr(obj, attr)()
+                getattr(module, attr)()
         for entry in config.get("while_grading", []):  # e.g. a sample for a demo's data
             name, _, replacement = entry.partition("=")
             target, source = (_attribute(part) for part in (name, replacement))
@@ -59,7 +58,7 @@ class Zygote:
 
 
 def _attribute(entry: str) -> tuple[object, str]:
-    """("module:name") -> (the imported module, "name")."""
+    """("module:name") -> (the imported module, "name"); "module" -> (it, "")."""
     module, _, attr = entry.partition(":")
     return importlib.import_module(module), attr
 
