@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from mindlab_grader.checks import Learner, Outcome
+import numpy as np
+
+from mindlab_grader.checks import Fail, Learner, Outcome
 from mindlab_grader.suites.common import calls
 from mindlab_grader.suites.common.calls import Args
 
@@ -70,3 +72,18 @@ def values(learner: Learner, function: str, cases: Iterable[tuple | Args],
     there, as a loop of value() calls would.
     """
     return calls.values(learner, function, cases, on_raise=on_raise, changed=changed, **kwargs)
+
+
+def expect_draws_from_rng(function: str, what: str, draw: str, first: Any, again: Any,
+                          other: Any) -> None:
+    """Fail unless `first` and `again` (two generators of one seed) are equal and `other`
+    (another seed) differs: `function` draws with its rng argument (its `draw` method).
+
+    >>> expect_draws_from_rng("f", "draws", "rng.random", np.zeros(2), np.zeros(2), np.ones(2))
+    """
+    if not np.array_equal(first, again):
+        raise Fail(f"{function} gave different {what} for two generators of the same seed: "
+                   f"draw with the rng argument ({draw}), not np.random.")
+    if np.array_equal(first, other):
+        raise Fail(f"{function} gave the same {what} for generators of different seeds: "
+                   "draw with the rng argument, not a generator of your own.")

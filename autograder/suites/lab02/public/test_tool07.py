@@ -6,7 +6,7 @@ import numpy as np
 
 from mindlab_grader.checks import Fail, Rng, check, expect_array, expect_float
 from mindlab_grader.suites.common.calls import expect_value_errors
-from mindlab_grader.suites.lab02.calls import value, values
+from mindlab_grader.suites.lab02.calls import expect_draws_from_rng, value, values
 
 SAE = {"W_enc": np.eye(2), "b_enc": np.array([0.0, -1.0]), "W_dec": 2 * np.eye(2),
        "b_dec": np.array([1.0, 0.0])}
@@ -52,12 +52,7 @@ def test_sparse_features_draws_with_the_rng_it_is_given(learner):
     """sparse_features draws with its rng: same seed, same features; other seed, others"""
     first, again, other = (expect_array(x, "sparse_features(rng, 400, 5, 0.5)", shape=(400, 5))
                            for x in _rng_outcomes(learner))
-    if not np.array_equal(first, again):
-        raise Fail("sparse_features gave different features for two generators of the same "
-                   "seed: draw with the rng argument (rng.random), not np.random.")
-    if np.array_equal(first, other):
-        raise Fail("sparse_features gave the same features for generators of different "
-                   "seeds: draw with the rng argument, not a generator of your own.")
+    expect_draws_from_rng("sparse_features", "features", "rng.random", first, again, other)
 
 
 @check(points=0.5, function="sparse_features")
