@@ -72,6 +72,7 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "mknod_outside.py": (set(), r""),
     "reads_grader_environ.py": (set(), r"tried to read files the grader keeps"),
     "reuses_answers_sent_ahead.py": ({"softmax"}, r"softmax"),
+    "shared_memory_outside.py": ({"greedy_decode"}, r"tried to write, link or change files"),
 }
 
 
@@ -217,6 +218,23 @@ def test_no_file_is_made_outside_the_workers_folder(isolation):
             if os.path.lexists(mark):
                 os.unlink(mark)
     assert made == []
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_no_shared_memory_outlives_the_worker(isolation):
+    """shm_open makes a file in /dev/shm with no audited open: the guard refuses the
+    module that does it, so nothing is left for the next student."""
+    mark = "/dev/shm/mindlab_hostile_shm"
+    if os.path.lexists(mark):
+        os.unlink(mark)
+    try:
+        with Grader(lab="lab01", suite="public", isolation=isolation, **LIMITS) as grader:
+            grader.grade(HOSTILE / "shared_memory_outside.py")
+        left = os.path.lexists(mark)
+    finally:
+        if os.path.lexists(mark):
+            os.unlink(mark)
+    assert not left
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)

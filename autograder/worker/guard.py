@@ -6,7 +6,8 @@ hook cannot be removed. It refuses, with PermissionError:
 - reading outside the places a submission needs (the interpreter and its packages,
   mindlab_core minus every lab's reference, a few system files, its own folder): so no
   grader, suite, solution, other student's file or other process (/proc) is readable;
-- writing, renaming, linking or deleting outside its own folder, and every symlink;
+- writing, renaming, linking or deleting outside its own folder, and every symlink
+  (shared memory too: the C modules that make named files in /dev/shm are not imported);
 - running programs, loading or calling C code (ctypes), opening network sockets,
   signalling any process but its own group, changing the code of this file's functions.
 
@@ -50,6 +51,9 @@ _NETWORK = frozenset({"socket.__new__", "socket.connect", "socket.bind", "socket
                       "urllib.Request", "http.client.connect", "ftplib.connect",
                       "smtplib.connect", "telnetlib.Telnet.open"})
 _TAMPER = frozenset({"sys.setprofile", "sys.settrace"})
+# C modules that make named files in /dev/shm (shm_open, sem_open) with no audited open:
+# found from outside, a file written there outlived its worker (process isolation)
+_SHARED_MEMORY = frozenset({"_posixshmem", "_multiprocessing"})
 
 
 def normalized(path: str, cwd: str) -> str:
@@ -111,7 +115,7 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
              _isinstance=isinstance, _str=str, _bytes=bytes, _int=int, _len=len,
              _any=any, _hasattr=hasattr, _exception=Exception, _refusals=REFUSALS,
              _error=PermissionError, _run=_RUN, _change=_CHANGE, _link=_LINK, _list=_LIST,
-             _signal=_SIGNAL, _network=_NETWORK, _tamper=_TAMPER,
+             _signal=_SIGNAL, _network=_NETWORK, _tamper=_TAMPER, _shm=_SHARED_MEMORY,
              _code=("__code__", "__defaults__", "__kwdefaults__"),
              _function=_FUNCTION, _file=_FILE, _type=type, _two=_TWO_PATHS,
              _pathlib=_PATH_TYPES, _stat=os.stat, _S_ISDIR=stat.S_ISDIR):
@@ -193,5 +197,7 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             refuse("tamper", "changing the grader's own functions")
         elif event in _tamper:
             refuse("tamper", "tracing or profiling the grader")
+        elif event == "import" and args and args[0] in _shm:
+            refuse("write", "shared memory (files outside your own folder)")
 
     return hook
