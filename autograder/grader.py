@@ -109,7 +109,7 @@ class Grader:
         return WorkerLearner(self._live_zygote, submission, self.lab.functions,
                              self.call_timeout, self.load_timeout,
                              hide_messages=self.redact, answers=self.answers,
-                             budget=self.budget)
+                             budget=self.budget, traces=self.verbose)
 
     def grade(self, path: Path | str, name: str | None = None) -> Report:
         """The report for one submission; never raises for the learner's doing."""

@@ -55,8 +55,9 @@ class WorkerLearner(LearnerBase):
     def __init__(self, zygote, submission: Submission, functions: tuple[str, ...],
                  call_timeout: float = 2.0, load_timeout: float = 10.0,
                  hide_messages: bool = False, answers: ReferenceAnswers | None = None,
-                 budget: float = 60.0) -> None:
+                 budget: float = 60.0, traces: bool = True) -> None:
         self._zygote_of = zygote
+        self.traces = traces  # the worker renders the learner's tracebacks (--verbose shows them)
         self.answers = answers
         self.budget = budget  # seconds for the whole submission, loads and calls together
         self._budget_end: float | None = None
@@ -110,7 +111,8 @@ class WorkerLearner(LearnerBase):
         sub = self.submission
         request = {"op": "load", "cells": [list(c) for c in sub.cells], "module": sub.module,
                    "display": sub.display, "stop_on_error": sub.stop_on_error,
-                   "skip": sorted(self.skipped), "cpu_seconds": int(self.budget) + 1}
+                   "skip": sorted(self.skipped), "cpu_seconds": int(self.budget) + 1,
+                   "traces": self.traces}
         running = None  # the cell the worker said it was starting
         try:
             protocol.send_message(self._sock, request)
@@ -340,15 +342,17 @@ class WorkerLearner(LearnerBase):
             return []
         message = {"op": "calls", "function": function,
                    "cases": [[list(args), kwargs] for args, kwargs in cases]}
-        answered: list = []
-        limits = Limits(self.call_timeout, self.call_timeout * len(cases), cases=len(cases))
+        answered: list = []  # every case's outcome but the last, which is the final reply
+        limits = Limits(self.call_timeout, self.call_timeout * len(cases), cases=len(cases) - 1)
         try:
-            self._check_reply(function, self._request(function, message, limits, answered))
+            reply = self._check_reply(function,
+                                      self._request(function, message, limits, answered))
         except (LearnerTimeout, LearnerCrashed) as exc:
             outcomes = [self._outcome(function, a, c) for a, c in zip(answered, cases)]
             return outcomes + [Outcome(problem=exc)] * (len(cases) - len(outcomes))
-        if len(answered) != len(cases):
+        if len(answered) != len(cases) - 1 or "raised" not in reply:
             raise self._unreadable(function, "fewer results than it was asked for")
+        answered.append(reply)
         return [self._outcome(function, a, c) for a, c in zip(answered, cases)]
 
     def _outcome(self, function: str, data: Any, sent: tuple[tuple, dict]) -> Outcome:

@@ -18,15 +18,16 @@ zygote (fork server), on its control socket
 
 worker, on its own socket
     load      {"op": "load", "cells": [[source, filename], ...], "module": str, "display": str,
-               "stop_on_error": bool, "skip": [cell index, ...]}
+               "stop_on_error": bool, "skip": [cell index, ...], "cpu_seconds": int,
+               "traces": bool (False: RAISED's "trace" stays "", nobody will show it)}
               worker -> {"kind": "beat", "cell": i} before each cell (notebooks), then
               {"kind": "loaded", "notes": [str], "defined": {name: kind},
                "borrowed": {name: sentence}, "blocked": [module]}
     call      {"op": "call", "function": str, "args": [...], "kwargs": {...}}
               worker -> RESULT
     calls     {"op": "calls", "function": str, "cases": [[args, kwargs], ...]}
-              worker -> {"kind": "case", **OUTCOME} per case as it finishes, then
-              {"kind": "result", "refused": {kind: count}}
+              worker -> {"kind": "case", **OUTCOME} per case as it finishes but the
+              last, then RESULT: the last case's outcome
     repeat    {"op": "repeat", "function": str, "times": n, "args": [...], "kwargs": {...}}
               worker -> {"kind": "beat"} now and then, then
               {"kind": "result", "values": [...], "raised": None, "refused": {...}},

@@ -141,6 +141,7 @@ class Worker:
         self.sock = sock
         self.namespace: dict = {}
         self.learner_files: set[str] = set()
+        self.trace = self._trace  # None when the judge shows no tracebacks (load's "traces")
         # what the learner's function under test gets for the *other* graded functions:
         # stand-ins that ask the judge, which alone holds the reference (standins.py)
         self.answers = StandIns(sock)
@@ -183,6 +184,8 @@ class Worker:
     def load(self, request: dict) -> dict:
         """Run the submission's code cells once, in order. Problems become notes."""
         cpucap.cap_cpu(request.get("cpu_seconds"))  # before the first learner line (cpucap.py)
+        if request.get("traces") is False:
+            self.trace = None
         name = request["module"]
         module = types.ModuleType(name)
         module.__file__ = request["display"]
@@ -280,13 +283,13 @@ class Worker:
     def _exited(self, exc: SystemExit) -> Raised:
         """exit() inside a graded function: reported as what it raised; we keep serving."""
         return Raised(("builtins.SystemExit", "builtins.BaseException"),
-                             str(exc.code), self._trace(exc))
+                             str(exc.code), self.trace(exc) if self.trace else "")
 
     def _one_call(self, function: str, args, kwargs) -> Outcome:
         """call_isolated, the arguments kept as the call left them (the judge compares)."""
         try:
             return memory.run(lambda: call_isolated(  # memory.py: where RLIMIT_AS cannot
-                self.namespace, self.refs, function, args, kwargs, trace=self._trace,
+                self.namespace, self.refs, function, args, kwargs, trace=self.trace,
                 watch=False, keep=True), memory.no_memory)
         except SystemExit as exc:
             return Outcome(raised=self._exited(exc))
@@ -321,18 +324,22 @@ class Worker:
         return beat
 
     def calls(self, request: dict) -> dict:
-        """One call per case, in order, each with its own arguments and watched for mutation."""
+        """One call per case, in order, each with its own arguments and watched for mutation;
+        the last case's outcome is the final reply (one message fewer per request)."""
         function = request["function"]
-        for args, kwargs in request["cases"]:
+        cases = request["cases"]
+        for i, (args, kwargs) in enumerate(cases):
             try:
                 outcome = self._one_call(function, protocol.rng_from_wire(tuple(args)),
                                          protocol.rng_from_wire(kwargs))
             except NoSuchFunction:
                 return {"kind": "missing"}
+            if i == len(cases) - 1:
+                return self._result(function, outcome)
             # each answer on its own: the judge keeps it if a later case hangs or crashes,
             # and times every case from the answer before it
             self.reply({"kind": "case", **_outcome_data(outcome)})
-        return {"kind": "result"}
+        return {"kind": "result"}  # (no cases: the judge never sends such a request)
 
     def repeat(self, request: dict) -> dict:
         """`times` calls sharing one Generator per Rng seed; heartbeats keep the judge patient."""
@@ -343,7 +350,7 @@ class Worker:
         try:
             values, raised = memory.run(lambda: repeat_isolated(
                 self.namespace, self.refs, function, int(request["times"]), args,
-                kwargs, trace=self._trace, between=beat), memory.no_memory_repeat)
+                kwargs, trace=self.trace, between=beat), memory.no_memory_repeat)
         except NoSuchFunction:
             return {"kind": "missing"}
         except SystemExit as exc:

@@ -22,10 +22,17 @@ class StandIns:
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.answered: dict = {}  # protocol.question_key -> the judge's answer
+        self._keys: dict[str, list] = {}  # function -> the keys of its kept answers
 
     def forget(self, function: object) -> None:
         """Drop every kept answer of `function` (a request for it is about to run)."""
-        self.answered = {q: a for q, a in self.answered.items() if a.get("function") != function}
+        for key in self._keys.pop(function, ()):  # type: ignore[call-overload]
+            self.answered.pop(key, None)
+
+    def _keep(self, name: str, key: object, answer: dict) -> None:
+        if key not in self.answered:
+            self._keys.setdefault(name, []).append(key)
+        self.answered[key] = {**answer, "function": name}
 
     def keep_ahead(self, request: dict) -> None:
         """Keep the answers the judge sent ahead with `request` (answers.ReferenceAnswers.
@@ -34,7 +41,7 @@ class StandIns:
             name = question["function"]
             if name != request.get("function"):  # (the judge never sends those anyway)
                 key = protocol.question_key(name, question["args"], question["kwargs"])
-                self.answered[key] = {**answer, "function": name}
+                self._keep(name, key, answer)
 
     def stand_in(self, name: str):
         """A function that answers like the reference's `name`, by asking the judge.
@@ -55,7 +62,8 @@ class StandIns:
                 reply = protocol.recv_message(self.sock)
                 if type(reply) is not dict or reply.get("op") != "answer":
                     raise RuntimeError("the grader did not answer")
-                self.answered[key] = {**reply, "function": name}
+                self._keep(name, key, reply)
+                reply = self.answered[key]
             if reply.get("raised") is not None:
                 raise _rebuilt(reply["raised"])
             return snapshot(reply.get("value"))  # a copy: the caller may write into it

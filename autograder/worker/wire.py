@@ -5,7 +5,12 @@ scalars, and lists / tuples / str-keyed dicts of those. Anything else is replace
 `Unsupported("<type name>")` on the sending side, so the judge never holds (let alone
 compares) an object the learner built.
 
-A message is one JSON document (the tree) followed by the raw bytes of its arrays.
+A message is one JSON document (the tree) followed by the raw bytes of its arrays. In
+the tree, JSON's own values stand for themselves (a non-empty dict whose keys are str
+and never begin with "$" is a JSON object); every other value is an object with one
+"$" key saying what it is: {"$nd": buffer, "dtype", "shape"}, {"$tuple": [...]},
+{"$dict": [[key, value], ...]}, {"$bigint": str}, {"$npscalar"}, {"$npstr"} or
+{"$unsupported": type name}.
 
 >>> decode(encode({"p": np.array([0.5, 0.5]), "w": ("a", 1)}))["w"]
 ('a', 1)
@@ -52,16 +57,17 @@ def type_name(value: object) -> str:
     return name if mod in ("builtins", "numpy") else f"{mod}.{name}"
 
 
+_LEAVES = (str, int, float, bool, type(None))  # JSON leaves that stand for themselves
+
+
 def _to_tree(value, buffers: list[bytes], depth: int, shared: dict | None = None):
     if depth > MAX_DEPTH:
         return {"$unsupported": "structure nested too deeply"}
     t = type(value)  # exact types only: subclasses could lie about equality
-    if value is None or t in (bool, str):
-        return value
+    if value is None or t is bool or t is str or t is float:  # JSON keeps floats exact
+        return value  # (repr digits; NaN, Infinity and -0.0 too: both sides are Python's json)
     if t is int:
         return value if abs(value) < 2**63 else {"$bigint": str(value)}
-    if t is float:
-        return {"$float": repr(value)}  # keeps nan, inf and -0.0 exact
     if t is np.ndarray:
         if value.dtype.char not in DTYPES or value.dtype.byteorder not in "=|<":
             return {"$unsupported": f"numpy array of dtype {value.dtype}"}
@@ -83,29 +89,31 @@ def _to_tree(value, buffers: list[bytes], depth: int, shared: dict | None = None
     if t in (list, tuple):
         if len(value) > MAX_ITEMS:
             return {"$unsupported": f"{t.__name__} of {len(value)} items"}
-        items = [_to_tree(v, buffers, depth + 1, shared) for v in value]
+        if all(type(v) in _LEAVES and (type(v) is not int or abs(v) < 2**63) for v in value):
+            items = list(value)  # e.g. a row of probabilities as floats: no call per item
+        else:
+            items = [_to_tree(v, buffers, depth + 1, shared) for v in value]
         return items if t is list else {"$tuple": items}
     if t is dict:
         if len(value) > MAX_ITEMS or not all(type(k) is str for k in value):
             return {"$unsupported": "dict (only small dicts with str keys are carried)"}
+        if value and not any(k[:1] == "$" for k in value):  # a JSON object of its own
+            return {k: _to_tree(v, buffers, depth + 1, shared) for k, v in value.items()}
         return {"$dict": [[k, _to_tree(v, buffers, depth + 1, shared)] for k, v in value.items()]}
     return {"$unsupported": type_name(value)}
 
 
-_LEAVES = (str, int, bool, type(None))  # JSON leaves that stand for themselves (not float)
-
-
 def _from_tree(node, buffers: list[memoryview], used: set | None = None):
-    if node is None or isinstance(node, (bool, int, str)):
+    if node is None or type(node) in _LEAVES:
         return node
     if isinstance(node, list):
         if all(type(v) in _LEAVES for v in node):  # e.g. 300 sampled words: no call per item
             return node
         return [_from_tree(v, buffers, used) for v in node]
-    if not isinstance(node, dict) or len(node) == 0:
+    if type(node) is not dict or len(node) == 0:
         raise ValueError("malformed message")
-    if "$float" in node:
-        return float(node["$float"])
+    if not any(k[:1] == "$" for k in node):  # a plain dict (markers and "$" keys: below)
+        return {k: _from_tree(v, buffers, used) for k, v in node.items()}
     if "$bigint" in node:
         return int(node["$bigint"])
     if "$nd" in node:
