@@ -230,7 +230,7 @@ class WorkerLearner(LearnerBase):
                 raise LearnerCrashed(function, " (and it could not be restarted)")
         if self._clock is not None:
             budgets.calibrate(limits, self.answers, message, self.call_timeout)
-        message["ahead"] = self._sent_ahead.answers_for(function, message)
+        message["ahead"] = protocol.stack_ahead(self._sent_ahead.answers_for(function, message))
         left = (self._budget_end or 0.0) - time.monotonic()
         limits.total = min(limits.total, left)
         exchange = Exchange(self._sock, message, limits, function, self.answers,

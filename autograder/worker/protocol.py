@@ -37,7 +37,10 @@ worker, on its own socket
               while it runs (a stand-in for the reference's other graded function),
               judge -> {"op": "answer", "value": v, "raised": None | RAISED}
     ahead     any call, calls or repeat may carry "ahead": [[QUESTION, ANSWER], ...]: the
-              answers of questions it is likely to ask, kept by question_key as if asked
+              answers of questions it is likely to ask, kept by question_key as if asked;
+              questions of one function alike but for one array argument go as one item
+              STACKED = {"function": str, "args": array, "values": array}: question i
+              has the only argument args[i] and the answer values[i] (stack_ahead)
 
     OUTCOME = {"value": v, "raised": None | RAISED, "after": [args as the call left them],
                "after_kwargs": {...}}
@@ -221,3 +224,55 @@ def rng_from_wire(value):
     if type(value) is dict:
         return {k: rng_from_wire(v) for k, v in value.items()}
     return value
+
+
+def stack_ahead(pairs: list[list]) -> list:
+    """[[question, answer], ...] with every group of two or more alike questions (one
+    function, one array argument of one shape and dtype, an array answer of one shape and
+    dtype, nothing raised) made one STACKED item: two arrays cross instead of many.
+
+    >>> q = lambda x: {"function": "softmax", "args": [x], "kwargs": {}}
+    >>> a = lambda v: {"op": "answer", "value": v, "raised": None}
+    >>> items = stack_ahead([[q(np.zeros(3)), a(np.ones(3))], [q(np.ones(3)), a(np.ones(3))]])
+    >>> items[0]["args"].shape, [len(p) for p in unstack_ahead(items)]
+    ((2, 3), [2, 2])
+    """
+    groups: dict[tuple, list] = {}
+    items: list = []
+    for question, answer in pairs:
+        args, value = question["args"], answer.get("value")
+        if (len(args) == 1 and type(args[0]) is np.ndarray and not question["kwargs"]
+                and answer.get("raised") is None and type(value) is np.ndarray):
+            like = (question["function"], args[0].dtype.str, args[0].shape, value.dtype.str,
+                    value.shape)
+            groups.setdefault(like, []).append((question, answer))
+        else:
+            items.append([question, answer])
+    for (function, *_), group in groups.items():
+        if len(group) == 1:
+            items.append(list(group[0]))
+            continue
+        items.append({"function": function,
+                      "args": np.stack([q["args"][0] for q, _ in group]),
+                      "values": np.stack([a["value"] for _, a in group])})
+    return items
+
+
+def unstack_ahead(items: Any) -> list[tuple[dict, dict]]:
+    """The (question, answer) pairs `items` (stack_ahead's) stands for; ValueError when
+    an item is neither form."""
+    pairs: list[tuple[dict, dict]] = []
+    for item in items or ():
+        if type(item) is list and len(item) == 2:
+            pairs.append((item[0], item[1]))
+        elif type(item) is dict and set(item) == {"function", "args", "values"}:
+            args, values = item["args"], item["values"]
+            if not (type(args) is np.ndarray and type(values) is np.ndarray
+                    and args.ndim >= 1 and len(args) == len(values)):
+                raise ValueError("malformed answers sent ahead")
+            pairs += [({"function": item["function"], "args": [x], "kwargs": {}},
+                       {"op": "answer", "value": v, "raised": None})
+                      for x, v in zip(args, values)]
+        else:
+            raise ValueError("malformed answers sent ahead")
+    return pairs

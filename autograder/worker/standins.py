@@ -37,7 +37,7 @@ class StandIns:
     def keep_ahead(self, request: dict) -> None:
         """Keep the answers the judge sent ahead with `request` (answers.ReferenceAnswers.
         ahead), as if they had been asked: a stand-in finds them by the question's key."""
-        for question, answer in request.get("ahead") or ():
+        for question, answer in protocol.unstack_ahead(request.get("ahead")):
             name = question["function"]
             if name != request.get("function"):  # (the judge never sends those anyway)
                 key = protocol.question_key(name, question["args"], question["kwargs"])
