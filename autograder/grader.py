@@ -52,6 +52,7 @@ from .isolation.backends import server_kind
 from .judge import integrity_notes, run_lab, suite_modules
 from .labs import Lab, get_lab
 from .loader import Submission, read_submission
+from .prefetch import Plan
 from .remote import WorkerLearner
 from .report import Report
 from .spawnserver import SpawnServer
@@ -83,6 +84,7 @@ class Grader:
             make_undumpable()  # a worker left root (no capabilities) cannot read our /proc
         self._zygote: ForkServer | SpawnServer | None = None
         self._suites_sha256 = ""  # hashed once: the suites this process imported stay put
+        self._recorded: Plan | bool | None = None  # the plan, False: none (see _plan)
 
     def __enter__(self) -> Grader:
         with contextlib.suppress(GraderFault):
@@ -109,7 +111,15 @@ class Grader:
         return WorkerLearner(self._live_zygote, submission, self.lab.functions,
                              self.call_timeout, self.load_timeout,
                              hide_messages=self.redact, answers=self.answers,
-                             budget=self.budget, traces=self.verbose)
+                             budget=self.budget, traces=self.verbose, plan=self._plan())
+
+    def _plan(self) -> Plan | None:
+        """The suite's requests, recorded on the reference once (prefetch.py); None
+        without a reference (a handout) or when recording failed."""
+        if self._recorded is None:
+            self._recorded = (Plan.record(self.lab, self.suite, self.answers.module)
+                              if self.answers is not None else None) or False
+        return self._recorded or None
 
     def grade(self, path: Path | str, name: str | None = None) -> Report:
         """The report for one submission; never raises for the learner's doing."""

@@ -33,11 +33,10 @@ from .learner import (
 )
 from .load_notes import MAX_NOTES, asked_sentence, borrowed_sentence, capped, redacted_load
 from .loader import Submission
-from .redact import hidden_kind, real_class
+from .prefetch import Plan, Prefetch
+from .redact import plain
+from .replies import changed_arguments, raised_from
 from .worker import protocol
-from .worker.calling import same_value
-from .worker.protocol import Rng
-from .worker.wire import Unsupported
 
 MAX_RESTARTS = 12  # fresh workers per submission after crashes / timeouts
 MAX_SKIPPED_CELLS = 2  # notebook cells that may hang at load before the file scores 0
@@ -55,8 +54,9 @@ class WorkerLearner(LearnerBase):
     def __init__(self, zygote, submission: Submission, functions: tuple[str, ...],
                  call_timeout: float = 2.0, load_timeout: float = 10.0,
                  hide_messages: bool = False, answers: ReferenceAnswers | None = None,
-                 budget: float = 60.0, traces: bool = True) -> None:
+                 budget: float = 60.0, traces: bool = True, plan: Plan | None = None) -> None:
         self._zygote_of = zygote
+        self.prefetch = Prefetch(plan) if plan is not None else None  # (prefetch.py)
         self.traces = traces  # the worker renders the learner's tracebacks (--verbose shows them)
         self.answers = answers
         self.budget = budget  # seconds for the whole submission, loads and calls together
@@ -284,27 +284,10 @@ class WorkerLearner(LearnerBase):
 
     def _plain(self, value: Any) -> Any:
         """Hidden suite: names of the learner's own classes could carry data, so drop them."""
-        if not self.hide_messages:
-            return value
-        if isinstance(value, Unsupported):
-            return Unsupported(hidden_kind(value.type_name))
-        if type(value) in (list, tuple):
-            if all(type(v) in (str, int, float, bool) for v in value):  # e.g. sampled words
-                return value
-            return type(value)(self._plain(v) for v in value)
-        if type(value) is dict:
-            return {k: self._plain(v) for k, v in value.items()}
-        return value
+        return plain(value) if self.hide_messages else value
 
     def _raised(self, data: Any) -> Raised:
-        types = tuple(str(t) for t in data["types"])
-        if self.hide_messages:  # a class made at call time could be named after the input
-            types = tuple(t if real_class(t) else "an exception of your own" for t in types)
-        message = "" if self.hide_messages else str(data["message"])[:300]
-        trace = str(data.get("trace", ""))
-        if trace:
-            trace += types[0].removeprefix("builtins.") + (f": {message}" if message else "")
-        return Raised(types, message, trace)
+        return raised_from(data, self.hide_messages)
 
     def _note_refusals(self, reply: dict) -> None:
         said = reply.get("refused")
@@ -328,6 +311,12 @@ class WorkerLearner(LearnerBase):
         return LearnerCrashed(function, f" (it sent the grader {what})")
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
+        planned = self._planned(function, [(args, kwargs)])
+        if planned is not None:
+            if planned[0].problem is not None:  # one call's problem cuts it off at once
+                self.problem_reached(planned[0].problem)
+                raise planned[0].problem
+            return planned[0]
         message = {"op": "call", "function": function, "args": list(args), "kwargs": kwargs}
         limits = Limits(self.call_timeout, self.call_timeout)
         reply = self._check_reply(function, self._request(function, message, limits))
@@ -337,9 +326,28 @@ class WorkerLearner(LearnerBase):
         """Several calls in one request; the worker answers each case as it finishes, so
         each is held to the time limit of one call. A case that hangs or crashes the
         worker, and every case after it, gets an Outcome whose `problem` says so: the
-        cases before it keep their results."""
+        cases before it keep their results. With a plan (prefetch.py), the later requests
+        of the suite's group go in the same request."""
         if not cases:
             return []
+        planned = self._planned(function, cases)
+        return planned if planned is not None else self._calls(function, cases)
+
+    def _planned(self, function: str, cases: list) -> list[Outcome] | None:
+        """The outcomes of `cases` kept from, or sent with, the plan's group; None: no plan."""
+        if self.prefetch is None:
+            return None
+        kept = self.prefetch.kept(function, cases)
+        if kept is not None:
+            self._usable(function)  # (cut off since, or out of time: as a request would be)
+            return kept
+        later = self.prefetch.later(function, cases)
+        if not later:
+            return None
+        outcomes = self._calls(function, list(cases) + [c for seg in later for c in seg])
+        return self.prefetch.keep(function, cases, later, outcomes)
+
+    def _calls(self, function: str, cases: list[tuple[tuple, dict]]) -> list[Outcome]:
         message = {"op": "calls", "function": function,
                    "cases": [[list(args), kwargs] for args, kwargs in cases]}
         answered: list = []  # every case's outcome but the last, which is the final reply
@@ -361,11 +369,14 @@ class WorkerLearner(LearnerBase):
         try:
             raised = None if data["raised"] is None else self._raised(data["raised"])
             return Outcome(value=self._plain(data.get("value")), raised=raised,
-                           mutated=_changed(sent, data.get("after"), data.get("after_kwargs")))
+                           mutated=changed_arguments(sent, data.get("after"),
+                                                     data.get("after_kwargs")))
         except (KeyError, TypeError, IndexError, AttributeError) as exc:
             raise self._unreadable(function) from exc
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
+        if self.prefetch is not None:
+            self.prefetch.drop()  # a plan's group never spans a repeat
         message = {"op": "repeat", "function": function, "times": int(times),
                    "args": list(args), "kwargs": kwargs}
         limits = Limits(self.call_timeout, self.call_timeout * REPEAT_BUDGET, beats=True)
@@ -379,22 +390,3 @@ class WorkerLearner(LearnerBase):
         if not isinstance(values, list) or len(values) != times:
             raise self._unreadable(function, "other results than it was asked for")
         return [self._plain(v) for v in values]
-
-
-def _changed(sent: tuple[tuple, dict], after: Any, after_kwargs: Any) -> tuple:
-    """Positions (int) and names (str) of the arguments the call changed, judged in the
-    judge: each argument as sent against the same argument as the worker sent it back
-    (a Generator, the one input meant to change, is not compared).
-
-    >>> import numpy as np
-    >>> _changed(((np.zeros(2), "a"), {}), [np.ones(2), "a"], {})
-    (0,)
-    """
-    args, kwargs = sent
-    after = list(after) if type(after) is list else []
-    after_kwargs = after_kwargs if type(after_kwargs) is dict else {}
-    changed: list = [i for i, a in enumerate(args) if not isinstance(a, Rng)
-                     and not (i < len(after) and same_value(a, after[i]))]
-    changed += [k for k, v in kwargs.items() if not isinstance(v, Rng)
-                and not (k in after_kwargs and same_value(v, after_kwargs[k]))]
-    return tuple(changed)

@@ -1,0 +1,169 @@
+"""A suite's requests planned ahead: the cases its checks ask of one function, in one round trip.
+
+A suite asks for a function's cases check by check: read_row's four hidden checks make
+four requests, each a round trip to the worker. Run once on the reference, in the judge
+(`Plan.record`, at a Grader's first grade), the suite's requests are written down; the
+requests for one function that follow one another (no other function's, no `repeat`, in
+between) make a group. When a submission's first request of a group arrives, the
+WorkerLearner sends the whole group's cases in one request (`Prefetch.later`) and keeps
+the outcomes of the later requests (`Prefetch.keep`); a later request whose cases equal a
+kept request's, argument for argument (calling.same_value), gets those outcomes
+(`Prefetch.kept`) instead of a round trip.
+
+What a learner's function sees is the same calls in the same order: only sooner. Where a
+submission takes the suite elsewhere (a failed check skips the checks after it), a kept
+request nobody asks for is skipped, and a request that matches nothing crosses as usual.
+A timeout or crash is served only to the request it happened in: when it happened in an
+earlier request's cases, every kept outcome is dropped and the request crosses again (a
+fresh worker), as it would have without a plan.
+
+>>> plan = Plan({"f": [[[((1,), {})], [((2,), {})]]]})
+>>> ahead = Prefetch(plan)
+>>> ahead.later("f", [((1,), {})])
+[[((2,), {})]]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .learner import Case, LocalLearner, Outcome
+from .worker.calling import same_value
+
+Segment = list[Case]  # the cases of one request
+
+
+class Plan:
+    """The groups of requests a suite makes, by function: {function: [[segment, ...], ...]}."""
+
+    def __init__(self, groups: dict[str, list[list[Segment]]]) -> None:
+        self.groups = groups
+
+    @classmethod
+    def record(cls, lab: Any, suite: str, module: Any) -> Plan | None:
+        """The plan of `suite`, run on the reference `module` in this process (trusted
+        code); None when that run fails (then every request crosses on its own)."""
+        from .judge import run_lab
+
+        functions = {name: getattr(module, name) for name in lab.functions
+                     if callable(getattr(module, name, None))}
+        recorder = _Recorder(dict(functions), functions)
+        try:
+            run_lab(lab, suite, recorder)
+        except Exception:
+            return None
+        return cls(_grouped(recorder.log))
+
+
+class Prefetch:
+    """One submission's requests against a Plan: what was sent ahead, what is kept."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.function: str | None = None
+        self.segments: list[tuple[Segment, list[Outcome]]] = []  # kept, in the plan's order
+        self.first_problem = -1  # index in `segments` of the first one holding a problem
+
+    def later(self, function: str, cases: list[Case]) -> list[Segment] | None:
+        """The plan's later requests of the group `cases` begins, or None."""
+        for group in self.plan.groups.get(function, ()):
+            if _same_cases(group[0], cases):
+                return group[1:]
+        return None
+
+    def keep(self, function: str, cases: list[Case], later: list[Segment],
+             outcomes: list[Outcome]) -> list[Outcome]:
+        """Keep the outcomes of `later` (sent after `cases` in one request); the first
+        len(cases) outcomes are `cases`' own."""
+        self.function, self.segments, self.first_problem = function, [], -1
+        start = len(cases)
+        own_problem = any(o.problem is not None for o in outcomes[:start])
+        for segment in later:
+            kept = outcomes[start:start + len(segment)]
+            start += len(segment)
+            if self.first_problem < 0 and any(o.problem is not None for o in kept):
+                self.first_problem = len(self.segments)
+            self.segments.append((segment, kept))
+        if own_problem:  # it hung or crashed in its own cases: nothing later is kept
+            self.drop()
+        return outcomes[:len(cases)]
+
+    def kept(self, function: str, cases: list[Case]) -> list[Outcome] | None:
+        """The kept outcomes of a request equal to `cases`, or None (ask the worker)."""
+        if function != self.function:
+            self.drop()
+            return None
+        for i, (segment, outcomes) in enumerate(self.segments):
+            if _same_cases(segment, cases):
+                if 0 <= self.first_problem < i:  # a problem of a request never served
+                    break
+                if self.first_problem == i:  # served here: what follows it holds it too
+                    self.drop()
+                else:
+                    self.segments = self.segments[i + 1:]
+                    self.first_problem -= i + 1 if self.first_problem > i else 0
+                return outcomes
+        self.drop()
+        return None
+
+    def drop(self) -> None:
+        self.function, self.segments, self.first_problem = None, [], -1
+
+
+class _Recorder(LocalLearner):
+    """A LocalLearner that writes down every request: (function, cases), or (function,
+    None) for a repeat (which ends a group)."""
+
+    def __init__(self, namespace: dict, reference: dict) -> None:
+        super().__init__(namespace, reference)
+        self.log: list[tuple[str, Segment | None]] = []
+        self.arrays: dict[tuple, np.ndarray] = {}  # one copy of each array met
+
+    def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
+        self.log.append((function, [self._copy((args, kwargs))]))
+        return LocalLearner.call(self, function, *args, **kwargs)
+
+    def calls(self, function: str, cases: list[Case]) -> list[Outcome]:
+        self.log.append((function, [self._copy(case) for case in cases]))
+        return [LocalLearner.call(self, function, *args, **kw) for args, kw in cases]
+
+    def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
+        self.log.append((function, None))
+        return LocalLearner.repeat(self, function, times, *args, **kwargs)
+
+    def _copy(self, value: Any) -> Any:
+        """A copy the calls cannot change, equal arrays one object (each crosses once)."""
+        if type(value) is np.ndarray:
+            key = (value.dtype.str, value.shape, value.tobytes())
+            if key not in self.arrays:
+                self.arrays[key] = value.copy()
+            return self.arrays[key]
+        if type(value) in (list, tuple):
+            return type(value)(self._copy(v) for v in value)
+        if type(value) is dict:
+            return {k: self._copy(v) for k, v in value.items()}
+        return value
+
+
+def _grouped(log: list[tuple[str, Segment | None]]) -> dict[str, list[list[Segment]]]:
+    """Runs of requests for one function, two or more long, by function."""
+    groups: dict[str, list[list[Segment]]] = {}
+    run: list[Segment] = []
+    last = None
+    for function, segment in [*log, ("", None)]:
+        if function != last or segment is None:
+            if len(run) > 1:
+                groups.setdefault(str(last), []).append(run)
+            run = []
+        if segment is not None:
+            run.append(segment)
+        last = function
+    return groups
+
+
+def _same_cases(a: list[Case], b: list[Case]) -> bool:
+    return len(a) == len(b) and all(
+        same_value(tuple(x[0]), tuple(y[0])) and same_value(dict(x[1]), dict(y[1]))
+        for x, y in zip(a, b))
