@@ -22,7 +22,8 @@ the per-call timeout:
   starved of CPU down to a fifth of a core still finishes.
 
 Without a reference (a handout) or a CPU clock (no /proc), calls keep the plain
-per-call wall limit.
+per-call wall limit. The reference is timed on a case only when a call of it has used
+more CPU than FLOOR (CaseLimits): the limits are the same, worked out when needed.
 
 >>> cpu_limit(0.00002, 2.0), cpu_limit(0.004, 2.0), cpu_limit(1.0, 2.0)
 (0.1, 0.8, 2.0)
@@ -31,6 +32,8 @@ per-call wall limit.
 """
 
 from __future__ import annotations
+
+import math
 
 FACTOR = 200.0  # a case may take this many times the reference's CPU time ...
 FLOOR = 0.1  # ... and never less than this many CPU seconds
@@ -48,32 +51,60 @@ def wall_limit(cpu: float, call_timeout: float) -> float:
     return max(call_timeout, WALL_FACTOR * cpu)
 
 
-def case_limits(answers, function: str, cases: list, call_timeout: float) -> tuple[float, ...]:
-    """The CPU limit of each case [args, kwargs] of `function`; () without a reference to
-    time (`answers` None: a handout) or for arguments that cannot be carried."""
-    if answers is None:
-        return ()
-    limits = []
-    for args, kwargs in cases:
-        try:
-            limits.append(cpu_limit(answers.seconds(function, args, kwargs), call_timeout))
-        except (ValueError, TypeError):
-            return ()
-    return tuple(limits)
+class CaseLimits:
+    """The CPU limit of each case of one request, worked out only when a case needs it.
+
+    Almost every call finishes far below FLOOR, the lowest limit any case can have, so the
+    reference is timed on a case (answers.ReferenceAnswers.seconds, kept across
+    submissions) only once a call of it has used more than `floor`: a single grade (a
+    learner's `mindlab check`) never pays for timing cases its calls did not need.
+    `walls()` gives the wall limits the old way, from every case's limit, for the rare
+    request that reaches its wall-clock limit.
+    """
+
+    def __init__(self, answers, function: str, cases: list, call_timeout: float) -> None:
+        self.answers, self.function, self.cases = answers, function, cases
+        self.call_timeout = call_timeout
+        self.floor = min(call_timeout, FLOOR)  # no case's limit is lower (cpu_limit)
+        self.known: dict[int, float] = {}
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+    def __getitem__(self, i: int) -> float:
+        """Case i's CPU limit (the reference timed on it now, if it never was)."""
+        if i not in self.known:
+            args, kwargs = self.cases[i]
+            try:
+                self.known[i] = cpu_limit(self.answers.seconds(self.function, args, kwargs),
+                                          self.call_timeout)
+            except (ValueError, TypeError):  # arguments that cannot be carried: the wall
+                self.known[i] = math.inf     # limit alone, as without a reference
+        return self.known[i]
+
+    def walls(self) -> list[float]:
+        """Every case's wall limit (each case's CPU limit, worked out now)."""
+        return [wall_limit(min(self[i], self.call_timeout), self.call_timeout)
+                for i in range(len(self))]
 
 
 def calibrate(limits, answers, message: dict, call_timeout: float) -> None:
     """Give exchange.Limits built for wall time alone a CPU limit per case of `message`
-    (a call, calls or repeat request), and wall limits that fit them: per call the
-    largest, in all as many calls as before (a batch: the sum of its cases')."""
+    (a call, calls or repeat request), worked out when a case needs it (CaseLimits);
+    and `widen`, the wall limits that fit them: per call the largest, in all as many
+    calls as before (a batch: the sum of its cases'). Until a request reaches its wall
+    limits they stay as built (no wall limit is below the call timeout)."""
+    if answers is None:
+        return
     function = str(message.get("function"))
     cases = message["cases"] if message.get("op") == "calls" else \
         [(message.get("args", []), message.get("kwargs", {}))]
-    cpu = case_limits(answers, function, cases, call_timeout)
-    if not cpu:
-        return
-    walls = [wall_limit(c, call_timeout) for c in cpu]
+    cpu = CaseLimits(answers, function, cases, call_timeout)
     calls = limits.total / limits.per_call if limits.per_call > 0 else 1.0
-    limits.cpu = cpu
-    limits.per_call = max(walls)
-    limits.total = sum(walls) if limits.cases is not None else limits.per_call * calls
+    batch = limits.cases is not None
+
+    def widen() -> tuple[float, float]:
+        walls = cpu.walls()
+        return max(walls), (sum(walls) if batch else max(walls) * calls)
+
+    limits.cpu, limits.widen = cpu, widen

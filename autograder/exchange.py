@@ -23,9 +23,11 @@ and it cannot make the judge wait or hold more than the judge allows:
 
 from __future__ import annotations
 
+import math
 import select
 import socket
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from . import budgets
@@ -55,7 +57,12 @@ class Limits:
     total: float  # seconds the whole request may take, however the worker behaves
     beats: bool = False  # may the worker send heartbeats (a repeat)?
     cases: int | None = None  # how many case answers a batch may send
-    cpu: tuple[float, ...] = ()  # CPU seconds per case (a repeat: per call), with a clock
+    # CPU seconds per case (a repeat: per call), with a clock: budgets.CaseLimits
+    cpu: Sequence[float] = ()
+    # () -> the wall limits (per_call, total) that fit the CPU limits (budgets.calibrate),
+    # asked for once the request reaches the ones it has; `cap` bounds the total
+    widen: Callable[[], tuple[float, float]] | None = None
+    cap: float = math.inf
 
 
 @dataclass
@@ -86,6 +93,9 @@ class Exchange:
         while True:
             now = time.monotonic()
             left = min(call_start + self.limits.per_call, end) - now
+            if left <= 0 and self._widened():
+                end = start + self.limits.total
+                continue
             if left <= 0:
                 raise TimeoutError
             if cpu_start is not None and not self._wait(min(left, POLL)):
@@ -108,6 +118,18 @@ class Exchange:
             else:
                 return reply
 
+    def _widened(self) -> bool:
+        """Whether the wall limits grew to fit the CPU limits (once per request)."""
+        widen, self.limits.widen = self.limits.widen, None
+        if widen is None:
+            return False
+        per_call, total = widen()
+        total = min(total, self.limits.cap)
+        grew = per_call > self.limits.per_call or total > self.limits.total
+        self.limits.per_call = max(per_call, self.limits.per_call)
+        self.limits.total = max(total, self.limits.total)
+        return grew
+
     def _cpu(self) -> float | None:
         """The worker's CPU seconds so far; None without a clock or CPU limits."""
         if self.clock is None or not self.limits.cpu:
@@ -127,9 +149,11 @@ class Exchange:
         """CpuTimeout when the call running now has used more than its CPU limit."""
         now = self._cpu()
         cpu = self.limits.cpu
-        limit = cpu[min(len(self.cases), len(cpu) - 1)]
         slack = budgets.BEAT_SLACK if self.limits.beats else 0.0
-        if now is not None and now - since > limit + slack:
+        if now is None or now - since <= getattr(cpu, "floor", 0.0) + slack:
+            return  # below every case's limit: no need to know this one's
+        limit = cpu[min(len(self.cases), len(cpu) - 1)]
+        if now - since > limit + slack:
             raise CpuTimeout(limit)
 
     def _receive(self, deadline: float) -> dict:

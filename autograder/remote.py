@@ -232,7 +232,7 @@ class WorkerLearner(LearnerBase):
             budgets.calibrate(limits, self.answers, message, self.call_timeout)
         message["ahead"] = protocol.stack_ahead(self._sent_ahead.answers_for(function, message))
         left = (self._budget_end or 0.0) - time.monotonic()
-        limits.total = min(limits.total, left)
+        limits.total, limits.cap = min(limits.total, left), left
         exchange = Exchange(self._sock, message, limits, function, self.answers,
                             cases if cases is not None else [], clock=self._clock)
         try:
