@@ -111,7 +111,10 @@ def send_message(sock: socket.socket, value: Any, fds: list[int] | None = None,
 
 
 def send_frame(sock: socket.socket, data: bytes) -> None:
-    """`data` behind its length, sent without copying it into a frame first."""
+    """`data` behind its length: one send for a small frame, no copy of a large one."""
+    if len(data) < COALESCE:
+        sock.sendall(HEADER.pack(len(data)) + data)
+        return
     sock.sendall(HEADER.pack(len(data)))
     sock.sendall(data)
 

@@ -112,7 +112,10 @@ def _from_tree(node, buffers: list[memoryview], used: set | None = None):
         return [_from_tree(v, buffers, used) for v in node]
     if type(node) is not dict or len(node) == 0:
         raise ValueError("malformed message")
-    if not any(k[:1] == "$" for k in node):  # a plain dict (markers and "$" keys: below)
+    for key in node:  # a plain dict has no "$" key; a marker is one (below)
+        if key[:1] == "$":
+            break
+    else:
         return {k: _from_tree(v, buffers, used) for k, v in node.items()}
     if "$bigint" in node:
         return int(node["$bigint"])
@@ -120,7 +123,7 @@ def _from_tree(node, buffers: list[memoryview], used: set | None = None):
         dtype = np.dtype(node["dtype"])
         if dtype.char not in DTYPES:
             raise ValueError("malformed array")
-        shape = tuple(int(n) for n in node["shape"])
+        shape = tuple(map(int, node["shape"]))
         if used is not None:  # each buffer once: what arrives never grows as it is read
             if node["$nd"] in used:
                 raise ValueError("malformed message: a buffer used twice")
@@ -134,7 +137,10 @@ def _from_tree(node, buffers: list[memoryview], used: set | None = None):
     if "$npstr" in node:
         return np.str_(node["$npstr"])
     if "$tuple" in node:
-        return tuple(_from_tree(v, buffers, used) for v in node["$tuple"])
+        items = node["$tuple"]
+        if type(items) is list and all(type(v) in _LEAVES for v in items):  # e.g. a rule
+            return tuple(items)
+        return tuple(_from_tree(v, buffers, used) for v in items)
     if "$dict" in node:
         return {str(k): _from_tree(v, buffers, used) for k, v in node["$dict"]}
     if "$unsupported" in node:
