@@ -93,9 +93,10 @@ def write_gradebook(out: Path, records: list[dict], manifest: dict, seconds: flo
                                                   "students": students}, separators=(",", ":")))
     for r in records:
         write_atomic(out / f"{links[r['student']]}.txt", feedback_text(r))
-        write_atomic(out / f"{links[r['student']]}.json",
+        write_atomic(out / f"{links[r['student']]}.json",  # (compact: json's C encoder)
                      json.dumps(r.get("report") or {"student": r["student"], "status": "error",
-                                                    "reason": r.get("reason", "")}, indent=1))
+                                                    "reason": r.get("reason", "")},
+                                separators=(",", ":")))
     isolations = sorted({str(((r.get("report") or {}).get("provenance") or {}).get("isolation"))
                          for r in records if r.get("report")} - {"None"})
     manifest = {**manifest, "ended": now(), "seconds": round(seconds, 3),
@@ -111,13 +112,19 @@ def write_gradebook(out: Path, records: list[dict], manifest: dict, seconds: flo
 
 
 def versions() -> dict[str, str]:
+    """What graded: Python's, mindlab's (as every report's provenance says), numpy's and
+    click's versions."""
     import platform
     from importlib import metadata
 
-    found = {"python": platform.python_version()}
-    for name in ("mindlab", "numpy", "click"):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
+    import numpy
+
+    from mindlab_core import __version__
+
+    found = {"python": platform.python_version(), "mindlab": __version__,
+             "numpy": numpy.__version__}
+    try:
+        found["click"] = metadata.version("click")
+    except metadata.PackageNotFoundError:
+        found["click"] = "not installed"
     return found
