@@ -9,12 +9,14 @@ and it cannot make the judge wait or hold more than the judge allows:
   the answer before it; a `repeat` may send heartbeats, which restart the per-call
   limit but not the deadline;
 - at most one answer per case, and heartbeats only where the request allows them;
-- a byte cap on everything one request sends back (MAX_REPLY_BYTES);
+- a byte cap on everything one request sends back (MAX_REPLY_BYTES), and a cap on the
+  JSON values in it (MAX_REPLY_VALUES: parsing millions of tiny values costs seconds);
 - questions for the reference (`ask`) answered by answers.py, counted, and noted
   when the function under test asks for its own answer;
 - with a CPU clock on the worker (cpuclock.py) and `Limits.cpu`, a CPU limit per call
-  too (budgets.py): the judge looks at the worker's CPU time every POLL seconds while it
-  waits, and a call past its CPU limit ends the request (CpuTimeout).
+  too (budgets.py): the judge looks at the worker's CPU time every POLL seconds, while it
+  waits and between the messages of a worker that keeps sending, and a call past its
+  CPU limit ends the request (CpuTimeout).
 
 >>> limits = Limits(per_call=2.0, total=6.0)
 >>> limits.total
@@ -36,6 +38,7 @@ from .worker import protocol, wire
 
 MAX_REPLY_BYTES = protocol.MAX_MESSAGE + 2**20  # all of one request's answers together
 MAX_QUESTIONS = 100_000  # questions for the reference within one request
+MAX_REPLY_VALUES = 500_000  # JSON values in all of one request's answers (wire.header_values)
 POLL = 0.01  # seconds between looks at the worker's CPU time while waiting for it
 
 
@@ -63,6 +66,9 @@ class Limits:
     # asked for once the request reaches the ones it has; `cap` bounds the total
     widen: Callable[[], tuple[float, float]] | None = None
     cap: float = math.inf
+    # with a plan (prefetch.py): the cases where another of the suite's requests begins;
+    # each is held to the byte, question and value caps on its own, as if sent alone
+    segments: tuple[int, ...] = ()
 
 
 @dataclass
@@ -82,14 +88,16 @@ class Exchange:
     # graded functions whose answers were asked for where they may not be (answers.py):
     # the function under test's own, or one after it in the lab
     borrowed: set = field(default_factory=set)
-    received: int = 0
+    received: int = 0  # bytes received in all
+    capped: int = 0  # bytes received that count against MAX_REPLY_BYTES (this segment's)
+    values: int = 0  # JSON values received (wire.header_values), against MAX_REPLY_VALUES
     clock: object = None  # cpuclock.CpuClock on the worker, or None: wall limits only
 
     def run(self) -> dict:
         protocol.send_message(self.sock, protocol.rng_to_wire(self.message), share=True)
         start = time.monotonic()
         end, call_start, questions = start + self.limits.total, start, 0
-        cpu_start = self._cpu()
+        cpu_start, looked = self._cpu(), start
         while True:
             now = time.monotonic()
             left = min(call_start + self.limits.per_call, end) - now
@@ -98,7 +106,11 @@ class Exchange:
                 continue
             if left <= 0:
                 raise TimeoutError
+            if cpu_start is not None and now - looked >= POLL:  # a worker that keeps
+                looked = now                                    # talking is looked at too
+                self._check_cpu(cpu_start)
             if cpu_start is not None and not self._wait(min(left, POLL)):
+                looked = time.monotonic()
                 self._check_cpu(cpu_start)
                 continue
             reply = self._receive(now + left)
@@ -113,6 +125,8 @@ class Exchange:
                     raise Broken("sent more answers than there were cases")
                 self.cases.append(reply)
                 call_start, cpu_start = time.monotonic(), self._cpu()
+                if len(self.cases) in self.limits.segments:  # the next request of the plan
+                    self.capped = self.values = questions = 0
             elif kind == "beat" and self.limits.beats:
                 call_start, cpu_start = time.monotonic(), self._cpu()
             else:
@@ -157,8 +171,12 @@ class Exchange:
             raise CpuTimeout(limit)
 
     def _receive(self, deadline: float) -> dict:
-        data = protocol.recv_frame(self.sock, deadline, MAX_REPLY_BYTES - self.received)
+        data = protocol.recv_frame(self.sock, deadline, MAX_REPLY_BYTES - self.capped)
         self.received += len(data) + protocol.HEADER.size
+        self.capped += len(data) + protocol.HEADER.size
+        self.values += wire.header_values(data)
+        if self.values > MAX_REPLY_VALUES:
+            raise Broken(f"sent over {MAX_REPLY_VALUES} values in answer to one request")
         reply = wire.decode(data)
         if type(reply) is not dict:
             raise Broken("sent something that is not a message")

@@ -85,7 +85,6 @@ class Grader:
         self._zygote: ForkServer | SpawnServer | None = None
         self._suites_sha256 = ""  # hashed once: the suites this process imported stay put
         self._recorded: Plan | bool | None = None  # the plan, False: none (see _plan)
-        self._learners = 0  # learners made so far
 
     def __enter__(self) -> Grader:
         with contextlib.suppress(GraderFault):
@@ -115,14 +114,15 @@ class Grader:
                              budget=self.budget, traces=self.verbose, plan=self._plan())
 
     def _plan(self) -> Plan | None:
-        """The suite's requests, recorded on the reference once (prefetch.py), from the
-        second learner on (recording costs what one grade saves: a single `mindlab check`
-        or `grade` is faster without); None without a reference (a handout) or when
-        recording failed."""
-        self._learners += 1
-        if self._recorded is None and self._learners > 1:
+        """The hidden suite's requests, recorded on the reference once per Grader
+        (prefetch.py), so every submission is graded the same way on every path (grade,
+        grade-batch, nbgrader, Gradescope); None for the public suite (`mindlab check`:
+        a single grade saves less than recording costs), without a reference (a
+        handout), or when recording failed."""
+        if self._recorded is None:
             self._recorded = (Plan.record(self.lab, self.suite, self.answers.module)
-                              if self.answers is not None else None) or False
+                              if self.answers is not None and self.suite == "hidden"
+                              else None) or False
         return self._recorded or None
 
     def grade(self, path: Path | str, name: str | None = None) -> Report:

@@ -2,18 +2,23 @@
 
 A suite asks for a function's cases check by check: read_row's four hidden checks make
 four requests, each a round trip to the worker. Run once on the reference, in the judge
-(`Plan.record`, at a Grader's first grade), the suite's requests are written down; the
-requests for one function that follow one another (no other function's, no `repeat`, in
-between) make a group. When a submission's first request of a group arrives, the
-WorkerLearner sends the whole group's cases in one request (`Prefetch.later`) and keeps
-the outcomes of the later requests (`Prefetch.keep`); a later request whose cases equal a
-kept request's, argument for argument (calling.same_value), gets those outcomes
-(`Prefetch.kept`) instead of a round trip.
+(`Plan.record`, when a Grader of the hidden suite makes its first learner), the suite's
+requests are written down; the requests for one function that follow one another (no
+other function's, no `repeat`, in between) make a group. When a submission's first
+request of a group arrives, the WorkerLearner sends the whole group's cases in one
+request (`Prefetch.later`) and keeps the outcomes of the later requests
+(`Prefetch.keep`); a later request whose cases equal a kept request's, argument for
+argument (calling.same_value), gets those outcomes (`Prefetch.kept`) instead of a round
+trip.
 
-What a learner's function sees is the same calls in the same order: only sooner. Where a
+What a learner's function sees is the suite's calls in the suite's order, sooner. Where a
 submission takes the suite elsewhere (a failed check skips the checks after it), a kept
-request nobody asks for is skipped, and a request that matches nothing crosses as usual.
-A timeout or crash is served only to the request it happened in: when it happened in an
+request nobody asks for is skipped, and a request that matches nothing crosses as usual;
+the skipped request's cases were called all the same (a function that counts its calls
+sees them). Every submission a Grader of the hidden suite grades is graded with the
+plan, so a file's verdict is the same on every path. Each request of a group keeps the
+caps of a request of its own (bytes, questions, values: exchange.Limits.segments), and a
+timeout or crash is served only to the request it happened in: when it happened in an
 earlier request's cases, every kept outcome is dropped and the request crosses again (a
 fresh worker), as it would have without a plan.
 

@@ -344,14 +344,21 @@ class WorkerLearner(LearnerBase):
         later = self.prefetch.later(function, cases)
         if not later:
             return None
-        outcomes = self._calls(function, list(cases) + [c for seg in later for c in seg])
+        starts, at = [], len(cases)  # where each later request's cases begin
+        for segment in later:
+            starts.append(at)
+            at += len(segment)
+        outcomes = self._calls(function, list(cases) + [c for seg in later for c in seg],
+                               tuple(starts))
         return self.prefetch.keep(function, cases, later, outcomes)
 
-    def _calls(self, function: str, cases: list[tuple[tuple, dict]]) -> list[Outcome]:
+    def _calls(self, function: str, cases: list[tuple[tuple, dict]],
+               segments: tuple[int, ...] = ()) -> list[Outcome]:
         message = {"op": "calls", "function": function,
                    "cases": [[list(args), kwargs] for args, kwargs in cases]}
         answered: list = []  # every case's outcome but the last, which is the final reply
-        limits = Limits(self.call_timeout, self.call_timeout * len(cases), cases=len(cases) - 1)
+        limits = Limits(self.call_timeout, self.call_timeout * len(cases), cases=len(cases) - 1,
+                        segments=segments)
         try:
             reply = self._check_reply(function,
                                       self._request(function, message, limits, answered))

@@ -96,7 +96,7 @@ def graders(tmp_path_factory):
             plain._recorded = False  # no plan: every request crosses on its own
             warm = Path(tmp_path_factory.mktemp(lab)) / "reference.py"
             warm.write_text(submission_source(None, lab))
-            planned.grade(warm)  # (the plan is used from a Grader's second learner on)
+            planned.grade(warm)  # (a warm fork server, like the other's after its first)
             made[lab] = (planned, plain)
         yield made
     finally:

@@ -102,7 +102,8 @@ def _encoded(value) -> bytes:
         data = wire.encode(value)
     except BaseException:  # e.g. the learner patched numpy so their value cannot encode
         return b""
-    if len(data) > protocol.MAX_MESSAGE or int.from_bytes(data[:4], "little") > wire.MAX_HEADER:
+    if len(data) > protocol.MAX_MESSAGE or int.from_bytes(data[:4], "little") > wire.MAX_HEADER \
+            or wire.header_values(data) > wire.MAX_VALUES:
         return b""
     return data
 

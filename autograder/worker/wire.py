@@ -25,6 +25,7 @@ import numpy as np
 
 MAX_DEPTH = 20
 MAX_ITEMS = 1_000_000  # containers larger than this are not carried
+MAX_VALUES = 200_000  # JSON values per message (a reply: lists of words, rules ... need few)
 MAX_HEADER = 4 * 2**20  # bytes of JSON per message: arrays travel as raw bytes beside it, so
 # a real value needs far less, and a decoder never builds millions of objects from a reply
 DTYPES = {"?", "b", "B", "h", "H", "i", "I", "l", "L", "q", "Q", "e", "f", "d", "g"}
@@ -169,7 +170,8 @@ def encode_parts(value, share: bool = False) -> list:
 
 def decode(data: bytes, shared: bool = False):
     """The inverse of encode; raises ValueError (only) on anything malformed, and unless
-    `shared`, on a buffer used twice (so a message never decodes to more than it holds)."""
+    `shared` (the judge's own requests), on a buffer used twice and on more than
+    MAX_VALUES values (so a message never decodes to more than it holds)."""
     try:
         return _decode(data, shared)
     except ValueError:
@@ -178,17 +180,35 @@ def decode(data: bytes, shared: bool = False):
         raise ValueError(f"malformed message ({type(exc).__name__})") from None
 
 
+def header_values(data: bytes | bytearray | memoryview) -> int:
+    """At most how many JSON values an encoded message's header holds, counted before it
+    is parsed (brackets, braces and commas: a count of what json.loads would build, never
+    below it). A reply past MAX_VALUES is refused unread: a few MB of `[[],[],...]` would
+    otherwise be millions of objects, and seconds of the judge's time.
+
+    >>> header_values(encode(["a", "b", [1, 2]]))  # {"tree": ["a", "b", [1, 2]], "sizes": []}
+    9
+    """
+    (n,) = struct.unpack_from("<I", data, 0)
+    header = bytes(memoryview(data)[4 : 4 + min(n, MAX_HEADER)])
+    return 1 + header.count(b"[") + header.count(b"{") + header.count(b",")
+
+
 def _decode(data: bytes, shared: bool = False):
     view = memoryview(data)
     (n,) = struct.unpack_from("<I", view, 0)
     if n > MAX_HEADER:
         raise ValueError(f"malformed message: a header of {n} bytes")
+    if not shared and header_values(view) > MAX_VALUES:
+        raise ValueError(f"malformed message: over {MAX_VALUES} values")
     header = json.loads(bytes(view[4 : 4 + n]))
     pos = 4 + n
     buffers = []
     for size in header["sizes"]:
-        buffers.append(view[pos : pos + int(size)])
-        pos += int(size)
+        if type(size) is not int or size < 0:  # (a negative size would read bytes again)
+            raise ValueError("malformed message: a buffer's size")
+        buffers.append(view[pos : pos + size])
+        pos += size
     if pos != len(data):
         raise ValueError("malformed message: wrong length")
     return _from_tree(header["tree"], buffers, None if shared else set())

@@ -1,0 +1,120 @@
+"""Attacks on the channel and on requests planned ahead, found from outside: each is a
+function of tests/hostile/channel/ appended to the lab 01 solution and graded with the
+hidden suite (the suite the plan serves), under every isolation that works here.
+
+- negative_buffer_sizes: a forged reply whose buffer sizes go back and forth, so one 40 MB
+  buffer would decode 30 times (1.2 GB in the judge): refused, the judge stays small;
+- millions_of_tiny_values: 4 MB replies of 1.9 million nested empty lists, seconds of the
+  judge's CPU each (a grade took 69 s against a 60 s budget): refused unread;
+- cpu_while_asking: a call 12x over its CPU limit that asks the judge a question every
+  2 ms, so the judge never waited long enough to look at its CPU clock: cut off;
+- counts_its_calls / grows_its_input: functions that see the plan (more calls, one bigger
+  request): one verdict wherever and whenever the file is graded, as without a plan where
+  the suite's own caps are concerned.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mindlab_grader.grader import Grader
+from mindlab_grader.isolation.bwrap import bwrap_problem
+
+ROOT = Path(__file__).resolve().parent.parent
+CHANNEL = Path(__file__).parent / "hostile" / "channel"
+ISOLATIONS = ["process", pytest.param("bwrap", marks=pytest.mark.skipif(
+    bool(bwrap_problem()), reason=f"bubblewrap unusable here: {bwrap_problem()}"))]
+
+
+def _submission(name: str, folder: Path) -> Path:
+    path = folder / name
+    path.write_text((ROOT / "solutions" / "lab01.py").read_text() + "\n\n# %% the attack\n"
+                    + (CHANNEL / name).read_text())
+    return path
+
+
+def _rows(report) -> list:
+    return [(t.id, c.id, c.passed, c.score, c.feedback) for t in report.tools for c in t.tests]
+
+
+def _failed(report) -> set[str]:
+    return {c.function for t in report.tools for c in t.tests if not c.passed}
+
+
+def test_every_channel_attack_is_tested():
+    assert {p.name for p in CHANNEL.glob("*.py")} == {
+        "negative_buffer_sizes.py", "millions_of_tiny_values.py", "cpu_while_asking.py",
+        "counts_its_calls.py", "grows_its_input.py"}
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_a_reply_never_decodes_to_more_than_it_holds(tmp_path: Path, isolation: str):
+    path = _submission("negative_buffer_sizes.py", tmp_path)
+    script = (  # a process of its own, so its peak memory is this grade's
+        "import json, resource, sys\n"
+        "from mindlab_grader.grader import Grader\n"
+        f"with Grader(lab='lab01', suite='hidden', isolation={isolation!r}) as g:\n"
+        "    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"    r = g.grade({str(path)!r})\n"
+        "    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(json.dumps({'mb': (after - before) / 1024, 'failed': sorted(\n"
+        "    {c.function for t in r.tools for c in t.tests if not c.passed})}))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["failed"] == ["softmax"]
+    assert found["mb"] < 400, found  # (before the fix: over 1,200 MB)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_millions_of_tiny_values_are_refused_unread(tmp_path: Path, isolation: str):
+    path = _submission("millions_of_tiny_values.py", tmp_path)
+    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
+        start = time.monotonic()
+        report = grader.grade(path)
+        seconds = time.monotonic() - start
+    assert _failed(report) == {"read_row"}
+    assert seconds < 20, seconds  # (before the fix: 69 s, past the 60 s budget)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_the_cpu_limit_holds_while_a_function_keeps_asking(tmp_path: Path, isolation: str):
+    path = _submission("cpu_while_asking.py", tmp_path)
+    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
+        report = grader.grade(path)
+    assert _failed(report) == {"greedy_decode"}  # (before the fix: 30/30)
+    feedback = [c.feedback for t in report.tools for c in t.tests if not c.passed]
+    assert any("of CPU" in f for f in feedback), feedback
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_a_function_counting_its_calls_gets_one_verdict_everywhere(tmp_path: Path,
+                                                                   isolation: str):
+    path = _submission("counts_its_calls.py", tmp_path)
+    correct = tmp_path / "correct.py"
+    correct.write_text((ROOT / "solutions" / "lab01.py").read_text())
+    with Grader(lab="lab01", suite="hidden", isolation=isolation) as first, \
+            Grader(lab="lab01", suite="hidden", isolation=isolation) as later:
+        alone = first.grade(path)  # a Grader's first file (mindlab grade) ...
+        later.grade(correct)
+        after_another = later.grade(path)  # ... and one graded after another (a batch)
+    assert _rows(alone) == _rows(after_another)
+    assert "rank_rules" in _failed(alone)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_one_request_for_a_group_keeps_each_requests_byte_cap(tmp_path: Path, isolation: str):
+    path = _submission("grows_its_input.py", tmp_path)
+    with Grader(lab="lab01", suite="hidden", isolation=isolation) as planned, \
+            Grader(lab="lab01", suite="hidden", isolation=isolation) as plain:
+        plain._recorded = False  # no plan: every request crosses on its own
+        with_plan, without = planned.grade(path), plain.grade(path)
+    assert _rows(with_plan) == _rows(without)  # (before the fix: two read_row checks
+    assert not any("killed by signal" in row[4] for row in _rows(with_plan))  # "crashed")
