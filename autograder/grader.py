@@ -52,7 +52,7 @@ from .isolation.backends import server_kind
 from .judge import integrity_notes, run_lab, suite_modules
 from .labs import Lab, get_lab
 from .loader import Submission, read_submission
-from .prefetch import Plan
+from .prefetch import Plan, recorded
 from .remote import WorkerLearner
 from .report import Report
 from .spawnserver import SpawnServer
@@ -120,7 +120,7 @@ class Grader:
         a single grade saves less than recording costs), without a reference (a
         handout), or when recording failed."""
         if self._recorded is None:
-            self._recorded = (Plan.record(self.lab, self.suite, self.answers.module)
+            self._recorded = (recorded(self.lab, self.suite, self.answers.module)
                               if self.answers is not None and self.suite == "hidden"
                               else None) or False
         return self._recorded or None

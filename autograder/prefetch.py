@@ -62,6 +62,18 @@ class Plan:
         return cls(_grouped(recorder.log))
 
 
+_RECORDED: dict[tuple[str, str], Plan | None] = {}  # (lab, suite) -> its plan, this process's
+
+
+def recorded(lab: Any, suite: str, module: Any) -> Plan | None:
+    """Plan.record once per process for each lab and suite; a plan is only ever read, so
+    the Graders of one process share it."""
+    key = (lab.id, suite)
+    if key not in _RECORDED:
+        _RECORDED[key] = Plan.record(lab, suite, module)
+    return _RECORDED[key]
+
+
 class Prefetch:
     """One submission's requests against a Plan: what was sent ahead, what is kept."""
 
