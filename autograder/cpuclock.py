@@ -24,33 +24,96 @@ MAX_DEPTH = 4  # bwrap -> its init -> zygote -> worker
 
 
 class CpuClock:
-    """The CPU seconds one process has used so far, from an open /proc/<pid>/stat."""
+    """The CPU seconds one process and everything it started have used so far.
 
-    def __init__(self, fd: int) -> None:
+    The worker's own stat file is read every time (user + system, and its waited-for
+    children's); its children, and its parent's other children (a grandchild whose parent
+    ended is the zygote's now: it is a subreaper), only say whether there is more to count
+    (a process that forks a child to do its work while it waits uses CPU all the same).
+    """
+
+    def __init__(self, fd: int, pid: int | None = None, parent: int | None = None) -> None:
         self.fd = fd
+        self.pid, self.parent = pid, parent
+        self.kids = _open(f"/proc/{pid}/task/{pid}/children") if pid else -1
+        self.siblings = _open(f"/proc/{parent}/task/{parent}/children") if parent else -1
 
     @classmethod
     def of(cls, pid: int) -> CpuClock | None:
         """A clock on `pid`, or None where /proc/<pid>/stat cannot be read."""
         try:
-            clock = cls(os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC))
+            fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY | os.O_CLOEXEC)
+            parent = int(_fields(os.pread(fd, 1024, 0))[1])
+            clock = cls(fd, pid, parent)
             clock.seconds()
         except (OSError, ValueError, IndexError):
             return None
         return clock
 
     def seconds(self) -> float:
-        """utime + stime in seconds; OSError once the process is gone."""
-        text = os.pread(self.fd, 1024, 0).decode("ascii", "replace")
-        fields = text.rpartition(")")[2].split()  # the name may hold spaces and ')'
-        return (int(fields[11]) + int(fields[12])) / TICK  # fields 14, 15 of stat(5)
+        """CPU seconds of the process and all it started; OSError once it is gone."""
+        fields = _fields(os.pread(self.fd, 1024, 0))
+        ticks = _ticks(fields)
+        if self.pid is not None and (int(fields[17]) > 1 or _listed(self.kids)
+                                     or _listed(self.siblings) != [self.pid]):
+            ticks += sum(_ticks_of(p) for p in _below(self.pid, self.parent))
+        return ticks / TICK
 
     def close(self) -> None:
         """Close the stat file (None, so `clock = clock.close()` forgets it)."""
-        try:
-            os.close(self.fd)
-        except OSError:
-            pass
+        for fd in (self.fd, self.kids, self.siblings):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+
+def _open(path: str) -> int:
+    try:
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return -1
+
+
+def _fields(stat: bytes) -> list[str]:
+    """stat(5)'s fields from the state on (the name may hold spaces and ')')."""
+    return stat.decode("ascii", "replace").rpartition(")")[2].split()
+
+
+def _ticks(fields: list[str]) -> int:
+    """utime + stime + cutime + cstime (fields 14-17 of stat(5))."""
+    return int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+
+
+def _ticks_of(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return _ticks(_fields(f.read()))
+    except (OSError, ValueError, IndexError):
+        return 0  # ended meanwhile: its parent's cutime has it, or nobody waits for it
+
+
+def _listed(fd: int) -> list[int]:
+    if fd < 0:
+        return []
+    try:
+        return [int(n) for n in os.pread(fd, 65536, 0).split()]
+    except (OSError, ValueError):
+        return []
+
+
+def _below(pid: int, parent: int | None) -> list[int]:
+    """Every process `pid` started (all its threads' children, theirs ...), and the other
+    children of `parent` with theirs (what its grandchildren became when orphaned)."""
+    from .worker.processes import descendants
+
+    found = descendants(pid)
+    if parent:
+        for sibling in _children(parent):
+            if sibling != pid:
+                found += [sibling, *descendants(sibling)]
+    return found
 
 
 def _children(pid: int) -> list[int]:

@@ -12,7 +12,8 @@ and it cannot make the judge wait or hold more than the judge allows:
 - a byte cap on everything one request sends back (MAX_REPLY_BYTES), and a cap on the
   JSON values in it (MAX_REPLY_VALUES: parsing millions of tiny values costs seconds);
 - questions for the reference (`ask`) answered by answers.py, counted, and noted
-  when the function under test asks for its own answer;
+  when the function under test asks for its own answer; the judge's CPU time answering
+  a call's questions counts against that call's CPU limit;
 - with a CPU clock on the worker (cpuclock.py) and `Limits.cpu`, a CPU limit per call
   too (budgets.py): the judge looks at the worker's CPU time every POLL seconds, while it
   waits and between the messages of a worker that keeps sending, and a call past its
@@ -91,6 +92,9 @@ class Exchange:
     received: int = 0  # bytes received in all
     capped: int = 0  # bytes received that count against MAX_REPLY_BYTES (this segment's)
     values: int = 0  # JSON values received (wire.header_values), against MAX_REPLY_VALUES
+    # the judge's own CPU seconds answering the call now running's questions: they count
+    # against its CPU limit (a question can take the reference up to a second)
+    answering: float = 0.0
     clock: object = None  # cpuclock.CpuClock on the worker, or None: wall limits only
 
     def run(self) -> dict:
@@ -124,11 +128,11 @@ class Exchange:
                 if len(self.cases) >= self.limits.cases:
                     raise Broken("sent more answers than there were cases")
                 self.cases.append(reply)
-                call_start, cpu_start = time.monotonic(), self._cpu()
+                call_start, cpu_start, self.answering = time.monotonic(), self._cpu(), 0.0
                 if len(self.cases) in self.limits.segments:  # the next request of the plan
                     self.capped = self.values = questions = 0
             elif kind == "beat" and self.limits.beats:
-                call_start, cpu_start = time.monotonic(), self._cpu()
+                call_start, cpu_start, self.answering = time.monotonic(), self._cpu(), 0.0
             else:
                 return reply
 
@@ -164,10 +168,13 @@ class Exchange:
         now = self._cpu()
         cpu = self.limits.cpu
         slack = budgets.BEAT_SLACK if self.limits.beats else 0.0
-        if now is None or now - since <= getattr(cpu, "floor", 0.0) + slack:
+        if now is None:
+            return
+        used = now - since + self.answering
+        if used <= getattr(cpu, "floor", 0.0) + slack:
             return  # below every case's limit: no need to know this one's
         limit = cpu[min(len(self.cases), len(cpu) - 1)]
-        if now - since > limit + slack:
+        if used > limit + slack:
             raise CpuTimeout(limit)
 
     def _receive(self, deadline: float) -> dict:
@@ -187,7 +194,9 @@ class Exchange:
             reply: dict = {"op": "answer", "value": None, "raised": {
                 "types": ["builtins.RuntimeError"], "message": "no reference here"}}
         else:
+            start = time.thread_time()
             reply, borrowed = self.answers.answer(question, self.function)
+            self.answering += time.thread_time() - start
             if borrowed is not None:
                 self.borrowed.add(borrowed)
         try:

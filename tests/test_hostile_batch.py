@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 BATCH = Path(__file__).parent / "hostile" / "batch"
 SOLUTION = ROOT / "solutions" / "lab01.py"
 FULL_MARKS_EXAMPLE = ROOT / "examples" / "class" / "ada.ipynb"  # 30/30: the solution notebook
-ATTACKS = ["writes_zygote_memory.py", "kills_grader.py"]
+ATTACKS = ["writes_zygote_memory.py", "kills_grader.py", "leaves_a_process_chain.py"]
+# attacks whose processes spin while the attacker's own calls run: a call's CPU is what it
+# and everything it started used (cpuclock.py), so the call running then loses its check
+SPINS = {"leaves_a_process_chain.py"}
 GOOD = ["zz_good_1", "zz_good_2", "zz_good_3"]
 
 
@@ -66,7 +69,12 @@ def test_students_graded_after_an_attacker_keep_full_marks(tmp_path, isolation, 
         text = (out / "feedback" / f"{name}.txt").read_text()
         assert "attacker" not in text and "Your code tried" not in text, (name, text)
     attacker = students["aaa_attacker"]["report"]
-    assert attacker["score"] == 30.0  # its functions are correct: the attack earns nothing
+    lost = [t["feedback"] for tool in attacker["tools"] for t in tool["tests"]
+            if not t["passed"]]
+    if attack in SPINS:  # lost only to the CPU that what it started used
+        assert all("of CPU" in f or f.startswith("not run") for f in lost), lost
+    else:  # its functions are correct: the attack earns nothing
+        assert not lost, lost
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
@@ -85,3 +93,21 @@ def test_an_expensive_reply_is_held_to_the_budget(isolation):
     assert took < budget + 5, f"grading took {took:.1f} s with a budget of {budget:g} s"
     assert failed == {"softmax"}, failed
     assert os.getpid()  # (the judge is alive)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_nothing_a_submission_started_outlives_its_grade(isolation):
+    """A chain of 140 processes, each in a session of its own: once the file is graded,
+    nothing is left below the fork server (before: the last 40 kept running)."""
+    from mindlab_grader.worker.processes import descendants
+
+    with Grader(lab="lab01", suite="public", isolation=isolation, **LIMITS) as grader:
+        grader.grade(SOLUTION)
+        server = grader._zygote.proc.pid
+        before = len(descendants(server))  # the fork server itself (and bwrap's own)
+        report = grader.grade(BATCH / "leaves_a_process_chain.py")
+        time.sleep(0.5)  # (a survivor would have forked on by now)
+        left = len(descendants(server))
+    lost = [t.feedback for tool in report.tools for t in tool.tests if not t.passed]
+    assert all("of CPU" in f or f.startswith("not run") for f in lost), lost  # (its CPU)
+    assert left == before, f"{left - before} processes left behind"

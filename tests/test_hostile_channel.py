@@ -8,6 +8,11 @@ hidden suite (the suite the plan serves), under every isolation that works here.
   judge's CPU each (a grade took 69 s against a 60 s budget): refused unread;
 - cpu_while_asking: a call 12x over its CPU limit that asks the judge a question every
   2 ms, so the judge never waited long enough to look at its CPU clock: cut off;
+- works_in_a_child: a call 15x over its CPU limit done by a forked child while the worker
+  waits: the CPU of what a worker started is the worker's (cpuclock.py);
+- answers_cost_the_judge: every call asks the reference a question it needs a second
+  for, so the judge burned a core for the whole 60 s budget: the judge's CPU answering a
+  call's questions counts against that call;
 - counts_its_calls / grows_its_input: functions that see the plan (more calls, one bigger
   request): one verdict wherever and whenever the file is graded, as without a plan where
   the suite's own caps are concerned.
@@ -50,7 +55,8 @@ def _failed(report) -> set[str]:
 def test_every_channel_attack_is_tested():
     assert {p.name for p in CHANNEL.glob("*.py")} == {
         "negative_buffer_sizes.py", "millions_of_tiny_values.py", "cpu_while_asking.py",
-        "counts_its_calls.py", "grows_its_input.py"}
+        "counts_its_calls.py", "grows_its_input.py", "answers_cost_the_judge.py",
+        "works_in_a_child.py"}
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
@@ -118,3 +124,28 @@ def test_one_request_for_a_group_keeps_each_requests_byte_cap(tmp_path: Path, is
         with_plan, without = planned.grade(path), plain.grade(path)
     assert _rows(with_plan) == _rows(without)  # (before the fix: two read_row checks
     assert not any("killed by signal" in row[4] for row in _rows(with_plan))  # "crashed")
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_the_cpu_of_what_a_call_started_is_the_calls(tmp_path: Path, isolation: str):
+    path = _submission("works_in_a_child.py", tmp_path)
+    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
+        report = grader.grade(path)
+    assert _failed(report) == {"softmax"}  # (before the fix: 30/30)
+    assert any("of CPU" in row[4] for row in _rows(report) if not row[2])
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_the_judges_time_answering_a_call_is_the_calls(tmp_path: Path, isolation: str):
+    path = _submission("answers_cost_the_judge.py", tmp_path)
+    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
+        start = time.monotonic()
+        report = grader.grade(path)
+        seconds = time.monotonic() - start
+    assert seconds < 25, seconds  # (before the fix: 61 s, a judge core all along)
+    asking = {"softmax", "read_row", "data_row", "belief_gap", "ablate_column", "sample_word",
+              "rank_rules"}  # (greedy_decode is the one asked for: borrowed, no credit)
+    assert _failed(report) == asking | {"greedy_decode"}
+    for function in asking:
+        assert any("of CPU" in c.feedback for t in report.tools for c in t.tests
+                   if c.function == function), function

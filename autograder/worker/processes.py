@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 
@@ -29,6 +30,37 @@ def die_with_parent() -> None:
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except Exception:
         pass
+
+
+MAX_ROUNDS = 50  # rounds of killing what a worker left behind (one round takes it all)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`: its children, theirs, and so on (Linux /proc, every
+    thread's children; elsewhere the direct children only).
+
+    >>> os.getpid() in descendants(os.getppid()) if os.path.isdir("/proc") else True
+    True
+    """
+    found: list[int] = []
+    level = [pid]
+    while level and len(found) < 100_000:
+        below: list[int] = []
+        for parent in level:
+            try:
+                tasks = os.listdir(f"/proc/{parent}/task")
+            except OSError:
+                below += children(parent) if parent == pid else []
+                continue
+            for task in tasks:
+                try:
+                    with open(f"/proc/{parent}/task/{task}/children", "rb") as f:
+                        below += [int(n) for n in f.read().split()]
+                except (OSError, ValueError):
+                    pass
+        found += below
+        level = below
+    return found
 
 
 def children(pid: int) -> list[int]:
@@ -87,18 +119,21 @@ def kill_all(pid: int) -> int | None:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
         pass
-    for _ in range(100):  # leftovers re-parented to us (we are a subreaper)
-        orphans = children(os.getpid())
-        if not orphans:
+    for _ in range(MAX_ROUNDS):  # what it left behind, however deep a chain: all of it
+        found = descendants(os.getpid())  # stopped at once (none forks again), then killed
+        if not found:
             break
-        for child in orphans:
+        for child in found:
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGSTOP)
+        for child in found:
             for kill in (lambda c=child: os.killpg(c, signal.SIGKILL),
                          lambda c=child: os.kill(c, signal.SIGKILL)):
                 try:
                     kill()
                 except OSError:
                     pass
-        for child in orphans:
+        for child in children(os.getpid()):  # (the rest come back to us, a subreaper)
             try:
                 os.waitpid(child, 0)
             except ChildProcessError:
