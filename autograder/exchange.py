@@ -128,6 +128,7 @@ class Exchange:
                 if len(self.cases) >= self.limits.cases:
                     raise Broken("sent more answers than there were cases")
                 self.cases.append(reply)
+                reply = None  # (read and judged: not held while the next one arrives)
                 call_start, cpu_start, self.answering = time.monotonic(), self._cpu(), 0.0
                 if len(self.cases) in self.limits.segments:  # the next request of the plan
                     self.capped = self.values = questions = 0

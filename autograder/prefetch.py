@@ -38,6 +38,8 @@ from .learner import Case, LocalLearner, Outcome
 from .worker.calling import same_value
 
 Segment = list[Case]  # the cases of one request
+MAX_KEPT_BYTES = 32 * 2**20  # the values a group's later requests are kept with, at most
+NOT_KEPT = Outcome()  # an outcome past that: its request crosses again when it comes
 
 
 class Plan:
@@ -100,6 +102,8 @@ class Prefetch:
         for segment in later:
             kept = outcomes[start:start + len(segment)]
             start += len(segment)
+            if any(o is NOT_KEPT for o in kept):  # past MAX_KEPT_BYTES: this one and the
+                break                             # rest cross again, as without a plan
             if self.first_problem < 0 and any(o.problem is not None for o in kept):
                 self.first_problem = len(self.segments)
             self.segments.append((segment, kept))
@@ -127,6 +131,42 @@ class Prefetch:
 
     def drop(self) -> None:
         self.function, self.segments, self.first_problem = None, [], -1
+
+
+class Arrivals(list):
+    """The Outcomes of one batch's cases, each read as its answer arrives (`read(data, i)`:
+    the arguments it sends back are judged and let go at once); from case `later_from` on
+    (a plan's later requests) their values are kept up to MAX_KEPT_BYTES in all, then
+    NOT_KEPT: what the judge holds stays bounded however big a worker's answers are."""
+
+    def __init__(self, read: Any, later_from: int) -> None:
+        super().__init__()
+        self.read, self.later_from, self.held = read, later_from, 0
+
+    def append(self, data: Any) -> None:
+        outcome = self.read(data, len(self))
+        if len(self) >= self.later_from:
+            self.held += held_bytes(outcome.value)
+            if self.held > MAX_KEPT_BYTES:
+                outcome = NOT_KEPT
+        super().append(outcome)
+
+
+def held_bytes(value: Any, depth: int = 0) -> int:
+    """About how many bytes a decoded value holds.
+
+    >>> held_bytes([np.zeros(4), "ab"])  # a list, 32 bytes of floats, 2 of text
+    98
+    """
+    if type(value) is np.ndarray:
+        return value.nbytes
+    if type(value) is str:
+        return len(value)
+    if type(value) in (list, tuple) and depth < 4:
+        return 64 + sum(held_bytes(v, depth + 1) for v in value)
+    if type(value) is dict and depth < 4:
+        return 64 + sum(held_bytes(v, depth + 1) for v in value.values())
+    return 64
 
 
 class _Recorder(LocalLearner):

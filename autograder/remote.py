@@ -33,7 +33,7 @@ from .learner import (
 )
 from .load_notes import MAX_NOTES, asked_sentence, borrowed_sentence, capped, redacted_load
 from .loader import Submission
-from .prefetch import Plan, Prefetch
+from .prefetch import Arrivals, Plan, Prefetch
 from .redact import plain
 from .replies import changed_arguments, raised_from
 from .worker import protocol
@@ -356,19 +356,19 @@ class WorkerLearner(LearnerBase):
                segments: tuple[int, ...] = ()) -> list[Outcome]:
         message = {"op": "calls", "function": function,
                    "cases": [[list(args), kwargs] for args, kwargs in cases]}
-        answered: list = []  # every case's outcome but the last, which is the final reply
+        answered = Arrivals(lambda data, i: self._outcome(function, data, cases[i]),
+                            segments[0] if segments else len(cases))  # (the last: the reply)
         limits = Limits(self.call_timeout, self.call_timeout * len(cases), cases=len(cases) - 1,
                         segments=segments)
         try:
             reply = self._check_reply(function,
                                       self._request(function, message, limits, answered))
         except (LearnerTimeout, LearnerCrashed) as exc:
-            outcomes = [self._outcome(function, a, c) for a, c in zip(answered, cases)]
-            return outcomes + [Outcome(problem=exc)] * (len(cases) - len(outcomes))
+            return list(answered) + [Outcome(problem=exc)] * (len(cases) - len(answered))
         if len(answered) != len(cases) - 1 or "raised" not in reply:
             raise self._unreadable(function, "fewer results than it was asked for")
         answered.append(reply)
-        return [self._outcome(function, a, c) for a, c in zip(answered, cases)]
+        return list(answered)
 
     def _outcome(self, function: str, data: Any, sent: tuple[tuple, dict]) -> Outcome:
         """The Outcome a worker's result describes, mutation judged here: which of the

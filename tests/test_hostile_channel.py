@@ -13,6 +13,8 @@ hidden suite (the suite the plan serves), under every isolation that works here.
 - answers_cost_the_judge: every call asks the reference a question it needs a second
   for, so the judge burned a core for the whole 60 s budget: the judge's CPU answering a
   call's questions counts against that call;
+- fills_every_request_of_a_plan: every request of a planned group answered up to its own
+  reply cap, all held by the judge at once (568 MB): what a plan keeps is bounded;
 - counts_its_calls / grows_its_input: functions that see the plan (more calls, one bigger
   request): one verdict wherever and whenever the file is graded, as without a plan where
   the suite's own caps are concerned.
@@ -56,13 +58,13 @@ def test_every_channel_attack_is_tested():
     assert {p.name for p in CHANNEL.glob("*.py")} == {
         "negative_buffer_sizes.py", "millions_of_tiny_values.py", "cpu_while_asking.py",
         "counts_its_calls.py", "grows_its_input.py", "answers_cost_the_judge.py",
-        "works_in_a_child.py"}
+        "works_in_a_child.py", "fills_every_request_of_a_plan.py"}
 
 
-@pytest.mark.parametrize("isolation", ISOLATIONS)
-def test_a_reply_never_decodes_to_more_than_it_holds(tmp_path: Path, isolation: str):
-    path = _submission("negative_buffer_sizes.py", tmp_path)
-    script = (  # a process of its own, so its peak memory is this grade's
+def _judge_peak(path: Path, isolation: str) -> dict:
+    """{"mb": the judge's peak memory growth while grading `path`, "failed": functions}:
+    graded in a process of its own, so its peak memory is this grade's."""
+    script = (
         "import json, resource, sys\n"
         "from mindlab_grader.grader import Grader\n"
         f"with Grader(lab='lab01', suite='hidden', isolation={isolation!r}) as g:\n"
@@ -74,7 +76,20 @@ def test_a_reply_never_decodes_to_more_than_it_holds(tmp_path: Path, isolation: 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_a_plan_keeps_what_the_judge_holds_bounded(tmp_path: Path, isolation: str):
+    found = _judge_peak(_submission("fills_every_request_of_a_plan.py", tmp_path), isolation)
+    assert found["failed"] == ["rank_rules"]
+    assert found["mb"] < 250, found  # (before the fix: 568 MB)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_a_reply_never_decodes_to_more_than_it_holds(tmp_path: Path, isolation: str):
+    path = _submission("negative_buffer_sizes.py", tmp_path)
+    found = _judge_peak(path, isolation)
     assert found["failed"] == ["softmax"]
     assert found["mb"] < 400, found  # (before the fix: over 1,200 MB)
 

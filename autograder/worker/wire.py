@@ -129,7 +129,9 @@ def _from_tree(node, buffers: list[memoryview], used: set | None = None):
             if node["$nd"] in used:
                 raise ValueError("malformed message: a buffer used twice")
             used.add(node["$nd"])
-        return np.frombuffer(buffers[node["$nd"]], dtype=dtype).reshape(shape).copy()
+        array = np.frombuffer(buffers[node["$nd"]], dtype=dtype).reshape(shape)
+        # a buffer read once (the judge's side) is the array's own: no copy of a big reply
+        return array if used is not None and array.flags.writeable else array.copy()
     if "$npscalar" in node:
         dtype = np.dtype(node["dtype"])
         if dtype.char not in DTYPES:
