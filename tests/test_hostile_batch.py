@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BATCH = Path(__file__).parent / "hostile" / "batch"
 SOLUTION = ROOT / "solutions" / "lab01.py"
 FULL_MARKS_EXAMPLE = ROOT / "examples" / "class" / "ada.ipynb"  # 30/30: the solution notebook
+CHANNEL = Path(__file__).parent / "hostile" / "channel"  # attacks appended to the solution
 ATTACKS = ["writes_zygote_memory.py", "kills_grader.py", "leaves_a_process_chain.py"]
 # attacks whose processes spin while the attacker's own calls run: a call's CPU is what it
 # and everything it started used (cpuclock.py), so the call running then loses its check
@@ -37,15 +38,26 @@ GOOD = ["zz_good_1", "zz_good_2", "zz_good_3"]
 def _class(tmp: Path, attack: str) -> Path:
     klass = tmp / "class"
     klass.mkdir()
-    shutil.copy(BATCH / attack, klass / "aaa_attacker.py")  # sorted first: graded first
+    _attacker(attack, klass / "aaa_attacker.py")  # sorted first: graded first
     for name in GOOD[:-1]:
         shutil.copy(SOLUTION, klass / f"{name}.py")
     shutil.copy(FULL_MARKS_EXAMPLE, klass / f"{GOOD[-1]}.ipynb")
     return klass
 
 
+def _attacker(attack: str, path: Path) -> Path:
+    """The attack as a whole submission: batch/ holds whole files, channel/ the functions
+    appended to the solution."""
+    if (BATCH / attack).is_file():
+        shutil.copy(BATCH / attack, path)
+    else:
+        path.write_text(SOLUTION.read_text() + "\n\n" + (CHANNEL / attack).read_text())
+    return path
+
+
 def test_every_batch_attack_is_listed():
-    assert {p.name for p in BATCH.glob("*.py")} == {*ATTACKS, "huge_reply_frame.py"}
+    assert {p.name for p in BATCH.glob("*.py")} | {"leaves_a_process_chain.py"} == {
+        *ATTACKS, "huge_reply_frame.py"}
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
@@ -96,7 +108,7 @@ def test_an_expensive_reply_is_held_to_the_budget(isolation):
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
-def test_nothing_a_submission_started_outlives_its_grade(isolation):
+def test_nothing_a_submission_started_outlives_its_grade(tmp_path, isolation):
     """A chain of 140 processes, each in a session of its own: once the file is graded,
     nothing is left below the fork server (before: the last 40 kept running)."""
     from mindlab_grader.worker.processes import descendants
@@ -105,7 +117,7 @@ def test_nothing_a_submission_started_outlives_its_grade(isolation):
         grader.grade(SOLUTION)
         server = grader._zygote.proc.pid
         before = len(descendants(server))  # the fork server itself (and bwrap's own)
-        report = grader.grade(BATCH / "leaves_a_process_chain.py")
+        report = grader.grade(_attacker("leaves_a_process_chain.py", tmp_path / "chain.py"))
         time.sleep(0.5)  # (a survivor would have forked on by now)
         left = len(descendants(server))
     lost = [t.feedback for tool in report.tools for t in tool.tests if not t.passed]

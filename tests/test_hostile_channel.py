@@ -58,7 +58,25 @@ def test_every_channel_attack_is_tested():
     assert {p.name for p in CHANNEL.glob("*.py")} == {
         "negative_buffer_sizes.py", "millions_of_tiny_values.py", "cpu_while_asking.py",
         "counts_its_calls.py", "grows_its_input.py", "answers_cost_the_judge.py",
-        "works_in_a_child.py", "fills_every_request_of_a_plan.py"}
+        "works_in_a_child.py", "fills_every_request_of_a_plan.py",
+        "leaves_a_process_chain.py"}  # (the last: tests/test_hostile_batch.py)
+
+
+def _timed_grade(path: Path, isolation: str) -> tuple:
+    """(the hidden-suite report of `path`, the seconds its grade took)."""
+    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
+        start = time.monotonic()
+        report = grader.grade(path)
+        return report, time.monotonic() - start
+
+
+def _cut_off_by_cpu(attack: str, function: str, folder: Path, isolation: str) -> None:
+    """`function` alone loses points, its feedback naming its CPU limit (before the fixes
+    these files got 30/30)."""
+    report, _ = _timed_grade(_submission(attack, folder), isolation)
+    assert _failed(report) == {function}
+    feedback = [c.feedback for t in report.tools for c in t.tests if not c.passed]
+    assert any("of CPU" in f for f in feedback), feedback
 
 
 def _judge_peak(path: Path, isolation: str) -> dict:
@@ -96,23 +114,15 @@ def test_a_reply_never_decodes_to_more_than_it_holds(tmp_path: Path, isolation: 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_millions_of_tiny_values_are_refused_unread(tmp_path: Path, isolation: str):
-    path = _submission("millions_of_tiny_values.py", tmp_path)
-    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
-        start = time.monotonic()
-        report = grader.grade(path)
-        seconds = time.monotonic() - start
+    report, seconds = _timed_grade(_submission("millions_of_tiny_values.py", tmp_path),
+                                   isolation)
     assert _failed(report) == {"read_row"}
     assert seconds < 20, seconds  # (before the fix: 69 s, past the 60 s budget)
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_the_cpu_limit_holds_while_a_function_keeps_asking(tmp_path: Path, isolation: str):
-    path = _submission("cpu_while_asking.py", tmp_path)
-    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
-        report = grader.grade(path)
-    assert _failed(report) == {"greedy_decode"}  # (before the fix: 30/30)
-    feedback = [c.feedback for t in report.tools for c in t.tests if not c.passed]
-    assert any("of CPU" in f for f in feedback), feedback
+    _cut_off_by_cpu("cpu_while_asking.py", "greedy_decode", tmp_path, isolation)
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
@@ -143,20 +153,13 @@ def test_one_request_for_a_group_keeps_each_requests_byte_cap(tmp_path: Path, is
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_the_cpu_of_what_a_call_started_is_the_calls(tmp_path: Path, isolation: str):
-    path = _submission("works_in_a_child.py", tmp_path)
-    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
-        report = grader.grade(path)
-    assert _failed(report) == {"softmax"}  # (before the fix: 30/30)
-    assert any("of CPU" in row[4] for row in _rows(report) if not row[2])
+    _cut_off_by_cpu("works_in_a_child.py", "softmax", tmp_path, isolation)
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_the_judges_time_answering_a_call_is_the_calls(tmp_path: Path, isolation: str):
-    path = _submission("answers_cost_the_judge.py", tmp_path)
-    with Grader(lab="lab01", suite="hidden", isolation=isolation) as grader:
-        start = time.monotonic()
-        report = grader.grade(path)
-        seconds = time.monotonic() - start
+    report, seconds = _timed_grade(_submission("answers_cost_the_judge.py", tmp_path),
+                                   isolation)
     assert seconds < 25, seconds  # (before the fix: 61 s, a judge core all along)
     asking = {"softmax", "read_row", "data_row", "belief_gap", "ablate_column", "sample_word",
               "rank_rules"}  # (greedy_decode is the one asked for: borrowed, no credit)
