@@ -50,12 +50,13 @@ class CpuClock:
             return None
         return clock
 
-    def seconds(self) -> float:
-        """CPU seconds of the process and all it started; OSError once it is gone."""
+    def seconds(self, alone: bool = False) -> float:
+        """CPU seconds of the process and all it started (`alone`: its own and its
+        waited-for children's only, one read); OSError once it is gone."""
         fields = _fields(os.pread(self.fd, 1024, 0))
         ticks = _ticks(fields)
-        if self.pid is not None and (int(fields[17]) > 1 or _listed(self.kids)
-                                     or _listed(self.siblings) != [self.pid]):
+        if not alone and self.pid is not None and (
+                int(fields[17]) > 1 or _listed(self.kids) or _listed(self.siblings) != [self.pid]):
             ticks += sum(_ticks_of(p) for p in _below(self.pid, self.parent))
         return ticks / TICK
 

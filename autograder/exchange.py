@@ -101,7 +101,7 @@ class Exchange:
         protocol.send_message(self.sock, protocol.rng_to_wire(self.message), share=True)
         start = time.monotonic()
         end, call_start, questions = start + self.limits.total, start, 0
-        cpu_start, looked = self._cpu(), start
+        cpu_start, looked = self._cpu(alone=True), start
         while True:
             now = time.monotonic()
             left = min(call_start + self.limits.per_call, end) - now
@@ -129,11 +129,11 @@ class Exchange:
                     raise Broken("sent more answers than there were cases")
                 self.cases.append(reply)
                 reply = None  # (read and judged: not held while the next one arrives)
-                call_start, cpu_start, self.answering = time.monotonic(), self._cpu(), 0.0
+                call_start, cpu_start, self.answering = time.monotonic(), self._cpu(True), 0.0
                 if len(self.cases) in self.limits.segments:  # the next request of the plan
                     self.capped = self.values = questions = 0
             elif kind == "beat" and self.limits.beats:
-                call_start, cpu_start, self.answering = time.monotonic(), self._cpu(), 0.0
+                call_start, cpu_start, self.answering = time.monotonic(), self._cpu(True), 0.0
             else:
                 return reply
 
@@ -149,12 +149,14 @@ class Exchange:
         self.limits.total = max(total, self.limits.total)
         return grew
 
-    def _cpu(self) -> float | None:
-        """The worker's CPU seconds so far; None without a clock or CPU limits."""
+    def _cpu(self, alone: bool = False) -> float | None:
+        """The worker's CPU seconds so far, with every process it started unless `alone`
+        (a call's start: what its processes used before then counts against it, never
+        for it); None without a clock or CPU limits."""
         if self.clock is None or not self.limits.cpu:
             return None
         try:
-            return self.clock.seconds()  # type: ignore[attr-defined]
+            return self.clock.seconds(alone)  # type: ignore[attr-defined]
         except (OSError, ValueError, IndexError):
             return None  # it is gone: the channel says so next
 
