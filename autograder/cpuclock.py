@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 
+from .worker.processes import descendants, every_child
+
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100  # stat's unit (Hz)
 MAX_DEPTH = 4  # bwrap -> its init -> zygote -> worker
 
@@ -107,25 +109,11 @@ def _listed(fd: int) -> list[int]:
 def _below(pid: int, parent: int | None) -> list[int]:
     """Every process `pid` started (all its threads' children, theirs ...), and the other
     children of `parent` with theirs (what its grandchildren became when orphaned)."""
-    from .worker.processes import descendants
-
     found = descendants(pid)
     if parent:
-        for sibling in _children(parent):
+        for sibling in every_child(parent):
             if sibling != pid:
                 found += [sibling, *descendants(sibling)]
-    return found
-
-
-def _children(pid: int) -> list[int]:
-    """The host pids of `pid`'s children (every thread's children file)."""
-    found: list[int] = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                found += [int(p) for p in f.read().split()]
-    except (OSError, ValueError):
-        pass
     return found
 
 
@@ -146,10 +134,10 @@ def host_pid(root: int, pid: int, sandboxed: bool) -> int | None:
     """The host pid of a worker its zygote calls `pid`; `root` is the zygote's process (or
     bwrap's, when `sandboxed`). None when no descendant of `root` matches."""
     if not sandboxed:
-        return pid if pid in _children(root) else None
+        return pid if pid in every_child(root) else None
     level = [root]
     for _ in range(MAX_DEPTH):
-        level = [c for p in level for c in _children(p)]
+        level = [c for p in level for c in every_child(p)]
         for child in level:
             if _namespace_pid(child) == pid:
                 return child

@@ -45,21 +45,23 @@ def descendants(pid: int) -> list[int]:
     found: list[int] = []
     level = [pid]
     while level and len(found) < 100_000:
-        below: list[int] = []
-        for parent in level:
-            try:
-                tasks = os.listdir(f"/proc/{parent}/task")
-            except OSError:
-                below += children(parent) if parent == pid else []
-                continue
-            for task in tasks:
-                try:
-                    with open(f"/proc/{parent}/task/{task}/children", "rb") as f:
-                        below += [int(n) for n in f.read().split()]
-                except (OSError, ValueError):
-                    pass
+        below = [c for parent in level for c in every_child(parent)]
+        if not below and level == [pid] and not os.path.isdir(f"/proc/{pid}/task"):
+            below = children(pid)  # (no per-thread files here: the scan of /proc/N/stat)
         found += below
         level = below
+    return found
+
+
+def every_child(pid: int) -> list[int]:
+    """The children of every thread of `pid` ([] where /proc cannot tell)."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", "rb") as f:
+                found += [int(n) for n in f.read().split()]
+    except (OSError, ValueError):
+        pass
     return found
 
 
