@@ -32,6 +32,7 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import budgets
 from .answers import ReferenceAnswers
@@ -96,6 +97,7 @@ class Exchange:
     # against its CPU limit (a question can take the reference up to a second)
     answering: float = 0.0
     clock: object = None  # cpuclock.CpuClock on the worker, or None: wall limits only
+    _poller: Any = field(default=None, repr=False)  # select.poll on sock, at the first wait
 
     def run(self) -> dict:
         protocol.send_message(self.sock, protocol.rng_to_wire(self.message), share=True)
@@ -162,9 +164,10 @@ class Exchange:
 
     def _wait(self, seconds: float) -> bool:
         """Whether the worker has something to read within `seconds`."""
-        poller = select.poll()  # (a clock means Linux: poll is there, and fds may pass 1024)
-        poller.register(self.sock, select.POLLIN)
-        return bool(poller.poll(max(seconds, 0.0) * 1000))
+        if self._poller is None:  # (a clock means Linux: poll is there, fds may pass 1024)
+            self._poller = select.poll()
+            self._poller.register(self.sock, select.POLLIN)
+        return bool(self._poller.poll(max(seconds, 0.0) * 1000))
 
     def _check_cpu(self, since: float) -> None:
         """CpuTimeout when the call running now has used more than its CPU limit."""

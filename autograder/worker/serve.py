@@ -103,7 +103,7 @@ def _encoded(value) -> bytes:
     except BaseException:  # e.g. the learner patched numpy so their value cannot encode
         return b""
     if len(data) > protocol.MAX_MESSAGE or int.from_bytes(data[:4], "little") > wire.MAX_HEADER \
-            or wire.header_values(data) > wire.MAX_VALUES:
+            or not wire.within_values(data):
         return b""
     return data
 

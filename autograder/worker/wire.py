@@ -196,12 +196,23 @@ def header_values(data: bytes | bytearray | memoryview) -> int:
     return 1 + header.count(b"[") + header.count(b"{") + header.count(b",")
 
 
+def within_values(data: bytes | bytearray | memoryview, limit: int = MAX_VALUES) -> bool:
+    """Whether an encoded message holds at most `limit` JSON values (header_values), without
+    counting when its header is too short to hold more (each value takes a byte or more).
+
+    >>> within_values(encode(["a", "b", [1, 2]]), 9), within_values(encode(["a", "b", [1, 2]]), 8)
+    (True, False)
+    """
+    (n,) = struct.unpack_from("<I", data, 0)
+    return min(n, MAX_HEADER) < limit or header_values(data) <= limit
+
+
 def _decode(data: bytes, shared: bool = False):
     view = memoryview(data)
     (n,) = struct.unpack_from("<I", view, 0)
     if n > MAX_HEADER:
         raise ValueError(f"malformed message: a header of {n} bytes")
-    if not shared and header_values(view) > MAX_VALUES:
+    if not shared and not within_values(view):
         raise ValueError(f"malformed message: over {MAX_VALUES} values")
     header = json.loads(bytes(view[4 : 4 + n]))
     pos = 4 + n
