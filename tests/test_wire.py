@@ -120,3 +120,20 @@ def test_forged_messages_raise_value_error(tree, buffers):
 def test_rng_markers_cross_as_seeds():
     sent = wire.roundtrip(rng_to_wire(("W", Rng(7), {"rng": Rng(3)})))
     assert rng_from_wire(sent) == ("W", Rng(7), {"rng": Rng(3)})
+
+
+@pytest.mark.parametrize("n", [0, 1, 10, 1000])
+def test_within_values_agrees_with_the_exact_count_at_every_limit(n):
+    """The shortcut (a header shorter than the limit cannot hold more values) never says a
+    message is within a limit its exact count is over, nor the other way round."""
+    data = wire.encode([[]] * n + ["a", 0.5])
+    exact = wire.header_values(data)
+    for limit in (1, exact - 1, exact, exact + 1, len(data), wire.MAX_VALUES):
+        assert wire.within_values(data, limit) == (exact <= limit), limit
+
+
+def test_a_message_over_max_values_is_refused_by_decode():
+    data = wire.encode([[]] * (wire.MAX_VALUES + 1))
+    with pytest.raises(ValueError, match="values"):
+        wire.decode(data)
+    assert wire.decode(data, shared=True) == [[]] * (wire.MAX_VALUES + 1)  # the judge's own
