@@ -123,3 +123,20 @@ def test_nothing_a_submission_started_outlives_its_grade(tmp_path, isolation):
     lost = [t.feedback for tool in report.tools for t in tool.tests if not t.passed]
     assert all("of CPU" in f or f.startswith("not run") for f in lost), lost  # (its CPU)
     assert left == before, f"{left - before} processes left behind"
+
+
+@pytest.mark.skipif(not os.path.isdir(f"/proc/{os.getpid()}/task"), reason="needs Linux /proc")
+def test_a_thread_that_ends_mid_scan_hides_no_child(monkeypatch):
+    """every_child reads one children file per thread: a thread gone between the listing
+    and its file (listed first here) costs that file only, never the other threads' children."""
+    from mindlab_grader.worker import processes
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        listdir = os.listdir
+        monkeypatch.setattr(processes.os, "listdir",
+                            lambda path: ["999999999", *listdir(path)])
+        assert child.pid in processes.every_child(os.getpid())
+    finally:
+        child.kill()
+        child.wait()

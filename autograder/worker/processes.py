@@ -55,13 +55,17 @@ def descendants(pid: int) -> list[int]:
 
 def every_child(pid: int) -> list[int]:
     """The children of every thread of `pid` ([] where /proc cannot tell)."""
-    found: list[int] = []
     try:
-        for task in os.listdir(f"/proc/{pid}/task"):
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:  # a thread that ends meanwhile loses its file, not the others'
+        try:
             with open(f"/proc/{pid}/task/{task}/children", "rb") as f:
                 found += [int(n) for n in f.read().split()]
-    except (OSError, ValueError):
-        pass
+        except (OSError, ValueError):
+            pass
     return found
 
 
