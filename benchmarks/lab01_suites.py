@@ -57,10 +57,9 @@ def irreducible_seconds(repeat: int) -> float:
     (for a learner who draws as the lab says: the agreement words of each check)."""
     def draw() -> None:  # the suite's own AGREE_* words, drawn again the same way
         t2._reference_words(t2.N_AGREE, t2.W, 71, max_len=2)
-        t2._reference_words(len(t2.AGREE_LENGTHS), t2.SHORT, 72, max_len=t2.LENGTH_CAP)
+        t2._reference_words(len(t2.AGREE_LENGTHS), t2.SHORT, 72)
         for temperature, seed in t2.TEMPERATURES:
-            t2._reference_words(t2.N_AGREE, t2.TWO_LETTER, seed, temperature=temperature,
-                                max_len=t2.TWO_LETTER_CAP)
+            t2._reference_words(t2.N_AGREE, t2.TWO_LETTER, seed, temperature=temperature)
 
     return median_seconds(draw, repeat)
 

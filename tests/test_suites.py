@@ -293,11 +293,10 @@ def test_the_reference_sampler_agrees_draw_for_draw():
     assert learner.repeat("sample_word", t2.N_AGREE, t2.W, t2.Rng(71),
                           max_len=2) == t2.AGREE_FIRST_LETTERS
     assert learner.repeat("sample_word", len(t2.AGREE_LENGTHS), t2.SHORT,
-                          t2.Rng(72), max_len=t2.LENGTH_CAP) == t2.AGREE_LENGTHS
+                          t2.Rng(72)) == t2.AGREE_LENGTHS
     for temperature, seed in t2.TEMPERATURES:
         assert learner.repeat("sample_word", t2.N_AGREE, t2.TWO_LETTER, t2.Rng(seed),
-                              temperature=temperature,
-                              max_len=t2.TWO_LETTER_CAP) == t2.AGREE_TEMPERATURES[seed]
+                              temperature=temperature) == t2.AGREE_TEMPERATURES[seed]
 
 
 # wrong samplers that every deterministic check already catches; here they show that the
@@ -352,7 +351,7 @@ def test_the_statistical_checks_reject_wrong_samplers_by_far(name):
     firsts = [w[:1] or "." for w in learner.repeat("sample_word", t2.N_FIRST_LETTERS, t2.W,
                                                       t2.Rng(71), max_len=2)]
     lengths = [len(w) for w in learner.repeat("sample_word", t2.N_WORDS, t2.SHORT,
-                                                t2.Rng(72), max_len=t2.LENGTH_CAP)]
+                                                t2.Rng(72))]
     best = min(stats.p_value(firsts, t2.FIRST_LETTER_PROBS),
                stats.p_value(lengths, t2.LENGTH_PROBS))
     assert best < stats.ALPHA * 1e-6, f"{name}: p = {best:.2g}"
@@ -370,13 +369,12 @@ def test_the_temperature_check_rejects_its_mistakes_by_far(name):
     learner = LocalLearner(namespace(submission_source(MISTAKES[name])), reference_functions())
     for temperature, seed in t2.TEMPERATURES:
         words = learner.repeat("sample_word", t2.N_TEMPERATURE_WORDS, t2.TWO_LETTER,
-                               t2.Rng(seed), temperature=temperature,
-                               max_len=t2.TWO_LETTER_CAP)
+                               t2.Rng(seed), temperature=temperature)
         p = min(stats.p_value([w[0] for w in words], t2._letter_probs(t2.FIRSTS, temperature)),
                 stats.p_value([w[1] for w in words], t2._letter_probs(t2.SECONDS, temperature)))
         assert p < stats.ALPHA * 1e-6, f"{name} at temperature {temperature}: p = {p:.2g}"
         agree = learner.repeat("sample_word", t2.N_AGREE, t2.TWO_LETTER, t2.Rng(seed),
-                               temperature=temperature, max_len=t2.TWO_LETTER_CAP)
+                               temperature=temperature)
         assert agree != t2.AGREE_TEMPERATURES[seed]  # so the statistics are what judged it
 
 

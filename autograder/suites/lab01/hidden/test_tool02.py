@@ -120,12 +120,6 @@ N_WORDS = 300  # ~750 draws on a model whose words end sooner: 5 length bins
 P = ref.softmax(W)
 # the trained model, its words ending sooner (mean ~1.7 letters), one in five empty
 SHORT = inputs.empty_likely(inputs.ends_sooner(W), 0.2)
-# The statistical checks pass a max_len that no right sampler reaches there, so a sampler
-# whose words never end draws a few letters a word instead of 50: the same verdict, at a
-# tenth of the cost. SHORT's words of 4 letters or more share one bin (P(len >= 20) is
-# 5e-7), and TWO_LETTER's words are two letters, so a word cut at the cap was wrong anyway.
-LENGTH_CAP = 20
-TWO_LETTER_CAP = 4
 
 
 def _length_probs(probs: np.ndarray, max_len: int = 50) -> dict[int, float]:
@@ -140,7 +134,7 @@ def _length_probs(probs: np.ndarray, max_len: int = 50) -> dict[int, float]:
 
 
 FIRST_LETTER_PROBS = {TOKENS[j]: float(p) for j, p in enumerate(P[BOUNDARY])}  # "." = empty
-LENGTH_PROBS = _length_probs(ref.softmax(SHORT), LENGTH_CAP)
+LENGTH_PROBS = _length_probs(ref.softmax(SHORT))
 FIRSTS = {"a": 0.0, "b": 1.0, "c": 2.0, "d": 3.0, "e": 4.0}
 SECONDS = {"v": 2.5, "w": 1.5, "x": 0.5, "y": 0.0, "z": -0.5}
 TWO_LETTER = inputs.two_letter_W(FIRSTS, SECONDS)  # "ev", "dw", ...: both letters drawn
@@ -239,9 +233,8 @@ def _first_words(learner, n: int, W_: np.ndarray, seed: int, strict: bool = True
 
 
 AGREE_FIRST_LETTERS = _reference_words(N_AGREE, W, 71, max_len=2)  # 80 draws
-AGREE_LENGTHS = _reference_words(30, SHORT, 72, max_len=LENGTH_CAP)  # 80 draws
-AGREE_TEMPERATURES = {seed: _reference_words(N_AGREE, TWO_LETTER, seed, temperature=t,
-                                             max_len=TWO_LETTER_CAP)
+AGREE_LENGTHS = _reference_words(30, SHORT, 72)  # 80 draws
+AGREE_TEMPERATURES = {seed: _reference_words(N_AGREE, TWO_LETTER, seed, temperature=t)
                       for t, seed in TEMPERATURES}  # 120 draws each
 
 
@@ -358,8 +351,7 @@ def test_sample_word_draws_first_letters_like_the_model(learner):
 @check(points=1, function="sample_word")
 def test_sample_word_lengths_follow_the_model(learner):
     """sample_word's word lengths follow the model: each step draws from the last token's row"""
-    words = _words_unless_agreeing(learner, N_WORDS, AGREE_LENGTHS, SHORT, 72,
-                                   max_len=LENGTH_CAP)
+    words = _words_unless_agreeing(learner, N_WORDS, AGREE_LENGTHS, SHORT, 72)
     if words is None:
         return
     lengths = [len(w) for w in words]
@@ -385,8 +377,7 @@ def test_sample_word_applies_the_temperature(learner):
     drawn = {}
     for temperature, seed in TEMPERATURES:
         words = _words_unless_agreeing(learner, N_TEMPERATURE_WORDS, AGREE_TEMPERATURES[seed],
-                                       TWO_LETTER, seed, strict=False, temperature=temperature,
-                                       max_len=TWO_LETTER_CAP)
+                                       TWO_LETTER, seed, strict=False, temperature=temperature)
         if words is not None:
             drawn[temperature] = words
     if not drawn:
