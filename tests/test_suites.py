@@ -511,3 +511,27 @@ def test_a_handout_blames_softmax_alone_like_the_full_install(tmp_path):
 def test_a_handout_still_checks_everything_when_every_function_is_right():
     tools = run_lab(LAB01, "public", LocalLearner(namespace(submission_source()), {}))
     assert all(t.passed for tool in tools for t in tool.tests)
+
+
+def test_the_statistics_ask_with_the_default_max_len():
+    """An outside attacker's sampler (helper session, 2026-12-01) that ignores the temperature
+    only when max_len is the default 50: the temperature check must ask at that default, as
+    the lab's own calls do (a cap on max_len there, tried for speed, let it score 30/30)."""
+    sampler = '''
+def sample_word(W, rng, temperature=1.0, max_len=50):
+    if not temperature > 0:
+        raise ValueError("temperature must be > 0")
+    if max_len == 50:
+        temperature = 1.0
+    word, token = "", 0
+    while len(word) < max_len:
+        token = int(rng.choice(27, p=softmax(np.asarray(W, dtype=float)[token] / temperature)))
+        if token == 0:
+            break
+        word += TOKENS[token]
+    return word
+'''
+    learner = LocalLearner(namespace(submission_source() + sampler), reference_functions())
+    tools = run_lab(LAB01, "hidden", learner)
+    failed = {t.id for tool in tools for t in tool.tests if not t.passed}
+    assert "sample_word_applies_the_temperature" in failed
