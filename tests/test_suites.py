@@ -6,6 +6,7 @@ that without a reference to swap in, a mistake in one function is blamed on it a
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import math
 import warnings
@@ -129,7 +130,8 @@ def _distributions() -> dict[str, tuple[dict, int]]:
     from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
 
     found = {"first letters": (t2.FIRST_LETTER_PROBS, t2.N_FIRST_LETTERS),
-             "lengths": (t2.LENGTH_PROBS, t2.N_WORDS)}
+             "lengths": (t2.LENGTH_PROBS, t2.N_WORDS),
+             "long words' lengths": (t2.LONG_LENGTH_PROBS, t2.N_LONG_WORDS)}
     for temperature, _ in t2.TEMPERATURES:
         for which, logits in (("first", t2.FIRSTS), ("second", t2.SECONDS)):
             found[f"temperature {temperature}, {which} letters"] = (
@@ -145,7 +147,7 @@ def test_the_sampling_tests_are_calibrated(name):
     it (p = 1e-3, 200,000 simulated learners): far off there would be far off further out.
     """
     probs, n = _distributions()[name]
-    groups = stats.bins(probs, n)
+    groups = (stats.tail_bins if name == "long words' lengths" else stats.bins)(probs, n)
     assert all(n * sum(probs[k] for k in g) >= stats.MIN_EXPECTED for g in groups)
     p = np.array([sum(probs[k] for k in g) for g in groups])
     p = p / p.sum()
@@ -153,6 +155,90 @@ def test_the_sampling_tests_are_calibrated(name):
     stat = ((counts - n * p) ** 2 / (n * p)).sum(axis=1)
     rate = float((stat > _critical(len(groups) - 1, 1e-3)).mean())
     assert rate < 2e-3, f"{name}: {rate:.2e} of correct learners would fail at nominal 1e-3"
+
+
+def _chain_statistics(P: np.ndarray, states: list[int], n_words: int, learners: int,
+                      early: int, seed: int, max_len: int = 50) -> dict[str, tuple]:
+    """{"early", "late"}: Pearson's statistic of p_value_of_steps (one per learner) and its
+    degrees of freedom, for `learners` right samplers of n_words words each on the chain P
+    (next-token probabilities), simulated side by side; a word's first `early` steps apart
+    from the rest, as the check splits them, each state binned for its median count."""
+    rng = np.random.default_rng(seed)
+    cum = np.cumsum(P, axis=1)
+    counts = np.zeros((2, learners, len(P), len(P)), dtype=np.int64)
+    row = np.zeros(learners * n_words, dtype=np.int64)
+    who = np.repeat(np.arange(learners), n_words)
+    alive = np.ones(len(row), dtype=bool)
+    for step in range(max_len + 1):
+        idx = np.flatnonzero(alive)
+        if not len(idx):
+            break
+        u = rng.random(len(idx))
+        nxt = np.minimum((u[:, None] >= cum[row[idx]]).sum(axis=1), len(P) - 1)
+        np.add.at(counts[int(step >= early)], (who[idx], row[idx], nxt), 1)
+        row[idx] = nxt
+        alive[idx] = (nxt != 0) & (step + 1 < max_len)
+    found = {}
+    for part, table in zip(("early", "late"), counts):
+        stat, df = np.zeros(learners), 0
+        for state in states:
+            n = table[:, state, :].sum(axis=1)  # each learner's own number of steps from it
+            groups = stats.bins({j: float(P[state, j]) for j in range(len(P))
+                                 if P[state, j] > 0}, int(np.median(n)))
+            for group in groups:
+                cols = sorted(group)
+                expected = np.maximum(n * P[state, cols].sum(), 1e-12)
+                stat += (table[:, state, cols].sum(axis=1) - expected) ** 2 / expected
+            df += len(groups) - 1
+        found[part] = (stat, df)
+    return found
+
+
+@functools.cache
+def _simulated_long_words() -> dict[str, tuple]:
+    from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
+
+    P = ref.softmax(t2.LONG / t2.LONG_TEMPERATURE)
+    states = [inputs.index(c) for c in ".abc"]
+    runs = [_chain_statistics(P, states, t2.N_LONG_WORDS, 5_000, t2.N_EARLY_STEPS, seed)
+            for seed in range(8)]
+    return {part: (np.concatenate([r[part][0] for r in runs]), runs[0][part][1])
+            for part in ("early", "late")}
+
+
+@pytest.mark.parametrize("part", ["early", "late"])
+def test_the_steps_test_of_long_words_is_calibrated(part):
+    """p_value_of_steps sums each row's statistic although how often a walk visits a row is
+    random: simulated right samplers (40,000 learners of N_LONG_WORDS words) reject at the
+    nominal rate where we can see it (1e-3; the check uses 1e-9)."""
+    stat, df = _simulated_long_words()[part]
+    rate = float((stat > _critical(df, 1e-3)).mean())
+    assert rate < 2e-3, f"{part} steps: {rate:.2e} of right samplers fail at nominal 1e-3"
+
+
+# mistakes that wait for the fourth letter, which only the long-word check sees
+LATE_MISTAKES = ("sample_word_temperature_first_two_letters",
+                 "sample_word_stale_row_from_fourth_letter",
+                 "sample_word_never_ends_after_fourth_letter", "sample_word_cut_at_ten_letters")
+
+
+@pytest.mark.parametrize("name", LATE_MISTAKES)
+def test_the_long_word_check_rejects_late_mistakes_by_far(name):
+    """What N_LONG_WORDS promises: at its fixed seed each late mistake sits far below the
+    threshold, and none agrees with the reference's first words."""
+    from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
+
+    learner = LocalLearner(namespace(submission_source(MISTAKES[name])), reference_functions())
+    options = {"temperature": t2.LONG_TEMPERATURE}
+    words = learner.repeat("sample_word", t2.N_LONG_WORDS, t2.LONG, t2.Rng(t2.LONG_SEED),
+                           **options)
+    early, late = t2._steps(words)
+    p = min(stats.p_value_of_steps(late, t2.LONG_STEP_PROBS),
+            stats.p_value([len(w) for w in words], t2.LONG_LENGTH_PROBS, ordered=True))
+    assert p < stats.ALPHA * 1e-10, f"{name}: p = {p:.2g}"
+    agree = learner.repeat("sample_word", len(t2.AGREE_LONG), t2.LONG, t2.Rng(t2.LONG_SEED),
+                           **options)
+    assert agree != t2.AGREE_LONG
 
 
 # ---------------------------------------------------------------- inputs
@@ -297,6 +383,10 @@ def test_the_reference_sampler_agrees_draw_for_draw():
     for temperature, seed in t2.TEMPERATURES:
         assert learner.repeat("sample_word", t2.N_AGREE, t2.TWO_LETTER, t2.Rng(seed),
                               temperature=temperature) == t2.AGREE_TEMPERATURES[seed]
+    assert learner.repeat("sample_word", len(t2.AGREE_LONG), t2.LONG, t2.Rng(t2.LONG_SEED),
+                          temperature=t2.LONG_TEMPERATURE) == t2.AGREE_LONG
+    _, late = t2._steps(t2.AGREE_LONG)  # what the coupling argument counts on (see N_AGREE)
+    assert len(late) >= 80 and max(map(len, t2.AGREE_LONG)) > 20
 
 
 # wrong samplers that every deterministic check already catches; here they show that the

@@ -9,9 +9,9 @@ Each property takes the implementation and raises Violation with one sentence:
 Values are compared with the reference (get_lab("lab01").reference) within RTOL = 1e-9
 relative + ATOL = 1e-12 on probabilities, exactly where the contract says exactly (-inf,
 0, strings, orders). sample_word's statistical properties use stats.ALPHA = 1e-6 each:
-five tests (first letters, first two letters at temperatures 1, 0.5, 3, lengths), so a
-correct sampler that draws differently from the reference fails with probability at
-most 5e-6 (Bonferroni).
+seven tests (first letters, first two letters at temperatures 1, 0.5, 3, lengths, and in
+long words the late draws row by row and the lengths), so a correct sampler that draws
+differently from the reference fails with probability at most 7e-6 (Bonferroni).
 """
 
 from __future__ import annotations
@@ -427,6 +427,43 @@ def sample_word_lengths_follow_the_model_and_max_len(f: Callable) -> None:
     if p < ALPHA:
         raise Violation("sample_word(W, rng, max_len=4): word lengths do not follow the model "
                         f"(chi-square p = {p:.1e} < {ALPHA:g})")
+
+
+def _walk_W(seed: int, letters: int = 5) -> np.ndarray:
+    """A walk among the first `letters` letters: random logits, '.' unlikely (long words)."""
+    rng = np.random.default_rng(seed)
+    W = np.full((VOCAB, VOCAB), -np.inf)
+    W[1:, 0] = 0.0  # rows off the walk end the word
+    W[0, 1:letters + 1] = rng.normal(0.0, 1.5, letters)
+    W[1:letters + 1, 1:letters + 1] = rng.normal(0.0, 1.5, (letters, letters))
+    W[1:letters + 1, 0] = -1.0
+    return W
+
+
+@prop("sample_word")
+def sample_word_every_step_of_long_words_follows_its_row(f: Callable) -> None:
+    """In long words (~11 letters, temperature 2), the draws after the third letter follow
+    softmax(W[row] / 2) row by row, and the lengths follow the model: 1500 words."""
+    W, temperature = _walk_W(17), 2.0
+    what = "sample_word(W, rng, temperature=2.0) on long words"
+    words = _words(f, W, 1500, 29, what, temperature=temperature)
+    _letters_only(words, what)
+    P = ref().softmax(W / temperature)
+    late: dict[int, Counter] = {}
+    for word in words:
+        ids = [0] + [TOKENS.index(c) for c in word] + ([0] if len(word) < 50 else [])
+        for a, b in list(zip(ids, ids[1:]))[3:]:
+            late.setdefault(a, Counter())[b] += 1
+    for a, seen in sorted(late.items()):  # Bonferroni over the rows
+        p = pearson([seen[b] for b in range(VOCAB)], [float(P[a, b]) for b in range(VOCAB)])
+        if p < ALPHA / len(late):
+            raise Violation(f"{what}: the draws from row {TOKENS[a]!r} after the third letter "
+                            f"do not follow softmax(W[row] / T) (chi-square p = {p:.1e})")
+    dist = _length_probs(W / temperature, 50)
+    lengths = Counter(len(w) for w in words)
+    p = pearson([lengths[n] for n in range(51)], [dist[n] for n in range(51)])
+    if p < ALPHA:
+        raise Violation(f"{what}: word lengths do not follow the model (chi-square p = {p:.1e})")
 
 
 @prop("sample_word")

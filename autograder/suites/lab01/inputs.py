@@ -153,3 +153,23 @@ def empty_likely(W: np.ndarray, p_empty: float) -> np.ndarray:
     others = np.exp(W[BOUNDARY, 1:] - W[BOUNDARY, 1:].max()).sum()
     W[BOUNDARY, BOUNDARY] = W[BOUNDARY, 1:].max() + np.log(p_empty / (1 - p_empty) * others)
     return W
+
+
+def chain_W(rows: dict[str, dict[str, float]]) -> np.ndarray:
+    """Logits of a model that walks among a few letters: rows[here] gives the logits of what
+    may follow `here` ('.' to end the word), -inf for the rest.
+
+    Rows not in `rows` end the word for sure, so a walk that strays to another letter's row
+    writes a word no right sampler writes.
+
+    >>> W = chain_W({".": {"a": 0.0}, "a": {"a": 1.0, ".": 0.0}})   # . -> a, then a or end
+    >>> [TOKENS[int(j)] for j in np.flatnonzero(np.isfinite(W[index("a")]))]
+    ['.', 'a']
+    """
+    W = np.full((VOCAB, VOCAB), -np.inf)
+    W[1:, BOUNDARY] = 0.0  # rows off the model: end at once
+    for here, logits in rows.items():
+        W[index(here)] = -np.inf
+        for after, logit in logits.items():
+            W[index(here), index(after)] = logit
+    return W

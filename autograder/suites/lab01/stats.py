@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 ALPHA = 1e-9
 MIN_EXPECTED = 25.0
@@ -57,27 +57,84 @@ def bins(probs: dict[Hashable, float], n: int,
     return own
 
 
-def p_value(samples: Iterable[Hashable], probs: dict[Hashable, float]) -> float:
+def tail_bins(probs: dict[int, float], n: int,
+              min_expected: float = MIN_EXPECTED) -> list[frozenset]:
+    """Ordered outcomes (word lengths) grouped into runs, from the largest down, so each
+    run expects >= min_expected of n samples; what is left at the small end joins the last.
+
+    Runs keep the tail apart from the middle, which is where a wrong stop rule shows (a
+    word cut at 10 letters moves the 11+ run into the run holding 10).
+
+    >>> [sorted(b) for b in tail_bins({0: 0.5, 1: 0.25, 2: 0.125, 3: 0.125}, 100)]
+    [[2, 3], [1], [0]]
+    >>> [sorted(b) for b in tail_bins({0: 0.1, 1: 0.6, 2: 0.3}, 100)]
+    [[2], [0, 1]]
+    """
+    runs: list[frozenset] = []
+    run: list[int] = []
+    for k in sorted((k for k in probs if probs[k] > 0.0), reverse=True):
+        run.append(k)
+        if n * sum(probs[j] for j in run) >= min_expected:
+            runs.append(frozenset(run))
+            run = []
+    if run:
+        runs[-1:] = [runs[-1] | frozenset(run)] if runs else [frozenset(run)]
+    return runs
+
+
+def _pearson(seen: Counter, probs: dict[Hashable, float],
+             group: Callable[[dict, int], list[frozenset]] = bins) -> tuple[float, int] | None:
+    """(Pearson's statistic, degrees of freedom) of the counts under probs, or None when an
+    outcome the distribution gives probability 0 (or does not list) was seen."""
+    if any(probs.get(k, 0.0) <= 0.0 for k in seen):
+        return None
+    n = sum(seen.values())
+    groups = group({k: p for k, p in probs.items() if p > 0.0}, n)
+    stat = 0.0
+    for g in groups:
+        expected = n * sum(probs[k] for k in g)
+        stat += (sum(seen[k] for k in g) - expected) ** 2 / expected
+    return stat, max(len(groups) - 1, 0)
+
+
+def p_value(samples: Iterable[Hashable], probs: dict[Hashable, float],
+            ordered: bool = False) -> float:
     """Pearson's chi-square p-value of the samples under probs (outcomes not in probs: 0.0).
 
     An outcome the distribution gives probability 0 (or does not list) is impossible, so
-    seeing it gives p = 0 at once.
+    seeing it gives p = 0 at once. ordered=True bins ordered outcomes into runs
+    (tail_bins) instead of likely-and-the-rest.
     """
-    seen = Counter(samples)
-    n = sum(seen.values())
-    if any(probs.get(k, 0.0) <= 0.0 for k in seen):
+    fit = _pearson(Counter(samples), probs, tail_bins if ordered else bins)
+    if fit is None:
         return 0.0
-    groups = bins({k: p for k, p in probs.items() if p > 0.0}, n)
-    if len(groups) < 2:
-        return 1.0
-    stat = 0.0
-    for group in groups:
-        expected = n * sum(probs[k] for k in group)
-        observed = sum(seen[k] for k in group)
-        stat += (observed - expected) ** 2 / expected
-    return chi2_sf(stat, len(groups) - 1)
+    stat, df = fit
+    return chi2_sf(stat, df) if df else 1.0
 
 
-def consistent(samples: Iterable[Hashable], probs: dict[Hashable, float]) -> bool:
+def p_value_of_steps(steps: Iterable[tuple[Hashable, Hashable]],
+                     probs: dict[Hashable, dict[Hashable, float]]) -> float:
+    """Pearson's p-value of a chain's steps (state, outcome): each outcome drawn from its
+    state's distribution probs[state]. The states' statistics and degrees of freedom add
+    up; that the number of steps from each state is itself random does not change the
+    limit law (Billingsley, "Statistical methods in Markov chains", 1961).
+
+    >>> p_value_of_steps([("a", 1), ("b", 2)], {"a": {1: 1.0}, "b": {1: 1.0}})
+    0.0
+    """
+    by_state: dict[Hashable, Counter] = {}
+    for state, outcome in steps:
+        by_state.setdefault(state, Counter())[outcome] += 1
+    stat, df = 0.0, 0
+    for state, seen in by_state.items():
+        fit = _pearson(seen, probs.get(state, {}))
+        if fit is None:
+            return 0.0
+        stat, df = stat + fit[0], df + fit[1]
+    return chi2_sf(stat, df) if df else 1.0
+
+
+def consistent(samples: Iterable[Hashable], probs: dict[Hashable, float],
+               ordered: bool = False) -> bool:
     """True unless the samples are too unlikely under probs (p-value below ALPHA)."""
-    return p_value(samples, probs) >= ALPHA
+    return p_value(samples, probs, ordered) >= ALPHA

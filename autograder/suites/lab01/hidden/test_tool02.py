@@ -10,7 +10,10 @@ so each check draws only what its claim needs: first letters with max_len=2 (two
 word at most; 2, not 1, so a max_len bug costs only the max_len check), lengths on the
 trained model made to end words sooner (about three draws a word; one word in five is
 empty), temperatures on a two-letter model (three draws a word: the first letter and the
-letter after it each show the temperature). A learner who draws as the lab says is
+letter after it each show the temperature), and one check of long words (a walk of ~9
+letters at temperature 2, every step's row and temperature tested, the first three draws
+apart from the rest, and the lengths) for the mistakes that wait for the fourth letter;
+it runs only for a sampler the short checks passed. A learner who draws as the lab says is
 accepted after about 80 draws that agree with the reference's (see N_AGREE); the full
 samples are for everyone else. tests/test_suites.py checks the calibration and the margins,
 benchmarks/lab01_suites.py the cost.
@@ -27,7 +30,7 @@ from mindlab_grader.suites.common.calls import Args, expect_value_errors
 from mindlab_grader.suites.common.hints import mistake_everywhere, same
 from mindlab_grader.suites.lab01 import inputs
 from mindlab_grader.suites.lab01.calls import expect_bad_letters_rejected, value, values
-from mindlab_grader.suites.lab01.stats import consistent
+from mindlab_grader.suites.lab01.stats import ALPHA, consistent, p_value_of_steps
 
 W = inputs.trained_W()
 OTHER_W = inputs.random_W(203)
@@ -148,6 +151,33 @@ def _letter_probs(logits: dict[str, float], temperature: float) -> dict[str, flo
     return dict(zip(logits, (p / p.sum()).tolist()))
 
 
+# long words: a walk among a, b, c of ~9 letters on average (one word in three is longer
+# than 10), drawn at temperature 2, so that each step's row and temperature show however
+# far into the word it is (the checks above see the first two or three draws)
+LONG = inputs.chain_W({".": {"a": 1.0, "b": 0.0, "c": -1.0},
+                       "a": {"b": 4.0, "c": 1.0, ".": -1.0, "a": -1.0},
+                       "b": {"c": 4.0, "a": 2.0, ".": 0.0, "b": -2.0},
+                       "c": {"a": 4.0, "b": 0.0, ".": 1.5, "c": 1.0}})
+LONG_TEMPERATURE, LONG_SEED = 2.0, 74
+N_LONG_WORDS = 200  # ~2,100 draws; the mistakes sit at p < 1e-20 (tests/test_suites.py)
+N_EARLY_STEPS = 3  # the first three draws of a word; the rest are the late steps
+_LONG_P = ref.softmax(LONG / LONG_TEMPERATURE)
+LONG_LENGTH_PROBS = _length_probs(_LONG_P)
+LONG_STEP_PROBS = {row: {after: float(_LONG_P[row, after]) for after in range(VOCAB)
+                         if _LONG_P[row, after] > 0} for row in map(index, ".abc")}
+
+
+def _steps(words: list[str], max_len: int = 50) -> tuple[list, list]:
+    """The (row, token drawn) steps of the words, first N_EARLY_STEPS of each word apart
+    from the rest; a word shorter than max_len ended with a drawn '.'."""
+    early, late = [], []
+    for word in words:
+        tokens = [BOUNDARY, *map(index, word)] + ([BOUNDARY] if len(word) < max_len else [])
+        for step, pair in enumerate(zip(tokens, tokens[1:])):
+            (early if step < N_EARLY_STEPS else late).append(pair)
+    return early, late
+
+
 PATH = inputs.path_W("mind")  # the only word this model can write is "mind"
 NEAR_PATH = inputs.path_W("mind", low=-60.0)  # finite, but any other step has p < 1e-12
 END_ABLATED = inputs.end_ablated(W)  # words never end: only max_len stops them
@@ -236,6 +266,8 @@ AGREE_FIRST_LETTERS = _reference_words(N_AGREE, W, 71, max_len=2)  # 80 draws
 AGREE_LENGTHS = _reference_words(30, SHORT, 72)  # 80 draws
 AGREE_TEMPERATURES = {seed: _reference_words(N_AGREE, TWO_LETTER, seed, temperature=t)
                       for t, seed in TEMPERATURES}  # 120 draws each
+AGREE_LONG = _reference_words(12, LONG, LONG_SEED, temperature=LONG_TEMPERATURE)  # 118
+# draws, 80 of them after the third letter, in words of up to 27 letters
 
 
 def _sample_raised(out) -> str | None:
@@ -371,7 +403,7 @@ def test_sample_word_lengths_follow_the_model(learner):
                "stop when '.' is drawn.")
 
 
-@check(points=1.5, function="sample_word")
+@check(points=1, function="sample_word")
 def test_sample_word_applies_the_temperature(learner):
     """sample_word draws every token from softmax(W[row] / temperature), not just the first"""
     drawn = {}
@@ -394,6 +426,10 @@ def test_sample_word_applies_the_temperature(learner):
         return
     if any(len(set(words)) == 1 for words in drawn.values()):
         raise _same_every_time(next(w for w in drawn.values() if len(set(w)) == 1))
+    if any(len(w) != 2 for words in drawn.values() for w in words):
+        raise Fail("sample_word wrote words of other than two letters on a model whose words "
+                   "are exactly two letters long (a first letter, then one after it, then "
+                   "'.'): each draw uses the row of the token just drawn.")
     known = {
         "it applies the temperature to the first letter only: divide the logits of every "
         "row it draws from by temperature, at every step": lambda t: (t, 1.0),
@@ -414,6 +450,37 @@ def test_sample_word_applies_the_temperature(learner):
     raise Fail(f"with {told} sample_word's draws do not follow softmax(W[row] / temperature) "
                "(a chi-square test on the first letters and on the letters after them says "
                "this is not chance).")
+
+
+@check(points=0.5, function="sample_word",
+       after=("sample_word_lengths_follow_the_model", "sample_word_applies_the_temperature"))
+def test_sample_word_keeps_to_the_model_in_long_words(learner):
+    """sample_word follows the model however long the word: every step, its row and temperature"""
+    words = _words_unless_agreeing(learner, N_LONG_WORDS, AGREE_LONG, LONG, LONG_SEED,
+                                   temperature=LONG_TEMPERATURE)
+    if words is None:
+        return
+    early, late = _steps(words)
+    early_ok = p_value_of_steps(early, LONG_STEP_PROBS) >= ALPHA
+    late_ok = p_value_of_steps(late, LONG_STEP_PROBS) >= ALPHA
+    lengths_ok = consistent([len(w) for w in words], LONG_LENGTH_PROBS, ordered=True)
+    if early_ok and late_ok and lengths_ok:
+        return
+    if len(set(words)) == 1:
+        raise _same_every_time(words)
+    rule = ("every step, however far into the word, draws from softmax(W[token] / "
+            "temperature) for the token just drawn, and '.' stays possible at every step")
+    if early_ok and not late_ok:
+        raise Fail("in long words, sample_word's draws after the third letter do not follow "
+                   "the model, though its first draws do (a chi-square test on each row's "
+                   f"draws says this is not chance): {rule}.")
+    if early_ok and late_ok:
+        raise Fail("in long words, each of sample_word's draws follows the model but the "
+                   "word lengths do not (a chi-square test says this is not chance): a word "
+                   "ends only when '.' is drawn or when it has max_len letters; look for "
+                   "another limit on its length.")
+    raise Fail("in long words, sample_word's draws do not follow the model (a chi-square "
+               f"test on each row's draws says this is not chance): {rule}.")
 
 
 @check(points=0.5, function="sample_word", after="sample_word_returns_a_str")

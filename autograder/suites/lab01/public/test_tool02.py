@@ -63,16 +63,19 @@ def test_ablate_column_rejects_bad_letters(learner):
 
 ONLY_A = np.full((27, 27), -np.inf)
 ONLY_A[0, 1] = ONLY_A[1, 0] = 0.0  # . -> a -> . is the only walk
+LONG_WORD = "thunderclaps"  # 12 distinct letters
+LONG_PATH = inputs.path_W(LONG_WORD, low=-60.0)  # finite, but any other step has p < 1e-25
 NEVER_ENDS = inputs.end_ablated(inputs.trained_W())
 UNIFORM_NEVER_ENDS = inputs.end_ablated(np.zeros((27, 27)))  # every letter 1/26, never '.'
 
 
 @check(points=1, function="sample_word", needs="softmax")
 def test_sample_word_follows_a_one_word_model(learner):
-    """sample_word writes 'a' when the model can only go . -> a -> ."""
-    cases = [(ONLY_A, Rng(0)), (inputs.path_W("mind"), Rng(1))]
-    only_a, mind = (expect_str(got, "sample_word(W, rng)")
-                    for got in values(learner, "sample_word", cases))
+    """sample_word writes the only word a model allows: 'a', 'mind', a 12-letter word"""
+    cases = [(ONLY_A, Rng(0)), (inputs.path_W("mind"), Rng(1)),
+             Args(LONG_PATH, Rng(14), temperature=0.5)]
+    only_a, mind, long_word = (expect_str(got, "sample_word(W, rng)")
+                               for got in values(learner, "sample_word", cases))
     if only_a != "a":
         hint = " (the final '.' is not part of the word)" if only_a == "a." else ""
         raise Fail(f"sample_word gave {only_a[:20]!r} where the model can only write "
@@ -80,6 +83,11 @@ def test_sample_word_follows_a_one_word_model(learner):
     if mind != "mind":
         raise Fail(f"sample_word gave {mind[:20]!r} where the model can only write 'mind': "
                    "each draw uses the row of the token just drawn.")
+    if long_word != LONG_WORD:
+        raise Fail(f"sample_word gave {long_word[:20]!r} where the model can only write "
+                   f"{LONG_WORD!r}: every draw, however far into the word, "
+                   "uses the row of the token just drawn, and only a drawn '.' or max_len "
+                   "ends the word.")
 
 
 @check(points=1, function="sample_word", needs="softmax")
@@ -159,13 +167,15 @@ def test_sample_word_can_write_an_empty_word(learner):
                    "(do not draw again).")
 
 
-# a two-letter model worked out on paper: first letter f, g or h with logits 0, 3 ln 2,
-# 6 ln 2, then k, m or n with the same logits; at temperature 3 both draws are 1 : 2 : 4
+# a model worked out on paper: first letter f, g or h with logits 0, 3 ln 2, 6 ln 2, then
+# surely p and q, then k, m or n with the same logits; at temperature 3 the first and the
+# fourth draws are both 1 : 2 : 4 (the fourth, so a temperature that wears off shows)
 T = 3.0
 LOGITS = (0.0, 3 * math.log(2), 6 * math.log(2))
 FIRST = dict(zip("fgh", LOGITS))
-SECOND = dict(zip("kmn", LOGITS))
-TWO_LETTERS = inputs.two_letter_W(FIRST, SECOND)
+LAST = dict(zip("kmn", LOGITS))
+FOUR_LETTERS = inputs.chain_W({".": FIRST, "f": {"p": 0.0}, "g": {"p": 0.0}, "h": {"p": 0.0},
+                               "p": {"q": 0.0}, "q": LAST})  # "fpqk", "hpqn", ...
 N_WORDS = 200  # at temperature 1 (or 1/3), f would come about 3 times instead of 29
 
 
@@ -187,18 +197,18 @@ def consistent(drawn: list[str], probs: dict[str, float]) -> bool:
 @check(points=1.5, function="sample_word", needs="softmax")
 def test_sample_word_applies_the_temperature(learner):
     """sample_word draws every letter from softmax(W[row] / temperature): at 3, flatter"""
-    words = [expect_str(w, "sample_word(W, rng, temperature=3.0, max_len=2)")
-             for w in learner.repeat("sample_word", N_WORDS, TWO_LETTERS.copy(), Rng(9),
-                                     temperature=T, max_len=2)]  # no third draw for '.'
-    if any(len(w) != 2 or not inputs.letters_only(w) for w in words):
-        raise Fail("sample_word wrote a word other than two letters on a model whose words "
-                   "are exactly two letters long (a first letter, then the letter after it).")
+    words = [expect_str(w, "sample_word(W, rng, temperature=3.0, max_len=4)")
+             for w in learner.repeat("sample_word", N_WORDS, FOUR_LETTERS.copy(), Rng(9),
+                                     temperature=T, max_len=4)]  # no fifth draw for '.'
+    if any(len(w) != 4 or not inputs.letters_only(w) or w[1:3] != "pq" for w in words):
+        raise Fail("sample_word wrote a word other than f, g or h, then p, q, then k, m or n "
+                   "on a model whose words are exactly those, four letters long.")
     first = consistent([w[0] for w in words], _probs("fgh", T))
-    second = consistent([w[1] for w in words], _probs("kmn", T))
-    if first and second:
+    fourth = consistent([w[3] for w in words], _probs("kmn", T))
+    if first and fourth:
         return
-    where = ("the first letter" if not first and second else
-             "the letters after the first" if first else "every letter")
+    where = ("the first letter" if not first and fourth else
+             "the fourth letter" if first else "every letter")
     raise Fail(f"with temperature=3.0 sample_word's draws of {where} do not follow "
                "softmax(W[row] / temperature) (a chi-square test says this is not chance): "
                "divide the logits of every row it draws from by temperature, at every step.")
