@@ -68,7 +68,7 @@ Case = tuple[tuple, dict]  # the (args, kwargs) of one call
 class Learner(Protocol):
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome: ...
 
-    def calls(self, function: str, cases: list[Case]) -> list[Outcome]: ...
+    def calls(self, function: str, cases: list[Case], watch: bool = True) -> list[Outcome]: ...
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]: ...
 
@@ -94,8 +94,12 @@ class LearnerBase:
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
         raise NotImplementedError
 
-    def calls(self, function: str, cases: list[Case]) -> list[Outcome]:
-        """One Outcome per (args, kwargs), in order: call() for each (a worker batches them)."""
+    def calls(self, function: str, cases: list[Case], watch: bool = True) -> list[Outcome]:
+        """One Outcome per (args, kwargs), in order: call() for each (a worker batches them).
+
+        watch=False: the caller never looks at Outcome.mutated (a worker then need not send
+        the arguments back for the judge to compare, and may leave `mutated` empty).
+        """
         return [self.call(function, *args, **kwargs) for args, kwargs in cases]
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:

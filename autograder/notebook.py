@@ -330,7 +330,8 @@ class TimedLocalLearner(LocalLearner):
             self.problem_reached(problem)  # a single call: its function is cut off now
             raise
 
-    def calls(self, function: str, cases: list[tuple[tuple, dict]]) -> list[Outcome]:
+    def calls(self, function: str, cases: list[tuple[tuple, dict]],
+              watch: bool = True) -> list[Outcome]:
         """One Outcome per case; from a case that timed out on, Outcome(problem=...)."""
         outcomes: list[Outcome] = []
         for args, kwargs in cases:

@@ -9,7 +9,8 @@ request of a group arrives, the WorkerLearner sends the whole group's cases in o
 request (`Prefetch.later`) and keeps the outcomes of the later requests
 (`Prefetch.keep`); a later request whose cases equal a kept request's, argument for
 argument (calling.same_value), gets those outcomes (`Prefetch.kept`) instead of a round
-trip.
+trip. A request is its cases and whether its check looks at what the calls did to their
+inputs (`watch`): a kept outcome serves only a request that watches as it was asked.
 
 What a learner's function sees is the suite's calls in the suite's order, sooner. Where a
 submission takes the suite elsewhere (a failed check skips the checks after it), a kept
@@ -22,15 +23,15 @@ timeout or crash is served only to the request it happened in: when it happened 
 earlier request's cases, every kept outcome is dropped and the request crosses again (a
 fresh worker), as it would have without a plan.
 
->>> plan = Plan({"f": [[[((1,), {})], [((2,), {})]]]})
+>>> plan = Plan({"f": [[Request([((1,), {})]), Request([((2,), {})], watch=False)]]})
 >>> ahead = Prefetch(plan)
->>> ahead.later("f", [((1,), {})])
-[[((2,), {})]]
+>>> ahead.later("f", [((1,), {})], watch=True)
+[Request(cases=[((2,), {})], watch=False)]
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -38,15 +39,25 @@ from .learner import Case, LocalLearner, Outcome
 from .worker.calling import same_value
 
 Segment = list[Case]  # the cases of one request
+
+
+class Request(NamedTuple):
+    """One request of a suite: its cases, and whether its check looks at Outcome.mutated."""
+
+    cases: Segment
+    watch: bool = True
+
 MAX_KEPT_BYTES = 32 * 2**20  # the values a group's later requests are kept with, at most
 NOT_KEPT = Outcome()  # an outcome past that: its request crosses again when it comes
 
 
 class Plan:
-    """The groups of requests a suite makes, by function: {function: [[segment, ...], ...]}."""
+    """The groups of requests a suite makes, by function: {function: [[Request, ...], ...]}."""
 
-    def __init__(self, groups: dict[str, list[list[Segment]]]) -> None:
-        self.groups = groups
+    def __init__(self, groups: dict[str, list[list[Request | Segment]]]) -> None:
+        self.groups = {function: [[s if isinstance(s, Request) else Request(s) for s in group]
+                                  for group in function_groups]
+                       for function, function_groups in groups.items()}  # (a bare list: watched)
 
     @classmethod
     def record(cls, lab: Any, suite: str, module: Any) -> Plan | None:
@@ -82,17 +93,18 @@ class Prefetch:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.function: str | None = None
-        self.segments: list[tuple[Segment, list[Outcome]]] = []  # kept, in the plan's order
+        self.segments: list[tuple[Request, list[Outcome]]] = []  # kept, in the plan's order
         self.first_problem = -1  # index in `segments` of the first one holding a problem
 
-    def later(self, function: str, cases: list[Case]) -> list[Segment] | None:
-        """The plan's later requests of the group `cases` begins, or None."""
+    def later(self, function: str, cases: list[Case],
+              watch: bool = True) -> list[Request] | None:
+        """The plan's later requests of the group the request (cases, watch) begins, or None."""
         for group in self.plan.groups.get(function, ()):
-            if _same_cases(group[0], cases):
+            if _same_request(group[0], cases, watch):
                 return group[1:]
         return None
 
-    def keep(self, function: str, cases: list[Case], later: list[Segment],
+    def keep(self, function: str, cases: list[Case], later: list[Request],
              outcomes: list[Outcome]) -> list[Outcome]:
         """Keep the outcomes of `later` (sent after `cases` in one request); the first
         len(cases) outcomes are `cases`' own."""
@@ -100,8 +112,8 @@ class Prefetch:
         start = len(cases)
         own_problem = any(o.problem is not None for o in outcomes[:start])
         for segment in later:
-            kept = outcomes[start:start + len(segment)]
-            start += len(segment)
+            kept = outcomes[start:start + len(segment.cases)]
+            start += len(segment.cases)
             if any(o is NOT_KEPT for o in kept):  # past MAX_KEPT_BYTES: this one and the
                 break                             # rest cross again, as without a plan
             if self.first_problem < 0 and any(o.problem is not None for o in kept):
@@ -111,13 +123,14 @@ class Prefetch:
             self.drop()
         return outcomes[:len(cases)]
 
-    def kept(self, function: str, cases: list[Case]) -> list[Outcome] | None:
-        """The kept outcomes of a request equal to `cases`, or None (ask the worker)."""
+    def kept(self, function: str, cases: list[Case],
+             watch: bool = True) -> list[Outcome] | None:
+        """The kept outcomes of a request equal to (cases, watch), or None (ask the worker)."""
         if function != self.function:
             self.drop()
             return None
         for i, (segment, outcomes) in enumerate(self.segments):
-            if _same_cases(segment, cases):
+            if _same_request(segment, cases, watch):
                 if 0 <= self.first_problem < i:  # a problem of a request never served
                     break
                 if self.first_problem == i:  # served here: what follows it holds it too
@@ -170,20 +183,20 @@ def held_bytes(value: Any, depth: int = 0) -> int:
 
 
 class _Recorder(LocalLearner):
-    """A LocalLearner that writes down every request: (function, cases), or (function,
+    """A LocalLearner that writes down every request: (function, Request), or (function,
     None) for a repeat (which ends a group)."""
 
     def __init__(self, namespace: dict, reference: dict) -> None:
         super().__init__(namespace, reference)
-        self.log: list[tuple[str, Segment | None]] = []
+        self.log: list[tuple[str, Request | None]] = []
         self.arrays: dict[tuple, np.ndarray] = {}  # one copy of each array met
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
-        self.log.append((function, [self._copy((args, kwargs))]))
+        self.log.append((function, Request([self._copy((args, kwargs))])))
         return LocalLearner.call(self, function, *args, **kwargs)
 
-    def calls(self, function: str, cases: list[Case]) -> list[Outcome]:
-        self.log.append((function, [self._copy(case) for case in cases]))
+    def calls(self, function: str, cases: list[Case], watch: bool = True) -> list[Outcome]:
+        self.log.append((function, Request([self._copy(case) for case in cases], watch)))
         return [LocalLearner.call(self, function, *args, **kw) for args, kw in cases]
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
@@ -204,10 +217,10 @@ class _Recorder(LocalLearner):
         return value
 
 
-def _grouped(log: list[tuple[str, Segment | None]]) -> dict[str, list[list[Segment]]]:
+def _grouped(log: list[tuple[str, Request | None]]) -> dict[str, list[list[Request]]]:
     """Runs of requests for one function, two or more long, by function."""
-    groups: dict[str, list[list[Segment]]] = {}
-    run: list[Segment] = []
+    groups: dict[str, list[list[Request]]] = {}
+    run: list[Request] = []
     last = None
     for function, segment in [*log, ("", None)]:
         if function != last or segment is None:
@@ -218,6 +231,10 @@ def _grouped(log: list[tuple[str, Segment | None]]) -> dict[str, list[list[Segme
             run.append(segment)
         last = function
     return groups
+
+
+def _same_request(request: Request, cases: list[Case], watch: bool) -> bool:
+    return request.watch == watch and _same_cases(request.cases, cases)
 
 
 def _same_cases(a: list[Case], b: list[Case]) -> bool:

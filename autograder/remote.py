@@ -311,7 +311,7 @@ class WorkerLearner(LearnerBase):
         return LearnerCrashed(function, f" (it sent the grader {what})")
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Outcome:
-        planned = self._planned(function, [(args, kwargs)])
+        planned = self._planned(function, [(args, kwargs)], watch=True)
         if planned is not None:
             if planned[0].problem is not None:  # one call's problem cuts it off at once
                 self.problem_reached(planned[0].problem)
@@ -322,41 +322,49 @@ class WorkerLearner(LearnerBase):
         reply = self._check_reply(function, self._request(function, message, limits))
         return self._outcome(function, reply, (args, kwargs))
 
-    def calls(self, function: str, cases: list[tuple[tuple, dict]]) -> list[Outcome]:
+    def calls(self, function: str, cases: list[tuple[tuple, dict]],
+              watch: bool = True) -> list[Outcome]:
         """Several calls in one request; the worker answers each case as it finishes, so
         each is held to the time limit of one call. A case that hangs or crashes the
         worker, and every case after it, gets an Outcome whose `problem` says so: the
         cases before it keep their results. With a plan (prefetch.py), the later requests
-        of the suite's group go in the same request."""
+        of the suite's group go in the same request. watch=False: the arguments do not come
+        back (nobody looks at Outcome.mutated, which stays empty)."""
         if not cases:
             return []
-        planned = self._planned(function, cases)
-        return planned if planned is not None else self._calls(function, cases)
+        planned = self._planned(function, cases, watch)
+        return planned if planned is not None else self._calls(function, cases,
+                                                               watch=[watch] * len(cases))
 
-    def _planned(self, function: str, cases: list) -> list[Outcome] | None:
+    def _planned(self, function: str, cases: list, watch: bool) -> list[Outcome] | None:
         """The outcomes of `cases` kept from, or sent with, the plan's group; None: no plan."""
         if self.prefetch is None:
             return None
-        kept = self.prefetch.kept(function, cases)
+        kept = self.prefetch.kept(function, cases, watch)
         if kept is not None:
             self._usable(function)  # (cut off since, or out of time: as a request would be)
             return kept
-        later = self.prefetch.later(function, cases)
+        later = self.prefetch.later(function, cases, watch)
         if not later:
             return None
         starts, at = [], len(cases)  # where each later request's cases begin
         for segment in later:
             starts.append(at)
-            at += len(segment)
-        outcomes = self._calls(function, list(cases) + [c for seg in later for c in seg],
-                               tuple(starts))
+            at += len(segment.cases)
+        outcomes = self._calls(function, list(cases) + [c for seg in later for c in seg.cases],
+                               tuple(starts), [watch] * len(cases)
+                               + [seg.watch for seg in later for _ in seg.cases])
         return self.prefetch.keep(function, cases, later, outcomes)
 
     def _calls(self, function: str, cases: list[tuple[tuple, dict]],
-               segments: tuple[int, ...] = ()) -> list[Outcome]:
+               segments: tuple[int, ...] = (), watch: list[bool] | None = None
+               ) -> list[Outcome]:
+        watch = [True] * len(cases) if watch is None else watch
         message = {"op": "calls", "function": function,
                    "cases": [[list(args), kwargs] for args, kwargs in cases]}
-        answered = Arrivals(lambda data, i: self._outcome(function, data, cases[i]),
+        if not all(watch):
+            message["watch"] = watch
+        answered = Arrivals(lambda data, i: self._outcome(function, data, cases[i], watch[i]),
                             segments[0] if segments else len(cases))  # (the last: the reply)
         limits = Limits(self.call_timeout, self.call_timeout * len(cases), cases=len(cases) - 1,
                         segments=segments)
@@ -370,14 +378,16 @@ class WorkerLearner(LearnerBase):
         answered.append(reply)
         return list(answered)
 
-    def _outcome(self, function: str, data: Any, sent: tuple[tuple, dict]) -> Outcome:
+    def _outcome(self, function: str, data: Any, sent: tuple[tuple, dict],
+                 watch: bool = True) -> Outcome:
         """The Outcome a worker's result describes, mutation judged here: which of the
-        arguments `sent` came back changed; LearnerCrashed if the result is malformed."""
+        arguments `sent` came back changed (unless nobody watches them: whatever the worker
+        sent back then is not looked at); LearnerCrashed if the result is malformed."""
         try:
             raised = None if data["raised"] is None else self._raised(data["raised"])
             return Outcome(value=self._plain(data.get("value")), raised=raised,
                            mutated=changed_arguments(sent, data.get("after"),
-                                                     data.get("after_kwargs")))
+                                                     data.get("after_kwargs")) if watch else ())
         except (KeyError, TypeError, IndexError, AttributeError) as exc:
             raise self._unreadable(function) from exc
 

@@ -20,7 +20,7 @@ from mistakes import OUTSIDE, library, outside, reference_source, submission_sou
 from mindlab_grader.grader import Grader
 from mindlab_grader.labs import get_lab
 from mindlab_grader.learner import Outcome, Rng
-from mindlab_grader.prefetch import Plan, Prefetch
+from mindlab_grader.prefetch import Plan, Prefetch, Request
 
 # code appended to the reference (lab 01): one function misbehaves on one kind of case
 _LOOP = "        while True:\n            pass\n"
@@ -157,6 +157,18 @@ def test_a_group_is_sent_from_its_first_request_and_served_in_order():
     assert ahead.kept("f", [_case(2)]) is not None
     assert ahead.kept("f", [_case(3)]) is not None
     assert ahead.kept("f", [_case(3)]) is None  # served once
+
+
+def test_a_kept_outcome_serves_only_a_request_that_watches_as_it_was_asked():
+    """An unwatched request's outcomes came back without their arguments (mutated stays
+    empty): a check that looks at mutation must never be served them."""
+    plan = Plan({"f": [[Request([_case(1)]), Request([_case(2)], watch=False)]]})
+    ahead = Prefetch(plan)
+    later = ahead.later("f", [_case(1)], watch=True)
+    assert [r.watch for r in later] == [False]
+    ahead.keep("f", [_case(1)], later, [_out(), _out()])
+    assert ahead.kept("f", [_case(2)], watch=True) is None  # asked again, watched
+    assert ahead.later("f", [_case(1)], watch=False) is None  # the group begins watched
 
 
 def test_another_function_or_other_cases_drop_what_is_kept():

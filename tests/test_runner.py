@@ -313,6 +313,23 @@ def test_calls_answer_each_case_in_order_across_the_channel(correct):
     assert outs[1].raised.is_a(ValueError) and np.allclose(outs[2].value, 1 / 27)
 
 
+def test_an_unwatched_request_brings_no_arguments_back_and_a_watched_one_does(tmp_path):
+    """watch=False (a check that never looks at mutation) spares the channel the arguments:
+    mutated stays empty though the function writes into W; watched, the judge sees it."""
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source() + (
+        "\n_ablate = ablate_column\n\ndef ablate_column(W, letter):\n"
+        "    out = _ablate(W, letter)\n    W[0, 0] = 7.0\n    return out\n"), encoding="utf-8")
+    W = np.zeros((27, 27))
+    with open_learner(path, "lab01") as learner:
+        unwatched = learner.calls("ablate_column", [((W, "a"), {}), ((W, "b"), {})],
+                                  watch=False)
+        watched = learner.calls("ablate_column", [((W, "a"), {}), ((W, "b"), {})])
+    assert [o.mutated for o in unwatched] == [(), ()]
+    assert [o.mutated for o in watched] == [(0,), (0,)]
+    assert all(np.isneginf(o.value[:, 1 + i]).all() for i, o in enumerate(unwatched))
+
+
 def test_a_case_that_hangs_in_a_batch_is_held_to_one_calls_limit(tmp_path):
     """read_row hangs for 'q' only: the batched check that reaches 'q' times out (and
     read_row's later checks fail at once), while the other functions keep their grade."""

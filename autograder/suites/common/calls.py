@@ -64,15 +64,18 @@ class Args:
 
 
 def outcomes(learner: Learner, function: str, cases: Iterable[tuple | Args],
-             **kwargs: Any) -> list[Outcome]:
+             watch: bool = True, **kwargs: Any) -> list[Outcome]:
     """One Outcome per case (a tuple of arguments, or Args), in one round trip.
 
-    Every call also gets `kwargs` (an Args' own keywords win).
+    Every call also gets `kwargs` (an Args' own keywords win). watch=False when nobody
+    will look at what the calls did to their inputs (Outcome.mutated): the arguments
+    then need not come back from the worker.
     """
     calls = [(case.args, {**kwargs, **case.kwargs}) if isinstance(case, Args)
              else (tuple(case), kwargs) for case in cases]
     memo: dict | None = {} if getattr(learner, "cases_copied", False) else None
-    return learner.calls(function, [(fresh(args, memo), fresh(kw, memo)) for args, kw in calls])
+    return learner.calls(function, [(fresh(args, memo), fresh(kw, memo)) for args, kw in calls],
+                         watch=watch)
 
 
 def inputs_changed(function: str, mutated: tuple, names: tuple[str, ...], advice: str) -> str:
@@ -107,7 +110,7 @@ def values(learner: Learner, function: str, cases: Iterable[tuple | Args],
     Yields each result in order; a case that raised (or changed its inputs) raises there,
     so the cases after it are never looked at, as in a loop of value() calls.
     """
-    for out in outcomes(learner, function, cases, **kwargs):
+    for out in outcomes(learner, function, cases, watch=changed is not None, **kwargs):
         yield judged(function, out, on_raise, changed)
 
 
@@ -139,7 +142,8 @@ def expect_value_errors(learner: Learner, function: str, cases: list[tuple[tuple
 
     `what` names the bad input in the feedback; `hint` (may be "") is added to it.
     """
-    outs = outcomes(learner, function, [args for args, _, _ in cases], **(kwargs or {}))
+    outs = outcomes(learner, function, [args for args, _, _ in cases], watch=False,
+                    **(kwargs or {}))
     for out, (_, what, hint) in zip(outs, cases):
         if out.problem is not None:
             raise out.problem
