@@ -22,6 +22,7 @@ W = inputs.trained_W()
 COUNTS = inputs.trained_counts()
 LETTERS = ("a", "m", "q", "z")  # rows read by the value checks; "." has its own check
 OTHER_W = inputs.random_W(111)  # not the trained model: a function must read the W it is given
+HUGE_W = inputs.huge_W(112)  # logits up to 1e4 and -inf: only a stable softmax reads it
 PLAIN = ("e", "m")  # letters for the checks that a function runs: nothing tricky about them
 
 
@@ -203,6 +204,7 @@ def test_read_row_returns_a_row(learner):
 def test_read_row_matches_the_model(learner):
     """read_row gives softmax of the letter's row of the W it is given"""
     cases = [(W, letter) for letter in LETTERS] + [(OTHER_W, letter) for letter in LETTERS]
+    cases += [(HUGE_W, letter) for letter in ("g", "t")]  # logits of 1e4: a stable softmax
     expected = [ref.read_row(*case) for case in cases]
     got_all = []
     try:  # as if called one by one: a wrong answer before a hang or crash is what counts

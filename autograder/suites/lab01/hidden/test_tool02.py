@@ -9,8 +9,9 @@ Every statistical draw is a call of the learner's code, the costliest part of gr
 so each check draws only what its claim needs: first letters with max_len=2 (two draws a
 word at most; 2, not 1, so a max_len bug costs only the max_len check), lengths on the
 trained model made to end words sooner (about three draws a word; one word in five is
-empty), temperatures on a two-letter model (three draws a word: the first letter and the
-letter after it each show the temperature), and one check of long words (a walk of ~9
+empty), temperatures on models of one- or two-letter words (up to three draws a word: the
+first letter, then '.' or a second letter, each show the temperature; a second stage of
+draws for a sampler the first stage did not fail), and one check of long words (a walk of ~9
 letters at temperature 2, every step's row and temperature tested, the first three draws
 apart from the rest, and the lengths) for the mistakes that wait for the fourth letter;
 it runs only for a sampler the short checks passed. A learner who draws as the lab says is
@@ -21,6 +22,8 @@ benchmarks/lab01_suites.py the cost.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from mindlab_core.lab01 import reference as ref
@@ -30,7 +33,7 @@ from mindlab_grader.suites.common.calls import Args, expect_value_errors
 from mindlab_grader.suites.common.hints import mistake_everywhere, same
 from mindlab_grader.suites.lab01 import inputs
 from mindlab_grader.suites.lab01.calls import expect_bad_letters_rejected, value, values
-from mindlab_grader.suites.lab01.stats import ALPHA, consistent, p_value_of_steps
+from mindlab_grader.suites.lab01.stats import ALPHA, consistent, p_value, p_value_of_steps
 
 W = inputs.trained_W()
 OTHER_W = inputs.random_W(203)
@@ -138,11 +141,20 @@ def _length_probs(probs: np.ndarray, max_len: int = 50) -> dict[int, float]:
 
 FIRST_LETTER_PROBS = {TOKENS[j]: float(p) for j, p in enumerate(P[BOUNDARY])}  # "." = empty
 LENGTH_PROBS = _length_probs(ref.softmax(SHORT))
-FIRSTS = {"a": 0.0, "b": 1.0, "c": 2.0, "d": 3.0, "e": 4.0}
-SECONDS = {"v": 2.5, "w": 1.5, "x": 0.5, "y": 0.0, "z": -0.5}
-TWO_LETTER = inputs.two_letter_W(FIRSTS, SECONDS)  # "ev", "dw", ...: both letters drawn
-TEMPERATURES = ((0.5, 31), (4.0, 32))  # (temperature, seed): sharper and flatter than 1
-N_TEMPERATURE_WORDS = 200  # per temperature; the mistakes sit at p < 1e-15 (tests/test_suites.py)
+# the temperature models: a first letter, then '.' or a second letter (so the temperature
+# decides how often a word ends too), then the end; at temperature t the model is t times
+# these logits, so a right sampler draws softmax(FIRSTS) then softmax(SECONDS) at every
+# t, and a sampler that applies another temperature t' draws them sharper or flatter by
+# t / t' (a temperature clamped or capped, applied to some rows or tokens only)
+FIRSTS = {"a": 0.0, "b": 0.7, "c": 1.4, "d": 2.1, "e": 2.8}
+SECONDS = {"v": 0.0, "w": 0.7, "x": 1.4, ".": 1.4, "y": 2.1, "z": 2.8}
+TEMPERATURES = ((0.3, 31), (4.0, 32))  # (temperature, seed): sharper and flatter than 1
+TEMPERED = {t: t * inputs.chain_W({".": FIRSTS, **{first: SECONDS for first in FIRSTS}})
+            for t, _ in TEMPERATURES}  # "ez", "dy", "c", ...
+# per temperature, in two stages (each tested at ALPHA / 2): a mistake far off fails on the
+# first 200 words, one that moves the draws by a tenth (a temperature clamped at 0.5 for
+# 0.3, capped at 2.5 for 4) on all 600 (tests/test_suites.py measures the margins)
+N_TEMPERATURE_WORDS = (200, 400)
 
 
 def _letter_probs(logits: dict[str, float], temperature: float) -> dict[str, float]:
@@ -151,20 +163,24 @@ def _letter_probs(logits: dict[str, float], temperature: float) -> dict[str, flo
     return dict(zip(logits, (p / p.sum()).tolist()))
 
 
-# long words: a walk among a, b, c of ~9 letters on average (one word in three is longer
+# long words: a walk among a, b, c of ~12 letters on average (two words in five are longer
 # than 10), drawn at temperature 2, so that each step's row and temperature show however
-# far into the word it is (the checks above see the first two or three draws)
+# far into the word it is (the checks above see the first two or three draws); from a, b
+# and c any other letter is possible too, each at p = 0.004 (9% in all), and leads back to
+# a: a sampler that leaves out unlikely tokens (p < 0.005, 0.01, ...) shows
+_DUST = {letter: -6.0 for letter in TOKENS[4:]}
 LONG = inputs.chain_W({".": {"a": 1.0, "b": 0.0, "c": -1.0},
-                       "a": {"b": 4.0, "c": 1.0, ".": -1.0, "a": -1.0},
-                       "b": {"c": 4.0, "a": 2.0, ".": 0.0, "b": -2.0},
-                       "c": {"a": 4.0, "b": 0.0, ".": 1.5, "c": 1.0}})
+                       "a": {**_DUST, "b": 4.0, "c": 1.0, ".": -1.0, "a": -1.0},
+                       "b": {**_DUST, "c": 4.0, "a": 2.0, ".": 0.0, "b": -2.0},
+                       "c": {**_DUST, "a": 4.0, "b": 0.0, ".": 1.5, "c": 1.0},
+                       **{letter: {"a": 0.0} for letter in _DUST}})
 LONG_TEMPERATURE, LONG_SEED = 2.0, 74
-N_LONG_WORDS = 200  # ~2,100 draws; the mistakes sit at p < 1e-20 (tests/test_suites.py)
+N_LONG_WORDS = (200, 400)  # two stages, as N_TEMPERATURE_WORDS: ~2,500 draws, then ~7,500
 N_EARLY_STEPS = 3  # the first three draws of a word; the rest are the late steps
 _LONG_P = ref.softmax(LONG / LONG_TEMPERATURE)
 LONG_LENGTH_PROBS = _length_probs(_LONG_P)
 LONG_STEP_PROBS = {row: {after: float(_LONG_P[row, after]) for after in range(VOCAB)
-                         if _LONG_P[row, after] > 0} for row in map(index, ".abc")}
+                         if _LONG_P[row, after] > 0} for row in range(VOCAB)}
 
 
 def _steps(words: list[str], max_len: int = 50) -> tuple[list, list]:
@@ -176,6 +192,14 @@ def _steps(words: list[str], max_len: int = 50) -> tuple[list, list]:
         for step, pair in enumerate(zip(tokens, tokens[1:])):
             (early if step < N_EARLY_STEPS else late).append(pair)
     return early, late
+
+
+def _long_verdict(words: list[str], alpha: float = ALPHA / 2) -> tuple[bool, bool, bool]:
+    """(the first N_EARLY_STEPS draws fit, the later draws fit, the lengths fit) at alpha."""
+    early, late = _steps(words)
+    return (p_value_of_steps(early, LONG_STEP_PROBS) >= alpha,
+            p_value_of_steps(late, LONG_STEP_PROBS) >= alpha,
+            p_value([len(w) for w in words], LONG_LENGTH_PROBS, ordered=True) >= alpha)
 
 
 PATH = inputs.path_W("mind")  # the only word this model can write is "mind"
@@ -264,10 +288,10 @@ def _first_words(learner, n: int, W_: np.ndarray, seed: int, strict: bool = True
 
 AGREE_FIRST_LETTERS = _reference_words(N_AGREE, W, 71, max_len=2)  # 80 draws
 AGREE_LENGTHS = _reference_words(30, SHORT, 72)  # 80 draws
-AGREE_TEMPERATURES = {seed: _reference_words(N_AGREE, TWO_LETTER, seed, temperature=t)
-                      for t, seed in TEMPERATURES}  # 120 draws each
-AGREE_LONG = _reference_words(12, LONG, LONG_SEED, temperature=LONG_TEMPERATURE)  # 118
-# draws, 80 of them after the third letter, in words of up to 27 letters
+AGREE_TEMPERATURES = {seed: _reference_words(N_AGREE, TEMPERED[t], seed, temperature=t)
+                      for t, seed in TEMPERATURES}  # about 110 draws each
+AGREE_LONG = _reference_words(13, LONG, LONG_SEED, temperature=LONG_TEMPERATURE)  # 118
+# draws, 80 of them after the third letter, in words of up to 30 letters, 12 letters of dust
 
 
 def _sample_raised(out) -> str | None:
@@ -309,7 +333,12 @@ def test_sample_word_stops_at_max_len(learner):
             (END_ABLATED, 43, {"max_len": 1}, 1), (END_ABLATED, 44, {"max_len": 0}, 0),
             (PATH, 45, {"max_len": 0}, 0), (PATH, 46, {"max_len": 2}, 2),
             (END_ABLATED, 40, {"max_len": 260}, 260)]  # past the small ints `is` matches
-    words = _one_word_each(learner, [Args(M, Rng(seed), **kw) for M, seed, kw, _ in caps])
+    words = _one_word_each(learner, [Args(M, Rng(seed), **kw) for M, seed, kw, _ in caps]
+                           + [Args(NEAR_PATH, Rng(39), max_len=5)])
+    if words.pop() != "mind":  # '.' after "mind" is drawn at the last step max_len allows
+        raise Fail("sample_word wrote another word than the only likely one when max_len "
+                   "leaves room for exactly one more letter: the word may end ('.' drawn) at "
+                   "every step, the last one before max_len included.")
     for (_, _, kwargs, cap), word in zip(caps, words):
         if len(word) == cap:
             continue
@@ -403,67 +432,94 @@ def test_sample_word_lengths_follow_the_model(learner):
                "stop when '.' is drawn.")
 
 
+def _tempered_fits(words: list[str], t_first: float, t_second: float,
+                   alpha: float = ALPHA) -> bool:
+    """On TEMPERED[t], the first letters follow temperature t_first and what comes after
+    them ('.' or a second letter) t_second, both in units of the model's own t."""
+    if any(not 1 <= len(w) <= 2 for w in words):
+        return False
+    return (p_value([w[0] for w in words], _letter_probs(FIRSTS, t_first)) >= alpha
+            and p_value([w[1:] or "." for w in words], _letter_probs(SECONDS, t_second))
+            >= alpha)
+
+
+def _tempered_log_likelihood(words: list[str], t_first: float, t_second: float) -> float:
+    """log P(words) on TEMPERED[t] if drawn at temperatures t_first then t_second (units of t)."""
+    first, second = _letter_probs(FIRSTS, t_first), _letter_probs(SECONDS, t_second)
+    ps = [first.get(w[:1], 0.0) * second.get(w[1:] or ".", 0.0) for w in words]
+    return sum(math.log(p) for p in ps) if all(p > 0 for p in ps) else -math.inf
+
+
+def _tempered_words(learner, temperature: float, seed: int) -> list[str] | None:
+    """None when the learner agrees with the reference's first words; else its words at
+    `temperature`, 200 of them if they already fail, else 600 (each stage at ALPHA / 2)."""
+    first, more = N_TEMPERATURE_WORDS
+    words = _words_unless_agreeing(learner, first, AGREE_TEMPERATURES[seed], TEMPERED[temperature],
+                                   seed, strict=False, temperature=temperature)
+    if words is None or not _tempered_fits(words, 1.0, 1.0, ALPHA / 2):
+        return words
+    return words + _sample(learner, more, TEMPERED[temperature], seed + 1000, strict=False,
+                           temperature=temperature)
+
+
 @check(points=1, function="sample_word")
 def test_sample_word_applies_the_temperature(learner):
-    """sample_word draws every token from softmax(W[row] / temperature), not just the first"""
+    """sample_word draws every token from softmax(W[row] / temperature), '.' and all"""
     drawn = {}
     for temperature, seed in TEMPERATURES:
-        words = _words_unless_agreeing(learner, N_TEMPERATURE_WORDS, AGREE_TEMPERATURES[seed],
-                                       TWO_LETTER, seed, strict=False, temperature=temperature)
+        words = _tempered_words(learner, temperature, seed)
         if words is not None:
             drawn[temperature] = words
-    if not drawn:
+    if all(_tempered_fits(words, 1.0, 1.0, ALPHA / 2) for words in drawn.values()):
         return
-
-    def fits(words: list[str], t_first: float, t_second: float) -> bool:
-        """The first letters follow temperature t_first and the second ones t_second."""
-        if any(len(w) != 2 for w in words):
-            return False
-        return (consistent([w[0] for w in words], _letter_probs(FIRSTS, t_first))
-                and consistent([w[1] for w in words], _letter_probs(SECONDS, t_second)))
-
-    if all(fits(words, t, t) for t, words in drawn.items()):
-        return
-    if any(len(set(words)) == 1 for words in drawn.values()):
-        raise _same_every_time(next(w for w in drawn.values() if len(set(w)) == 1))
-    if any(len(w) != 2 for words in drawn.values() for w in words):
-        raise Fail("sample_word wrote words of other than two letters on a model whose words "
-                   "are exactly two letters long (a first letter, then one after it, then "
-                   "'.'): each draw uses the row of the token just drawn.")
-    known = {
+    if any(not 1 <= len(w) <= 2 for words in drawn.values() for w in words):
+        raise Fail("sample_word wrote words of other than one or two letters on a model "
+                   "whose words are a first letter, then '.' or a second letter, then '.': "
+                   "each draw uses the row of the token just drawn.")
+    known = {  # laws (t_first, t_second) in units of the model's own temperature t
         "it applies the temperature to the first letter only: divide the logits of every "
-        "row it draws from by temperature, at every step": lambda t: (t, 1.0),
+        "row it draws from by temperature, at every step": lambda t: (1.0, t),
         "it applies the temperature to the letters after the first, but not to the first "
-        "one (the '.' row)": lambda t: (1.0, t),
+        "one (the '.' row)": lambda t: (t, 1.0),
         "it draws exactly as with temperature 1: divide the row's logits by temperature "
-        "before softmax": lambda t: (1.0, 1.0),
+        "before softmax": lambda t: (t, t),
         "it seems to multiply the logits by temperature; divide them instead":
-            lambda t: (1 / t, 1 / t),
+            lambda t: (t * t, t * t),
     }
     if len(drawn) == len(TEMPERATURES):  # a known mistake only if it fits every temperature
-        for hint, laws in known.items():
-            if all(fits(words, *laws(t)) for t, words in drawn.items()):
-                raise Fail(f"sample_word's draws do not follow softmax(W[row] / temperature): "
-                           f"{hint}.")
-    t = next(t for t, words in drawn.items() if not fits(words, t, t))
+        likelihood = {hint: sum(_tempered_log_likelihood(words, *(1 / law for law in laws(t)))
+                                for t, words in drawn.items()) for hint, laws in known.items()}
+        best = max(likelihood, key=likelihood.get)
+        runner_up = max(v for hint, v in likelihood.items() if hint != best)
+        if likelihood[best] - runner_up > math.log(1e6) and all(  # and far likelier than
+                _tempered_fits(words, *(1 / law for law in known[best](t)))  # the others
+                for t, words in drawn.items()):
+            raise Fail(f"sample_word's draws do not follow softmax(W[row] / temperature): "
+                       f"{best}.")
+    if any(len(set(words)) == 1 for words in drawn.values()):
+        raise _same_every_time(next(w for w in drawn.values() if len(set(w)) == 1))
+    t = next(t for t, words in drawn.items() if not _tempered_fits(words, 1.0, 1.0, ALPHA / 2))
     told = "a temperature below 1" if t < 1 else "a temperature above 1"
     raise Fail(f"with {told} sample_word's draws do not follow softmax(W[row] / temperature) "
-               "(a chi-square test on the first letters and on the letters after them says "
-               "this is not chance).")
+               "(a chi-square test on the first letters and on what follows them, '.' "
+               "included, says this is not chance): divide every logit of the row, '.' "
+               "included, by the temperature it is given, at every step.")
 
 
 @check(points=0.5, function="sample_word",
        after=("sample_word_lengths_follow_the_model", "sample_word_applies_the_temperature"))
 def test_sample_word_keeps_to_the_model_in_long_words(learner):
     """sample_word follows the model however long the word: every step, its row and temperature"""
-    words = _words_unless_agreeing(learner, N_LONG_WORDS, AGREE_LONG, LONG, LONG_SEED,
+    first, more = N_LONG_WORDS
+    words = _words_unless_agreeing(learner, first, AGREE_LONG, LONG, LONG_SEED,
                                    temperature=LONG_TEMPERATURE)
     if words is None:
         return
-    early, late = _steps(words)
-    early_ok = p_value_of_steps(early, LONG_STEP_PROBS) >= ALPHA
-    late_ok = p_value_of_steps(late, LONG_STEP_PROBS) >= ALPHA
-    lengths_ok = consistent([len(w) for w in words], LONG_LENGTH_PROBS, ordered=True)
+    verdict = _long_verdict(words)
+    if all(verdict):  # a second stage, for a mistake that moves the draws a little
+        words += _sample(learner, more, LONG, LONG_SEED + 1000, temperature=LONG_TEMPERATURE)
+        verdict = _long_verdict(words)
+    early_ok, late_ok, lengths_ok = verdict
     if early_ok and late_ok and lengths_ok:
         return
     if len(set(words)) == 1:

@@ -288,8 +288,11 @@ def _words(learner, cases: list, what: str, keep_inputs: bool = False, on_raise=
 
 EMPTY_FIRST = inputs.random_W(306)
 EMPTY_FIRST[BOUNDARY, BOUNDARY] = EMPTY_FIRST[BOUNDARY].max() + 2.0  # '.' is the favourite
+ONE_LETTER = inputs.random_W(307)  # the favourite word is one letter: . -> k -> .
+ONE_LETTER[BOUNDARY, index("k")] = ONE_LETTER[BOUNDARY].max() + 2.0
+ONE_LETTER[index("k"), BOUNDARY] = ONE_LETTER[index("k")].max() + 2.0
 GREEDY = {"trained": ref.greedy_decode(W), "random": ref.greedy_decode(RANDOM),
-          "empty": ref.greedy_decode(EMPTY_FIRST)}
+          "empty": ref.greedy_decode(EMPTY_FIRST), "one letter": ref.greedy_decode(ONE_LETTER)}
 
 
 @check(points=0.5, function="greedy_decode")
@@ -302,7 +305,8 @@ def test_greedy_decode_returns_a_str(learner):
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_writes_the_models_favourite_word(learner):
     """greedy_decode follows the most likely token from '.' (an empty word if that is '.')"""
-    models = (("trained", W), ("random", RANDOM), ("empty", EMPTY_FIRST))
+    models = (("trained", W), ("random", RANDOM), ("empty", EMPTY_FIRST),
+              ("one letter", ONE_LETTER))
     got_all = list(_words(learner, [(M,) for _, M in models], "greedy_decode(W)"))
     if all(got == GREEDY[name] for (name, _), got in zip(models, got_all)):
         return
@@ -316,6 +320,10 @@ def test_greedy_decode_writes_the_models_favourite_word(learner):
             raise Fail(f"greedy_decode gave a {len(got)}-letter word on a model whose most "
                        "likely first token is '.': the greedy word is then '' (look at the "
                        "first token taken before appending it).")
+        if len(GREEDY[name]) == 1:
+            raise Fail(f"greedy_decode gave a {len(got)}-letter word on a model whose greedy "
+                       "word is one letter ('.' is the most likely token after it): '.' can be "
+                       "the favourite at every step, the second included.")
         if len(GREEDY[name]) == 50 and len(got) != 50:
             raise Fail(f"greedy_decode gave a {len(got)}-letter word on a model whose greedy "
                        "walk never reaches '.': with the default max_len=50 it should stop at "

@@ -105,8 +105,10 @@ def test_softmax_leaves_its_input_unchanged(learner):
 
 ROW_W = np.zeros((27, 27))
 ROW_W[2, [0, 1]] = [LN3, 0.0]  # after 'b': '.' three times as likely as 'a'
+HUGE_ROW_W = np.zeros((27, 27))
+HUGE_ROW_W[3, [0, 1]] = [1e4, 1e4 - LN3]  # after 'c': '.' three times as likely as 'a', in 1e4s
 ROW_CASES = ((np.zeros((27, 27)), "q"), (np.zeros((27, 27)), "."), (ROW_W, "b"),
-             (inputs.trained_W(), "q"))
+             (inputs.trained_W(), "q"), (HUGE_ROW_W, "c"))
 
 
 def _read_row_outcomes(learner):
@@ -116,7 +118,8 @@ def _read_row_outcomes(learner):
 
 @check(points=1.5, function="read_row", needs="softmax")
 def test_read_row_of_a_uniform_model(learner):
-    """read_row of an all-zero W is uniform (1/27), and after 'q' the model expects 'u'"""
+    """read_row of an all-zero W is uniform (1/27), after 'q' the model expects 'u', and
+    logits of 1e4 are read exactly"""
     outs = _read_row_outcomes(learner)
     for (_, letter), out in zip(ROW_CASES[:2], outs):
         got = expect_array(judged("read_row", out), f"read_row(W, {letter!r})", shape=(27,))
@@ -132,6 +135,11 @@ def test_read_row_of_a_uniform_model(learner):
     if int(np.argmax(got)) != 21:  # 'u' is token 21
         raise Fail("read_row(W, 'q') on the trained model should make 'u' most likely: "
                    "'.' is token 0, 'a' token 1, so 'q' is row 17 of W.")
+    got = expect_array(judged("read_row", outs[4]), "read_row(W, 'c')", shape=(27,))
+    if not np.allclose(got[:2], [0.75, 0.25]) or not np.allclose(got[2:], 0.0):
+        raise Fail("read_row(W, 'c') with logits of 1e4 should be 3/4 for '.' and 1/4 for "
+                   "'a': use softmax (it subtracts the row's max), not exp(row) / sum, which "
+                   "overflows.")
 
 
 @check(points=0.5, function="read_row", after="read_row_of_a_uniform_model", needs="softmax")

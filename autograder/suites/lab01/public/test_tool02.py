@@ -107,7 +107,8 @@ def test_sample_word_writes_letters(learner):
 # finite logits (a W divided in place would show)
 CAPS = (Args(NEVER_ENDS, Rng(2), max_len=5), Args(NEVER_ENDS, Rng(3), max_len=0),
         (NEVER_ENDS, Rng(4), 1.0, 3), (inputs.path_W("mind"), Rng(5), 2.0, 2),
-        Args(inputs.trained_W(), Rng(6), temperature=2.0, max_len=3))
+        Args(inputs.trained_W(), Rng(6), temperature=2.0, max_len=3),
+        Args(inputs.path_W("mind", low=-60.0), Rng(15), max_len=5))  # '.' at the last step
 
 
 def _caps_outcomes(learner):
@@ -127,6 +128,11 @@ def test_sample_word_stops_at_max_len(learner):
                        "length before each draw (a while loop, not one that draws first).")
         raise Fail(f"sample_word gave a {len(got)}-letter word with max_len=5 on a model "
                    "whose words never end: stop at max_len letters.")
+    got = expect_str(judged("sample_word", _caps_outcomes(learner)[5]), "sample_word(W, rng)")
+    if got != "mind":
+        raise Fail("sample_word did not write 'mind' with max_len=5 on a model whose only "
+                   "likely word is 'mind': the word may end ('.' drawn) at every step, the "
+                   "last one before max_len included.")
 
 
 @check(points=0.5, function="sample_word", needs="softmax")
@@ -168,14 +174,14 @@ def test_sample_word_can_write_an_empty_word(learner):
 
 
 # a model worked out on paper: first letter f, g or h with logits 0, 3 ln 2, 6 ln 2, then
-# surely p and q, then k, m or n with the same logits; at temperature 3 the first and the
-# fourth draws are both 1 : 2 : 4 (the fourth, so a temperature that wears off shows)
+# surely p and q, then k, m or '.' with the same logits; at temperature 3 the first and
+# the fourth draws are both 1 : 2 : 4 (the fourth, so a temperature that wears off shows)
 T = 3.0
 LOGITS = (0.0, 3 * math.log(2), 6 * math.log(2))
 FIRST = dict(zip("fgh", LOGITS))
-LAST = dict(zip("kmn", LOGITS))
+LAST = dict(zip("km.", LOGITS))  # or '.': the temperature decides how often words end too
 FOUR_LETTERS = inputs.chain_W({".": FIRST, "f": {"p": 0.0}, "g": {"p": 0.0}, "h": {"p": 0.0},
-                               "p": {"q": 0.0}, "q": LAST})  # "fpqk", "hpqn", ...
+                               "p": {"q": 0.0}, "q": LAST})  # "fpqk", "hpqm", "gpq", ...
 N_WORDS = 200  # at temperature 1 (or 1/3), f would come about 3 times instead of 29
 
 
@@ -200,15 +206,16 @@ def test_sample_word_applies_the_temperature(learner):
     words = [expect_str(w, "sample_word(W, rng, temperature=3.0, max_len=4)")
              for w in learner.repeat("sample_word", N_WORDS, FOUR_LETTERS.copy(), Rng(9),
                                      temperature=T, max_len=4)]  # no fifth draw for '.'
-    if any(len(w) != 4 or not inputs.letters_only(w) or w[1:3] != "pq" for w in words):
-        raise Fail("sample_word wrote a word other than f, g or h, then p, q, then k, m or n "
-                   "on a model whose words are exactly those, four letters long.")
+    if any(len(w) not in (3, 4) or not inputs.letters_only(w) or w[1:3] != "pq"
+           for w in words):
+        raise Fail("sample_word wrote a word other than f, g or h, then p, q, then k, m or "
+                   "the end, on a model whose words are exactly those, three or four letters.")
     first = consistent([w[0] for w in words], _probs("fgh", T))
-    fourth = consistent([w[3] for w in words], _probs("kmn", T))
+    fourth = consistent([w[3:] or "." for w in words], _probs("km.", T))
     if first and fourth:
         return
     where = ("the first letter" if not first and fourth else
-             "the fourth letter" if first else "every letter")
+             "the fourth token ('.' included)" if first else "every letter")
     raise Fail(f"with temperature=3.0 sample_word's draws of {where} do not follow "
                "softmax(W[row] / temperature) (a chi-square test says this is not chance): "
                "divide the logits of every row it draws from by temperature, at every step.")
