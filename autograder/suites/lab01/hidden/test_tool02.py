@@ -11,13 +11,13 @@ word at most; 2, not 1, so a max_len bug costs only the max_len check), lengths 
 trained model made to end words sooner (about three draws a word; one word in five is
 empty), temperatures on models of one- or two-letter words (up to three draws a word: the
 first letter, then '.' or a second letter, each show the temperature; a second stage of
-draws for a sampler the first stage did not fail), and one check of long words (a walk of ~9
-letters at temperature 2, every step's row and temperature tested, the first three draws
-apart from the rest, and the lengths) for the mistakes that wait for the fourth letter;
-it runs only for a sampler the short checks passed. A learner who draws as the lab says is
-accepted after about 80 draws that agree with the reference's (see N_AGREE); the full
-samples are for everyone else. tests/test_suites.py checks the calibration and the margins,
-benchmarks/lab01_suites.py the cost.
+draws for a sampler the first stage did not fail), and one check of long words (a walk
+of ~12 letters at temperature 2, every step's row and temperature tested, the first three
+draws apart from the rest, and the lengths) for the mistakes that wait for the fourth
+letter or leave unlikely tokens out; it runs only for a sampler the short checks passed.
+A learner who draws as the lab says is accepted after about 80 draws that agree with the
+reference's (see N_AGREE); the full samples are for everyone else. tests/test_suites.py
+checks the calibration and the margins, benchmarks/lab01_suites.py the cost.
 """
 
 from __future__ import annotations
