@@ -59,7 +59,10 @@ def irreducible_seconds(repeat: int) -> float:
         t2._reference_words(t2.N_AGREE, t2.W, 71, max_len=2)
         t2._reference_words(len(t2.AGREE_LENGTHS), t2.SHORT, 72)
         for temperature, seed in t2.TEMPERATURES:
-            t2._reference_words(t2.N_AGREE, t2.TWO_LETTER, seed, temperature=temperature)
+            t2._reference_words(t2.N_AGREE, t2.TEMPERED[temperature], seed,
+                                temperature=temperature)
+        t2._reference_words(len(t2.AGREE_LONG), t2.LONG, t2.LONG_SEED,
+                            temperature=t2.LONG_TEMPERATURE)
 
     return median_seconds(draw, repeat)
 
