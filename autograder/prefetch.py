@@ -146,6 +146,22 @@ class Prefetch:
         self.function, self.segments, self.first_problem = None, [], -1
 
 
+def joined(cases: list[Case], watch: bool,
+           later: list[Request]) -> tuple[list[Case], tuple[int, ...], list[bool]]:
+    """A request's cases then its group's later requests' as one request: all the cases,
+    where each later request's begin, and whether each case is watched.
+
+    >>> joined([((1,), {})], True, [Request([((2,), {})], watch=False)])
+    ([((1,), {}), ((2,), {})], (1,), [True, False])
+    """
+    starts, at = [], len(cases)
+    for request in later:
+        starts.append(at)
+        at += len(request.cases)
+    return (list(cases) + [case for request in later for case in request.cases], tuple(starts),
+            [watch] * len(cases) + [request.watch for request in later for _ in request.cases])
+
+
 class Arrivals(list):
     """The Outcomes of one batch's cases, each read as its answer arrives (`read(data, i)`:
     the arguments it sends back are judged and let go at once); from case `later_from` on

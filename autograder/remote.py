@@ -33,7 +33,7 @@ from .learner import (
 )
 from .load_notes import MAX_NOTES, asked_sentence, borrowed_sentence, capped, redacted_load
 from .loader import Submission
-from .prefetch import Arrivals, Plan, Prefetch
+from .prefetch import Arrivals, Plan, Prefetch, joined
 from .redact import plain
 from .replies import changed_arguments, raised_from
 from .worker import protocol
@@ -324,12 +324,10 @@ class WorkerLearner(LearnerBase):
 
     def calls(self, function: str, cases: list[tuple[tuple, dict]],
               watch: bool = True) -> list[Outcome]:
-        """Several calls in one request; the worker answers each case as it finishes, so
-        each is held to the time limit of one call. A case that hangs or crashes the
-        worker, and every case after it, gets an Outcome whose `problem` says so: the
-        cases before it keep their results. With a plan (prefetch.py), the later requests
-        of the suite's group go in the same request. watch=False: the arguments do not come
-        back (nobody looks at Outcome.mutated, which stays empty)."""
+        """Several calls in one request, each case answered as it finishes and held to one
+        call's limit; a case that hangs or crashes the worker, and every case after it, get
+        an Outcome whose `problem` says so. With a plan (prefetch.py) the group's later
+        requests go along; watch=False: no arguments come back (`mutated` stays empty)."""
         if not cases:
             return []
         planned = self._planned(function, cases, watch)
@@ -347,13 +345,7 @@ class WorkerLearner(LearnerBase):
         later = self.prefetch.later(function, cases, watch)
         if not later:
             return None
-        starts, at = [], len(cases)  # where each later request's cases begin
-        for segment in later:
-            starts.append(at)
-            at += len(segment.cases)
-        outcomes = self._calls(function, list(cases) + [c for seg in later for c in seg.cases],
-                               tuple(starts), [watch] * len(cases)
-                               + [seg.watch for seg in later for _ in seg.cases])
+        outcomes = self._calls(function, *joined(cases, watch, later))
         return self.prefetch.keep(function, cases, later, outcomes)
 
     def _calls(self, function: str, cases: list[tuple[tuple, dict]],
@@ -380,9 +372,8 @@ class WorkerLearner(LearnerBase):
 
     def _outcome(self, function: str, data: Any, sent: tuple[tuple, dict],
                  watch: bool = True) -> Outcome:
-        """The Outcome a worker's result describes, mutation judged here: which of the
-        arguments `sent` came back changed (unless nobody watches them: whatever the worker
-        sent back then is not looked at); LearnerCrashed if the result is malformed."""
+        """The Outcome a worker's result describes, mutation judged here (which arguments
+        `sent` came back changed, if watched); LearnerCrashed if the result is malformed."""
         try:
             raised = None if data["raised"] is None else self._raised(data["raised"])
             return Outcome(value=self._plain(data.get("value")), raised=raised,
