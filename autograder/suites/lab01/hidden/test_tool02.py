@@ -349,9 +349,11 @@ def test_sample_word_stops_at_max_len(learner):
                        "most 0 letters is '', so check the length before each draw (a "
                        "while loop, not a loop that draws first and checks after).")
         if len(word) > cap:
+            compare = (", and compare lengths with < (not `is`)" if cap > 256 else
+                       " (the loop goes on while len(word) < max_len)")
             raise Fail(f"sample_word wrote a word {len(word) - cap} letter(s) longer than "
                        f"{told} on a model whose words never end: stop as soon as the word "
-                       "has max_len letters, and compare lengths with < (not `is`).")
+                       f"has max_len letters{compare}.")
         raise Fail(f"sample_word wrote a word {cap - len(word)} letter(s) shorter than "
                    f"{told} on a model whose words never end: it should stop at exactly "
                    "max_len letters (count letters, not draws).")
@@ -375,6 +377,10 @@ def test_sample_word_takes_its_options_by_position(learner):
             return ("sample_word could not be called with its options by position, as "
                     "sample_word(W, rng, 0.5): they must be ordinary parameters, in the "
                     "order W, rng, temperature, max_len.")
+        if out.raised.is_a(ValueError):  # it took them by name in the checks before this
+            return ("sample_word raised ValueError for options it takes by name when they "
+                    "came by position: its parameters must be in the order W, rng, "
+                    "temperature, max_len (as the lab's def line has them).")
         return None
 
     cases = [case for by_position, by_name, _ in POSITIONAL for case in (by_position, by_name)]
@@ -406,7 +412,8 @@ def test_sample_word_draws_first_letters_like_the_model(learner):
                    "most likely one.")
     raise Fail("the first letters of many words from sample_word do not follow the "
                "model's first-letter belief softmax(W[0]) (a chi-square test says this is "
-               "not chance): draw the first token from row 0, the '.' row.")
+               "not chance): draw the first token from row 0, the '.' row, each token with "
+               "its own probability (unlikely ones included).")
 
 
 @check(points=1, function="sample_word")
