@@ -257,11 +257,12 @@ class _Watchdog:
     def run(self, seconds: float, fn: Any, args: list, kwargs: dict) -> Any:
         me = threading.get_ident()
         with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                thread = threading.Thread(target=self._watch, daemon=True,
+                                          name="mindlab-answers-watchdog")
+                thread.start()  # raises if it cannot: nothing is set yet, the next call
+                self.thread = thread  # tries again (never a question without its limit)
             self.deadlines[me] = time.monotonic() + seconds
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._watch, daemon=True,
-                                               name="mindlab-answers-watchdog")
-                self.thread.start()
         try:
             try:
                 return fn(*args, **kwargs)

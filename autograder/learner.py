@@ -97,8 +97,8 @@ class LearnerBase:
     def calls(self, function: str, cases: list[Case], watch: bool = True) -> list[Outcome]:
         """One Outcome per (args, kwargs), in order: call() for each (a worker batches them).
 
-        watch=False: the caller never looks at Outcome.mutated (a worker then need not send
-        the arguments back for the judge to compare, and may leave `mutated` empty).
+        watch=False: the caller never looks at Outcome.mutated (the judge then need not
+        compare the arguments a worker sends back, and may leave `mutated` empty).
         """
         return [self.call(function, *args, **kwargs) for args, kwargs in cases]
 

@@ -327,7 +327,7 @@ class WorkerLearner(LearnerBase):
         """Several calls in one request, each case answered as it finishes and held to one
         call's limit; a case that hangs or crashes the worker, and every case after it, get
         an Outcome whose `problem` says so. With a plan (prefetch.py) the group's later
-        requests go along; watch=False: no arguments come back (`mutated` stays empty)."""
+        requests go along; watch=False: nobody compares the arguments (`mutated` is empty)."""
         if not cases:
             return []
         planned = self._planned(function, cases, watch)
@@ -352,10 +352,9 @@ class WorkerLearner(LearnerBase):
                segments: tuple[int, ...] = (), watch: list[bool] | None = None
                ) -> list[Outcome]:
         watch = [True] * len(cases) if watch is None else watch
-        message = {"op": "calls", "function": function,
-                   "cases": [[list(args), kwargs] for args, kwargs in cases]}
-        if not all(watch):
-            message["watch"] = watch
+        message = {"op": "calls", "function": function,  # (`watch` stays here: a worker that
+                   "cases": [[list(args), kwargs] for args, kwargs in cases]}  # knew it could
+        # write into its inputs where nobody looks; every case's arguments come back)
         answered = Arrivals(lambda data, i: self._outcome(function, data, cases[i], watch[i]),
                             segments[0] if segments else len(cases))  # (the last: the reply)
         limits = Limits(self.call_timeout, self.call_timeout * len(cases), cases=len(cases) - 1,

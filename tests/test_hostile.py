@@ -73,6 +73,8 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "reads_grader_environ.py": (set(), r"tried to read files the grader keeps"),
     "reuses_answers_sent_ahead.py": ({"softmax"}, r"softmax"),
     "shared_memory_outside.py": ({"greedy_decode"}, r"tried to write, link or change files"),
+    # the kernel again: prlimit64, setpriority, sched_setaffinity on another process
+    "limits_the_grader.py": (set(), r""),
 }
 
 

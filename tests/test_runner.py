@@ -313,13 +313,23 @@ def test_calls_answer_each_case_in_order_across_the_channel(correct):
     assert outs[1].raised.is_a(ValueError) and np.allclose(outs[2].value, 1 / 27)
 
 
-def test_an_unwatched_request_brings_no_arguments_back_and_a_watched_one_does(tmp_path):
-    """watch=False (a check that never looks at mutation) spares the channel the arguments:
-    mutated stays empty though the function writes into W; watched, the judge sees it."""
+def test_an_unwatched_request_is_not_compared_and_the_worker_is_never_told(tmp_path,
+                                                                           monkeypatch):
+    """watch=False (a check that never looks at mutation) spares the judge comparing the
+    arguments: mutated stays empty though the function writes into W; watched, the judge
+    sees it. The worker is never told which (an outside helper's submission read `keep`
+    from its frames and wrote into its inputs only where nobody looked)."""
     path = tmp_path / "lab01.py"
     path.write_text(correct_source() + (
         "\n_ablate = ablate_column\n\ndef ablate_column(W, letter):\n"
         "    out = _ablate(W, letter)\n    W[0, 0] = 7.0\n    return out\n"), encoding="utf-8")
+    from mindlab_grader import exchange
+
+    sent: list[dict] = []
+    send = exchange.protocol.send_message
+    monkeypatch.setattr(exchange.protocol, "send_message",
+                        lambda sock, message, **kw: (sent.append(message), send(sock, message,
+                                                                                **kw))[1])
     W = np.zeros((27, 27))
     with open_learner(path, "lab01") as learner:
         unwatched = learner.calls("ablate_column", [((W, "a"), {}), ((W, "b"), {})],
@@ -328,6 +338,8 @@ def test_an_unwatched_request_brings_no_arguments_back_and_a_watched_one_does(tm
     assert [o.mutated for o in unwatched] == [(), ()]
     assert [o.mutated for o in watched] == [(0,), (0,)]
     assert all(np.isneginf(o.value[:, 1 + i]).all() for i, o in enumerate(unwatched))
+    calls = [m for m in sent if m.get("op") == "calls"]
+    assert len(calls) == 2 and calls[0].keys() == calls[1].keys()  # the same request
 
 
 def test_a_case_that_hangs_in_a_batch_is_held_to_one_calls_limit(tmp_path):

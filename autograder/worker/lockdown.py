@@ -9,8 +9,9 @@ through a pidfd, a device node), and for everything if the interpreter itself is
   (/proc/PID/mem of the undumpable fork server), no bypassing file permissions;
 - `forbid_syscalls(pid)`: a seccomp filter (Linux x86-64 and arm64): no program is ever
   run (execve), no other process is traced, read, written, signalled (kill and tgkill
-  only to this process or its own group), no new namespaces, sockets, device nodes or
-  io_uring. Once set, nothing in the process can lift it; its children inherit it.
+  only to this process or its own group), no other process's limits, priority or CPUs
+  (prlimit64 only on itself), no new namespaces, sockets, device nodes or io_uring.
+  Once set, nothing in the process can lift it; its children inherit it.
 
 Elsewhere (macOS, Windows, other CPUs) these do nothing and the guard stands alone.
 
@@ -26,9 +27,10 @@ import struct
 
 NOBODY = 65534  # the unprivileged uid and gid workers run as when the grader is root
 
-# syscall numbers refused outright, per machine; kill and tgkill are checked by target
+# syscall numbers refused outright, per machine; kill, tgkill and prlimit64 are checked by
+# target (prlimit64 on another process would set the judge's or another worker's limits)
 _SYSCALLS = {
-    "x86_64": {"arch": 0xC000003E, "kill": 62, "tgkill": 234, "deny": (
+    "x86_64": {"arch": 0xC000003E, "kill": 62, "tgkill": 234, "prlimit64": 302, "deny": (
         59, 322,  # execve, execveat
         101, 310, 311, 312, 438, 434, 424,  # ptrace, process_vm_readv/writev, kcmp,
         # pidfd_getfd, pidfd_open, pidfd_send_signal
@@ -36,11 +38,14 @@ _SYSCALLS = {
         133, 259,  # mknod, mknodat
         272, 308, 165,  # unshare, setns, mount
         41, 53, 42, 49, 50,  # socket, socketpair, connect, bind, listen
-        425, 426, 427, 321, 298, 323, 304)},  # io_uring_*, bpf, perf_event_open,
-    # userfaultfd, open_by_handle_at
-    "aarch64": {"arch": 0xC00000B7, "kill": 129, "tgkill": 131, "deny": (
+        425, 426, 427, 321, 298, 323, 304,  # io_uring_*, bpf, perf_event_open,
+        # userfaultfd, open_by_handle_at
+        141, 142, 144, 203, 251)},  # setpriority, sched_setparam, sched_setscheduler,
+    # sched_setaffinity, ioprio_set: another process's share of the machine
+    "aarch64": {"arch": 0xC00000B7, "kill": 129, "tgkill": 131, "prlimit64": 261, "deny": (
         221, 281, 117, 270, 271, 272, 438, 434, 424, 130, 33, 97, 268, 40,
-        198, 199, 203, 200, 201, 425, 426, 427, 280, 241, 282, 265)},
+        198, 199, 203, 200, 201, 425, 426, 427, 280, 241, 282, 265,
+        140, 118, 119, 122, 30)},
 }
 _RET_ALLOW = 0x7FFF0000
 _RET_EPERM = 0x00050001  # SECCOMP_RET_ERRNO | EPERM
@@ -98,8 +103,9 @@ def forbid_syscalls(pid: int) -> None:
 
 
 def _program(pid: int, table: dict) -> bytes:
-    """The BPF program: wrong architecture or a denied call -> EPERM; kill(pid | 0 | -pid)
-    and tgkill(pid, ...) allowed, other targets EPERM; everything else allowed."""
+    """The BPF program: wrong architecture or a denied call -> EPERM; kill(pid | 0 | -pid),
+    tgkill(pid, ...) and prlimit64(0 | pid, ...) allowed, other targets EPERM; everything
+    else allowed."""
     ops: list[tuple[int, int, int, int]] = []
     ops.append((_LD_W_ABS, 0, 0, 4))  # seccomp_data.arch
     ops.append((_JEQ_K, 1, 0, table["arch"]))
@@ -111,7 +117,7 @@ def _program(pid: int, table: dict) -> bytes:
         ops.append((_JEQ_K, 0, 1, nr))
         ops.append((_RET_K, 0, 0, _RET_EPERM))
     me, group = pid & 0xFFFFFFFF, (-pid) & 0xFFFFFFFF  # the worker leads its own group
-    for name, allowed in (("kill", (me, 0, group)), ("tgkill", (me,))):
+    for name, allowed in (("kill", (me, 0, group)), ("tgkill", (me,)), ("prlimit64", (0, me))):
         ops.append((_JEQ_K, 0, 2 + 2 * len(allowed), table[name]))
         ops.append((_LD_W_ABS, 0, 0, 16))  # low half of args[0]
         for target in allowed:

@@ -25,8 +25,7 @@ worker, on its own socket
                "borrowed": {name: sentence}, "blocked": [module]}
     call      {"op": "call", "function": str, "args": [...], "kwargs": {...}}
               worker -> RESULT
-    calls     {"op": "calls", "function": str, "cases": [[args, kwargs], ...],
-               "watch": [bool per case] (optional; false: "after" may stay empty)}
+    calls     {"op": "calls", "function": str, "cases": [[args, kwargs], ...]}
               worker -> {"kind": "case", **OUTCOME} per case as it finishes but the
               last, then RESULT: the last case's outcome
     repeat    {"op": "repeat", "function": str, "times": n, "args": [...], "kwargs": {...}}

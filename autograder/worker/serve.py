@@ -286,12 +286,12 @@ class Worker:
         return Raised(("builtins.SystemExit", "builtins.BaseException"),
                              str(exc.code), self.trace(exc) if self.trace else "")
 
-    def _one_call(self, function: str, args, kwargs, keep: bool = True) -> Outcome:
+    def _one_call(self, function: str, args, kwargs) -> Outcome:
         """call_isolated, the arguments kept as the call left them (the judge compares)."""
         try:
             return memory.run(lambda: call_isolated(  # memory.py: where RLIMIT_AS cannot
                 self.namespace, self.refs, function, args, kwargs, trace=self.trace,
-                watch=False, keep=keep), memory.no_memory)
+                watch=False, keep=True), memory.no_memory)
         except SystemExit as exc:
             return Outcome(raised=self._exited(exc))
 
@@ -326,15 +326,13 @@ class Worker:
 
     def calls(self, request: dict) -> dict:
         """One call per case, in order, each with its own arguments, sent back as the call
-        left them unless the judge does not watch that case (`watch`: false);
-        the last case's outcome is the final reply (one message fewer per request)."""
+        left them (the judge compares); the last case's outcome is the final reply."""
         function = request["function"]
         cases = request["cases"]
-        watch = request.get("watch") or [True] * len(cases)
         for i, (args, kwargs) in enumerate(cases):
             try:
                 outcome = self._one_call(function, protocol.rng_from_wire(tuple(args)),
-                                         protocol.rng_from_wire(kwargs), keep=watch[i])
+                                         protocol.rng_from_wire(kwargs))
             except NoSuchFunction:
                 return {"kind": "missing"}
             if i == len(cases) - 1:

@@ -68,8 +68,8 @@ def outcomes(learner: Learner, function: str, cases: Iterable[tuple | Args],
     """One Outcome per case (a tuple of arguments, or Args), in one round trip.
 
     Every call also gets `kwargs` (an Args' own keywords win). watch=False when nobody
-    will look at what the calls did to their inputs (Outcome.mutated): the arguments
-    then need not come back from the worker.
+    will look at what the calls did to their inputs (Outcome.mutated): the judge then
+    does not compare them.
     """
     calls = [(case.args, {**kwargs, **case.kwargs}) if isinstance(case, Args)
              else (tuple(case), kwargs) for case in cases]
