@@ -513,8 +513,34 @@ def test_sample_word_applies_the_temperature(learner):
                "included, by the temperature it is given, at every step.")
 
 
+@check(points=0.5, function="sample_word", after="sample_word_returns_a_str")
+def test_sample_word_draws_with_the_rng_it_is_given(learner):
+    """sample_word draws with the rng it is given: same seed, same word; other seed, other word
+
+    Words drawn one after another from one generator differ too: each call goes on from
+    where the last one left the generator."""
+    first, again, other = _one_word_each(learner, [(END_ABLATED, Rng(11)),
+                                                   (END_ABLATED, Rng(11)),
+                                                   (END_ABLATED, Rng(12))])
+    if first != again:
+        raise Fail("sample_word gave different words for two generators made from the same "
+                   "seed: draw with the rng argument (rng.choice, rng.random), not with "
+                   "np.random functions or the random module.")
+    if first == other:
+        greedy = (" (it is the model's most likely path: draw each token at random instead "
+                  "of taking the most likely one)" if first == ref.greedy_decode(END_ABLATED)
+                  else "")
+        raise Fail("sample_word gave the same words for generators with different seeds: "
+                   f"draw with the rng argument, not with a generator you make yourself{greedy}.")
+    words = _first_words(learner, N_AGREE, W, 71, strict=False, max_len=2)
+    if len(set(words)) == 1:
+        raise _same_every_time(words)
+
+
 @check(points=0.5, function="sample_word",
-       after=("sample_word_lengths_follow_the_model", "sample_word_applies_the_temperature"))
+       after=("sample_word_lengths_follow_the_model", "sample_word_applies_the_temperature",
+              "sample_word_draws_with_the_rng_it_is_given"))  # (its thousands of fixed-seed
+# draws mean nothing for a sampler that does not draw with the rng it is given)
 def test_sample_word_keeps_to_the_model_in_long_words(learner):
     """sample_word follows the model however long the word: every step, its row and temperature"""
     first, more = N_LONG_WORDS
@@ -561,27 +587,3 @@ def test_sample_word_rejects_temperature_zero_or_below(learner):
                "Check the temperature first, even when max_len=0 leaves nothing to draw.")
               for t in (0.0, -1.0)]
     expect_value_errors(learner, "sample_word", cases)
-
-
-@check(points=0.5, function="sample_word", after="sample_word_returns_a_str")
-def test_sample_word_draws_with_the_rng_it_is_given(learner):
-    """sample_word draws with the rng it is given: same seed, same word; other seed, other word
-
-    Words drawn one after another from one generator differ too: each call goes on from
-    where the last one left the generator."""
-    first, again, other = _one_word_each(learner, [(END_ABLATED, Rng(11)),
-                                                   (END_ABLATED, Rng(11)),
-                                                   (END_ABLATED, Rng(12))])
-    if first != again:
-        raise Fail("sample_word gave different words for two generators made from the same "
-                   "seed: draw with the rng argument (rng.choice, rng.random), not with "
-                   "np.random functions or the random module.")
-    if first == other:
-        greedy = (" (it is the model's most likely path: draw each token at random instead "
-                  "of taking the most likely one)" if first == ref.greedy_decode(END_ABLATED)
-                  else "")
-        raise Fail("sample_word gave the same words for generators with different seeds: "
-                   f"draw with the rng argument, not with a generator you make yourself{greedy}.")
-    words = _first_words(learner, N_AGREE, W, 71, strict=False, max_len=2)
-    if len(set(words)) == 1:
-        raise _same_every_time(words)
