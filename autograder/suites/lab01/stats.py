@@ -134,7 +134,6 @@ def p_value_of_steps(steps: Iterable[tuple[Hashable, Hashable]],
     return chi2_sf(stat, df) if df else 1.0
 
 
-def consistent(samples: Iterable[Hashable], probs: dict[Hashable, float],
-               ordered: bool = False) -> bool:
+def consistent(samples: Iterable[Hashable], probs: dict[Hashable, float]) -> bool:
     """True unless the samples are too unlikely under probs (p-value below ALPHA)."""
-    return p_value(samples, probs, ordered) >= ALPHA
+    return p_value(samples, probs) >= ALPHA
