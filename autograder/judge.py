@@ -211,7 +211,8 @@ REFUSED = {
     "run": "Your code tried to run another program; it was refused.",
     "signal": "Your code tried to signal a process other than its own (the grader's?); it was "
               "refused.",
-    "native": "Your code tried to call C code through ctypes; it was refused.",
+    "native": "Your code tried to call C code (through ctypes, or a C module it wrote or may "
+              "not read); it was refused.",
     "network": "Your code tried to open a network connection; it was refused.",
     "tamper": "Your code tried to change or trace the grader's own functions; it was refused.",
 }

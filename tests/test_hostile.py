@@ -75,6 +75,9 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "shared_memory_outside.py": ({"greedy_decode"}, r"tried to write, link or change files"),
     # the kernel again: prlimit64, setpriority, sched_setaffinity on another process
     "limits_the_grader.py": (set(), r""),
+    # a C module copied into its own folder, or into a memory file: refused before it loads
+    "loads_c_from_its_folder.py": (set(), r"tried to call C code \(through ctypes, or a C "
+                                          r"module"),
 }
 
 

@@ -8,7 +8,8 @@ hook cannot be removed. It refuses, with PermissionError:
   grader, suite, solution, other student's file or other process (/proc) is readable;
 - writing, renaming, linking or deleting outside its own folder, and every symlink
   (shared memory too: the C modules that make named files in /dev/shm are not imported);
-- running programs, loading or calling C code (ctypes), opening network sockets,
+- running programs, calling C code (ctypes) or loading a C module from a file it wrote
+  (or may not read), opening network sockets,
   signalling any process but its own group, changing the code of this file's functions.
 
 Every refusal is counted by kind (`REFUSALS`): the judge turns kinds, never paths or
@@ -197,7 +198,14 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             refuse("tamper", "changing the grader's own functions")
         elif event in _tamper:
             refuse("tamper", "tracing or profiling the grader")
-        elif event == "import" and args and args[0] in _shm:
-            refuse("write", "shared memory (files outside your own folder)")
+        elif event == "import" and args:
+            if args[0] in _shm:
+                refuse("write", "shared memory (files outside your own folder)")
+            # a C module's file (its only "import" event with a path): one the submission
+            # wrote, or any it may not read, would run its C constructor past this hook
+            if _len(args) > 1 and args[1] is not None:
+                path = path_of(args[1])
+                if not path or _under(path, _own) or not readable(path):
+                    refuse("native", "loading C code from that file")
 
     return hook

@@ -10,7 +10,8 @@ through a pidfd, a device node), and for everything if the interpreter itself is
 - `forbid_syscalls(pid)`: a seccomp filter (Linux x86-64 and arm64): no program is ever
   run (execve), no other process is traced, read, written, signalled (kill and tgkill
   only to this process or its own group), no other process's limits, priority or CPUs
-  (prlimit64 only on itself), no new namespaces, sockets, device nodes or io_uring.
+  (prlimit64 only on itself), no new namespaces, sockets, device nodes, io_uring or
+  memory files (memfd_create).
   Once set, nothing in the process can lift it; its children inherit it.
 
 Elsewhere (macOS, Windows, other CPUs) these do nothing and the guard stands alone.
@@ -40,12 +41,13 @@ _SYSCALLS = {
         41, 53, 42, 49, 50,  # socket, socketpair, connect, bind, listen
         425, 426, 427, 321, 298, 323, 304,  # io_uring_*, bpf, perf_event_open,
         # userfaultfd, open_by_handle_at
-        141, 142, 144, 203, 251, 314)},  # setpriority, sched_setparam, sched_setscheduler,
-    # sched_setaffinity, ioprio_set, sched_setattr: another process's share of the machine
+        141, 142, 144, 203, 251, 314,  # setpriority, sched_setparam, sched_setscheduler,
+        # sched_setaffinity, ioprio_set, sched_setattr: another process's share of the machine
+        319)},  # memfd_create: a file in no folder, a C module loadable by /proc/self/fd
     "aarch64": {"arch": 0xC00000B7, "kill": 129, "tgkill": 131, "prlimit64": 261, "deny": (
         221, 281, 117, 270, 271, 272, 438, 434, 424, 130, 33, 97, 268, 40,
         198, 199, 203, 200, 201, 425, 426, 427, 280, 241, 282, 265,
-        140, 118, 119, 122, 30, 274)},
+        140, 118, 119, 122, 30, 274, 279)},
 }
 _RET_ALLOW = 0x7FFF0000
 _RET_EPERM = 0x00050001  # SECCOMP_RET_ERRNO | EPERM
