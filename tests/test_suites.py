@@ -639,3 +639,31 @@ def sample_word(W, rng, temperature=1.0, max_len=50):
     tools = run_lab(LAB01, "hidden", learner)
     failed = {t.id for tool in tools for t in tool.tests if not t.passed}
     assert "sample_word_applies_the_temperature" in failed
+
+
+def test_a_word_written_over_and_over_fails_on_the_first_words_alone():
+    """_words_unless_agreeing's early verdict: a sampler that copies its rng writes one word
+    every call; the model would write that many copies with a chance far below SURE, so
+    the first-letter, length and long-word checks fail it on their first words, with the
+    feedback the full sample gives, without drawing hundreds more (the batch's costliest
+    students were such samplers)."""
+    from mindlab_grader.checks import Fail
+    from mindlab_grader.suites.lab01.hidden import test_tool02 as t2
+
+    learner = LocalLearner(namespace(submission_source(MISTAKES["sample_word_deepcopies_rng"])),
+                           reference_functions())
+    asked = []
+    repeat = learner.repeat
+    learner.repeat = lambda function, times, *a, **k: asked.append(times) or repeat(
+        function, times, *a, **k)
+    for check in (t2.test_sample_word_draws_first_letters_like_the_model,
+                  t2.test_sample_word_lengths_follow_the_model,
+                  t2.test_sample_word_keeps_to_the_model_in_long_words):
+        with pytest.raises(Fail, match="the same word every time"):
+            check(learner)
+    assert max(asked) <= t2.N_AGREE
+    # the chance it is computed with is the reference's own, word for word
+    rng = np.random.default_rng(5)
+    words = [t2.ref.sample_word(t2.SHORT, rng) for _ in range(4000)]
+    top = max(set(words), key=words.count)
+    assert abs(words.count(top) / 4000 - t2._word_probability(top, t2.SHORT)) < 0.02

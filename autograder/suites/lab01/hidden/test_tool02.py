@@ -266,12 +266,40 @@ def _reference_words(n: int, W_: np.ndarray, seed: int, **kwargs) -> list[str]:
     return [ref.sample_word(W_, rng, **kwargs) for _ in range(n)]
 
 
+SURE = 1e-12  # an exact chance below this decides on the first words alone (<< ALPHA)
+
+
+def _word_probability(word: str, W_: np.ndarray, temperature: float = 1.0,
+                      max_len: int = 50) -> float:
+    """The exact chance that the reference sampler writes `word` on W_.
+
+    >>> _word_probability("ab", inputs.chain_W({".": {"a": 0.0}, "a": {"b": 0.0},
+    ...                                         "b": {".": 0.0}}))
+    1.0
+    """
+    if len(word) > max_len or any(c not in TOKENS[1:] for c in word):
+        return 0.0
+    probs = ref.softmax(np.asarray(W_, dtype=np.float64) / temperature)
+    tokens = [BOUNDARY, *map(index, word)] + ([BOUNDARY] if len(word) < max_len else [])
+    return math.prod(float(probs[a, b]) for a, b in zip(tokens, tokens[1:]))
+
+
 def _words_unless_agreeing(learner, n: int, agree: list[str], W_: np.ndarray, seed: int,
-                           strict: bool = True, **kwargs) -> list[str] | None:
+                           strict: bool = True, early: bool = True,
+                           **kwargs) -> list[str] | None:
     """None when the learner's first words from `seed` are `agree` (the reference's),
-    else n of the learner's words for the chi-square test."""
-    if _first_words(learner, len(agree), W_, seed, strict, **kwargs) == agree:
+    else n of the learner's words for the chi-square test.
+
+    `early`: a sampler whose first words are one word over and over, when the model would
+    write that many copies with a chance below SURE, fails at once (the check's feedback
+    for it is that, whatever more words show): it does not draw n more words. (Not for
+    the temperature check, whose hints weigh the words of both temperatures first.)"""
+    first = _first_words(learner, len(agree), W_, seed, strict, **kwargs)
+    if first == agree:
         return None
+    if early and len(set(first)) == 1 and \
+            _word_probability(first[0], W_, **kwargs) ** len(first) < SURE:
+        raise _same_every_time(first)
     return _sample(learner, n, W_, seed, strict, **kwargs)
 
 
@@ -461,8 +489,13 @@ def _tempered_words(learner, temperature: float, seed: int) -> list[str] | None:
     """None when the learner agrees with the reference's first words; else its words at
     `temperature`, 200 of them if they already fail, else 600 (each stage at ALPHA / 2)."""
     first, more = N_TEMPERATURE_WORDS
-    words = _words_unless_agreeing(learner, first, AGREE_TEMPERATURES[seed], TEMPERED[temperature],
-                                   seed, strict=False, temperature=temperature)
+    agree = AGREE_TEMPERATURES[seed]
+    opening = _first_words(learner, len(agree), TEMPERED[temperature], seed, strict=False,
+                           temperature=temperature)
+    if opening != agree and any(not 1 <= len(w) <= 2 for w in opening):
+        return opening  # a word this model cannot write: the check fails on these alone
+    words = _words_unless_agreeing(learner, first, agree, TEMPERED[temperature], seed,
+                                   strict=False, early=False, temperature=temperature)
     if words is None or not _tempered_fits(words, 1.0, 1.0, ALPHA / 2):
         return words
     return words + _sample(learner, more, TEMPERED[temperature], seed + 1000, strict=False,
