@@ -136,6 +136,7 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
                if os.path.realpath(e.source) != os.path.realpath(out)]
     if shard is not None:
         entries = [e for e in entries if shard_of(e.student, shard[1]) == shard[0]]
+    warm_up = make_grader is None  # (a test's stand-in grader needs no suites)
     if make_grader is None:
         isolation = resolve_isolation(isolation, suite)  # a usage error before any grading
         make_grader = runner_factory(lab, suite, isolation, **limits)
@@ -157,6 +158,10 @@ def grade_batch(folder: Path, out: Path, *, lab: str = "lab01", suite: str = "hi
                                 f"({type(exc).__name__}: {exc}); rerun the command to retry it")
 
         jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
+        if jobs > 1 and todo and warm_up:
+            from ..grader import warm
+
+            warm(lab, suite)  # once here, before the jobs fork, not once in each
         summary.graded_now, summary.interrupted = run_pool(
             todo, jobs, make_grader, grade_one, fault,
             lambda r: save_record(out, r, stem[r["student"]]), progress)
