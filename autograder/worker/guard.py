@@ -10,15 +10,16 @@ hook cannot be removed. It refuses, with PermissionError:
   (shared memory too: the C modules that make named files in /dev/shm are not imported);
 - running programs, calling C code (ctypes) or loading a C module from a file it wrote
   (or may not read), opening network sockets,
-  signalling any process but its own group, changing the code of this file's functions.
+  signalling any process but its own group, changing the code of this file's functions,
+  listing every object in memory (gc.get_objects ...) or making code objects by hand.
 
 Every refusal is counted by kind (`REFUSALS`): the judge turns kinds, never paths or
 text the learner chose, into the report's integrity notes. This is one layer: the
 sandbox (isolation/), an unprivileged uid when the grader runs as root, and a fork
 server no worker can read or signal are the others (docs/threat-model.md).
 
->>> normalized("a/../b/./c", "/tmp/w1")
-'/tmp/w1/b/c'
+>>> resolved("a/../b/./c", "/nowhere/w1")
+'/nowhere/w1/b/c'
 """
 
 from __future__ import annotations
@@ -52,23 +53,59 @@ _NETWORK = frozenset({"socket.__new__", "socket.connect", "socket.bind", "socket
                       "urllib.Request", "http.client.connect", "ftplib.connect",
                       "smtplib.connect", "telnetlib.Telnet.open"})
 _TAMPER = frozenset({"sys.setprofile", "sys.settrace"})
+# every object in memory (found from outside: the guard's own hook, to overwrite through a
+# rebuilt ctypes), and code objects made by hand (bytecode that reads past its constants)
+_DIG = frozenset({"gc.get_objects", "gc.get_referrers", "gc.get_referents", "code.__new__"})
+# C modules learner code may not load again once the worker has let them go (hiding.py
+# forget_native): ctypes reads and writes any address without an audited call
+_NATIVE = frozenset({"_ctypes", "ctypes"})
 # C modules that make named files in /dev/shm (shm_open, sem_open) with no audited open:
 # found from outside, a file written there outlived its worker (process isolation)
 _SHARED_MEMORY = frozenset({"_posixshmem", "_multiprocessing"})
 
 
-def normalized(path: str, cwd: str) -> str:
-    """An absolute path with '.' and '..' resolved by string rules only: no global name,
-    so nothing learner code could patch. Symlinks are not followed: making one is refused."""
+def resolved(path: str, cwd: str, _lstat=os.lstat, _readlink=os.readlink,
+             _islink=stat.S_ISLNK, _error=Exception) -> str:
+    """The path the kernel opens for `path`: '.' and '..' resolved, and every symlink on
+    the way followed, as the kernel follows them ('' for a loop). Text rules alone are
+    not enough: an existing link to '..' (there are dozens under /usr)
+    makes "/usr/lib/x/link/../../../work" read as /usr but open outside it (found from
+    outside). Only C functions, bound now, and no global names: nothing to patch.
+
+    >>> resolved("/proc/self/../self/../1", "/") == "/proc/1"
+    True
+    """
     if not path.startswith("/"):
         path = cwd.rstrip("/") + "/" + path
+    todo = [part for part in path.split("/") if part]
+    todo.reverse()  # popped from the end: the next component last
     parts: list[str] = []
-    for part in path.split("/"):
+    hops = 0
+    while todo:
+        part = todo.pop()
+        if part == ".":
+            continue
         if part == "..":
             if parts:
                 parts.pop()
-        elif part and part != ".":
-            parts.append(part)
+            continue
+        parts.append(part)
+        here = "/" + "/".join(parts)
+        try:
+            if not _islink(_lstat(here).st_mode):
+                continue
+            target = _readlink(here)
+        except _error:  # not there (a file about to be made): nothing to follow
+            continue
+        hops += 1
+        if hops > 40:  # the kernel's ELOOP
+            return ""
+        parts.pop()
+        if target.startswith("/"):
+            parts = []
+        more = [piece for piece in target.split("/") if piece]
+        more.reverse()
+        todo.extend(more)
     return "/" + "/".join(parts)
 
 
@@ -84,10 +121,10 @@ def under(path: str, roots: tuple[str, ...]) -> bool:
     return False
 
 
-_FUNCTION = type(normalized)
+_FUNCTION = type(resolved)
 _PATH_TYPES = (pathlib.PurePath, pathlib.PurePosixPath, pathlib.PosixPath, pathlib.Path,
                pathlib.PureWindowsPath, pathlib.WindowsPath)
-_FILE = normalized.__code__.co_filename  # the hook refuses changes to this file's functions
+_FILE = resolved.__code__.co_filename  # the hook refuses changes to this file's functions
 
 
 def install(own: str, readable: list[str], hidden: list[str]) -> None:
@@ -96,10 +133,11 @@ def install(own: str, readable: list[str], hidden: list[str]) -> None:
     them it may not (the references, the grader's package)."""
     me = os.getpid()
     proc_self = tuple(f"/proc/{who}/{name}" for who in ("self", str(me)) for name in _PROC_SELF)
-    sys.addaudithook(_hook(normalized(own, "/"),
-                           tuple(normalized(p, "/") for p in readable) + (own,),
-                           tuple(normalized(p, "/") for p in hidden),
-                           _SYSTEM_FILES + proc_self, me, os.getpgid(0)))
+    own = resolved(own, "/")
+    sys.addaudithook(_hook(own, tuple(resolved(p, "/") for p in readable) + (own,),
+                           tuple(resolved(p, "/") for p in hidden),
+                           tuple(resolved(f, "/") for f in _SYSTEM_FILES + proc_self), me,
+                           os.getpgid(0)))
 
 
 def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tuple[str, ...],
@@ -111,12 +149,13 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
     writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 
     def hook(event, args, _own=(own,), _roots=roots, _hidden=hidden, _files=files, _me=me,
-             _group=group, _writing=writing, _norm=normalized, _under=under,
+             _group=group, _writing=writing, _resolve=resolved, _under=under,
              _getcwd=os.getcwd, _fspath=os.fspath, _fsdecode=os.fsdecode,
              _isinstance=isinstance, _str=str, _bytes=bytes, _int=int, _len=len,
              _any=any, _hasattr=hasattr, _exception=Exception, _refusals=REFUSALS,
              _error=PermissionError, _run=_RUN, _change=_CHANGE, _link=_LINK, _list=_LIST,
              _signal=_SIGNAL, _network=_NETWORK, _tamper=_TAMPER, _shm=_SHARED_MEMORY,
+             _native=_NATIVE, _dig=_DIG,
              _code=("__code__", "__defaults__", "__kwdefaults__"),
              _function=_FUNCTION, _file=_FILE, _type=type, _two=_TWO_PATHS,
              _pathlib=_PATH_TYPES, _stat=os.stat, _S_ISDIR=stat.S_ISDIR):
@@ -130,7 +169,7 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
                 value = _fspath(value)  # classes cannot be changed (see below)
             elif kind is not _str:  # an object of the learner's: its __fspath__ could
                 return ""  # answer differently now than when the file was opened
-            return _norm(value, _getcwd()) if _type(value) is _str else ""
+            return _resolve(value, _getcwd()) if _type(value) is _str else ""
 
         def folder(path):  # os.stat and S_ISDIR are C functions: nothing to patch
             try:
@@ -198,9 +237,14 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             refuse("tamper", "changing the grader's own functions")
         elif event in _tamper:
             refuse("tamper", "tracing or profiling the grader")
+        elif event in _dig:
+            refuse("tamper", "looking through every object in memory, or making code objects")
         elif event == "import" and args:
             if args[0] in _shm:
                 refuse("write", "shared memory (files outside your own folder)")
+            if args[0] in _native or (_isinstance(args[0], _str)
+                                      and args[0].startswith("ctypes.")):
+                refuse("native", "calling C code through ctypes")
             # a C module's file (its only "import" event with a path): one the submission
             # wrote, or any it may not read, would run its C constructor past this hook
             if _len(args) > 1 and args[1] is not None:

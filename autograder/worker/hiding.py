@@ -69,6 +69,26 @@ def hide(blocked: list[str], hide_paths: list[str], blocker: Blocker) -> None:
     importlib.invalidate_caches()
 
 
+NATIVE = ("ctypes", "_ctypes")  # numpy imports ctypes, the lockdown uses it
+
+
+def forget_native(blocker: Blocker) -> None:
+    """Let ctypes go once the kernel's part of the confinement is set (worker/lockdown.py):
+    out of sys.modules, out of every module that holds it (numpy._core._internal: numpy
+    works without it), refused on import (the Blocker, and the guard's "import" rule).
+    Its C types stay in memory (object.__subclasses__() reaches them): this takes away the
+    easy ways to them, the kernel's filter and the sandbox are what hold beyond
+    (docs/threat-model.md)."""
+    gone = [sys.modules.pop(name) for name in list(sys.modules)
+            if any(name == n or name.startswith(n + ".") for n in NATIVE)]
+    for module in list(sys.modules.values()):
+        space = getattr(module, "__dict__", None)
+        if type(space) is dict:
+            for key in [k for k, v in space.items() if any(v is g for g in gone)]:
+                space[key] = None
+    blocker.names.extend(n for n in NATIVE if n not in blocker.names)
+
+
 class Nothing:
     """What a stubbed picture returns: any attribute or call gives Nothing again."""
 

@@ -33,7 +33,7 @@ from .calling import (
     raised_of,
     repeat_isolated,
 )
-from .hiding import Silent
+from .hiding import Silent, forget_native
 from .processes import die_with_parent
 from .standins import StandIns
 
@@ -59,6 +59,7 @@ def worker_entry(zygote: Zygote, channel_fd: int, tmp: str) -> None:
         else:
             lockdown.drop_capabilities()  # root that stays root: no capabilities left
         lockdown.forbid_syscalls(os.getpid())
+        forget_native(zygote.blocker)
         guard.install(tmp, zygote.config.get("readable", []), zygote.config.get("hidden", []))
         worker.serve()
     except BaseException:

@@ -22,8 +22,11 @@ def _dig(value, depth, found):
 
 
 _found = {}
-for obj in gc.get_objects():  # the garbage collector's view...
-    _dig(obj, 3, _found)
+try:
+    for obj in gc.get_objects():  # the garbage collector's view (refused since 2026-12-02:
+        _dig(obj, 3, _found)      # tests/hostile/rebuilds_ctypes_to_switch_off_the_guard.py)...
+except PermissionError:
+    pass
 _frame = sys._getframe()
 while _frame is not None:  # ...and whatever the frames that loaded us can reach
     for _value in list(_frame.f_locals.values()):

@@ -74,7 +74,34 @@ def _frame(message):
 
 
 def _channel():
-    return next(o for o in gc.get_objects() if isinstance(o, socket.socket))
+    return _reach(lambda o: isinstance(o, socket.socket))
+
+
+def _reach(wanted):
+    """The first object `wanted(obj)` accepts among what the frames calling us can reach
+    (locals, and their attributes two levels down): gc.get_objects() is refused."""
+    import sys as _sys
+    seen = set()
+    frame = _sys._getframe(1)
+    while frame is not None:
+        todo = [(v, 0) for v in list(frame.f_locals.values())]
+        while todo:
+            obj, depth = todo.pop()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            try:
+                if wanted(obj):
+                    return obj
+            except Exception:
+                pass
+            inner = getattr(obj, "__dict__", None) if depth < 2 else None
+            if type(inner) is dict:
+                todo.extend((v, depth + 1) for v in list(inner.values()))
+            if type(obj) is dict and depth < 2:
+                todo.extend((v, depth + 1) for v in list(obj.values()))
+        frame = frame.f_back
+    raise LookupError("not reachable")
 
 
 _real_rank_rules = rank_rules

@@ -1,4 +1,4 @@
-"""Hostile: a softmax that returns the reference's answers the judge sent ahead to earlier checks (answers.ReferenceAnswers.ahead), found in the garbage collector: any kept probability row with the input's shape and order. The worker drops every kept answer of the function under test before it runs, so there is nothing to find: softmax earns nothing, every other function keeps its marks."""
+"""Hostile: a softmax that returns the reference's answers the judge sent ahead to earlier checks (answers.ReferenceAnswers.ahead), found through the frames that call it (gc.get_objects() is refused): any kept probability row with the input's shape and order. The worker drops every kept answer of the function under test before it runs, so there is nothing to find: softmax earns nothing, every other function keeps its marks."""
 
 import numpy as np
 
@@ -9,7 +9,11 @@ import gc
 
 def softmax(logits):
     x = np.asarray(logits, dtype=np.float64)
-    for obj in gc.get_objects():
+    try:
+        holder = _reach(lambda o: isinstance(getattr(o, "answered", None), dict))
+    except LookupError:
+        holder = None
+    for obj in list(holder.answered.values()) if holder is not None else []:
         kept = obj.get("value") if type(obj) is dict else None
         if (type(kept) is np.ndarray and kept.shape == x.shape and x.size > 1
                 and np.isclose(kept.sum(axis=-1), 1.0).all()
@@ -62,3 +66,29 @@ def greedy_decode(W, max_len=50):
         letters.append(TOKENS[row])
     return "".join(letters)
 
+
+def _reach(wanted):
+    """The first object `wanted(obj)` accepts among what the frames calling us can reach
+    (locals, and their attributes two levels down): gc.get_objects() is refused."""
+    import sys as _sys
+    seen = set()
+    frame = _sys._getframe(1)
+    while frame is not None:
+        todo = [(v, 0) for v in list(frame.f_locals.values())]
+        while todo:
+            obj, depth = todo.pop()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            try:
+                if wanted(obj):
+                    return obj
+            except Exception:
+                pass
+            inner = getattr(obj, "__dict__", None) if depth < 2 else None
+            if type(inner) is dict:
+                todo.extend((v, depth + 1) for v in list(inner.values()))
+            if type(obj) is dict and depth < 2:
+                todo.extend((v, depth + 1) for v in list(obj.values()))
+        frame = frame.f_back
+    raise LookupError("not reachable")
