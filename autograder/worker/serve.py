@@ -24,7 +24,7 @@ import traceback
 import types
 from typing import TYPE_CHECKING
 
-from . import cpucap, guard, lockdown, memory, protocol, wire
+from . import cpucap, guard, landlock, lockdown, memory, protocol, wire
 from .calling import (
     NoSuchFunction,
     Outcome,
@@ -58,6 +58,7 @@ def worker_entry(zygote: Zygote, channel_fd: int, tmp: str) -> None:
             lockdown.drop_to_nobody(tmp)
         else:
             lockdown.drop_capabilities()  # root that stays root: no capabilities left
+        landlock.restrict(tmp, zygote.file_rules)  # (where the kernel has Landlock)
         lockdown.forbid_syscalls(os.getpid())
         forget_native(zygote.blocker)
         guard.install(tmp, zygote.config.get("readable", []), zygote.config.get("hidden", []))

@@ -17,7 +17,7 @@ import importlib
 import os
 import socket
 
-from . import protocol
+from . import landlock, protocol
 from .hiding import Blocker, hide, install_stub
 from .processes import (
     describe_status,
@@ -44,6 +44,8 @@ class Zygote:
         self.answers: bool = bool(config["answers"])  # can the judge answer for the reference?
         self.blocker = Blocker(config["blocked"])
         self.counter = 0
+        # what the kernel lets each worker read (worker/landlock.py), worked out once here
+        self.file_rules = landlock.rules(config.get("readable", []), config.get("hidden", []))
         for entry in config.get("preload", []):  # warm caches forked workers share
             module, attr = _attribute(entry)
             if attr:
