@@ -23,7 +23,6 @@ import platform
 
 READ_FILE, READ_DIR = 1 << 2, 1 << 3  # LANDLOCK_ACCESS_FS_*
 WRITE_FILE, TRUNCATE = 1 << 1, 1 << 14
-_FILE_RIGHTS = 1 | WRITE_FILE | READ_FILE | TRUNCATE  # execute, write, read, truncate
 _FS_ABI1 = (1 << 13) - 1  # execute ... make_sym: every right of the first ABI
 _REFER = 1 << 13  # ABI 2
 _SCOPE_SIGNAL = 1 << 1  # ABI 6
@@ -40,8 +39,9 @@ def _inside(path: str, root: str) -> bool:
 
 def rules(readable: list[str], hidden: list[str]) -> list[tuple[str, int]]:
     """(path, rights) for every readable root, a folder holding something hidden split
-    into listing rights for itself and read rights for each other entry (the zygote works
-    this out once; each worker adds them).
+    into listing rights for itself and read rights for each other entry; a file's rule
+    holds file rights only, as the kernel requires (the zygote works this out once; each
+    worker adds them).
 
     >>> import tempfile, pathlib
     >>> top = pathlib.Path(tempfile.mkdtemp()); (top / "a").mkdir(); (top / "b").touch()
@@ -96,8 +96,6 @@ def restrict(own: str, allowed: list[tuple[str, int]]) -> bool:
         everything = handled & ~1  # all but execute (seccomp refuses programs anyway)
         for path, rights in [*allowed, *_DEVICES, (f"/proc/{os.getpid()}", READ_FILE | READ_DIR),
                              (own, everything)]:
-            if not os.path.isdir(path):
-                rights &= _FILE_RIGHTS  # a file's rule holds file rights only
             if not _add(syscall, ctypes, ruleset, path, rights & handled):
                 return False  # a rule the kernel would not take: no half-made barrier
         if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
