@@ -82,6 +82,8 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     "reads_through_a_link_to_dotdot.py": (set(), r"tried to read files the grader keeps"),
     # ctypes let go before the submission runs; gc's object lists and new code refused
     "rebuilds_ctypes_to_switch_off_the_guard.py": (set(), r"tried to call C code"),
+    # the kernel again: no mode, owner, times or xattr changes; of /etc only what is needed
+    "changes_file_metadata.py": (set(), r""),
 }
 
 

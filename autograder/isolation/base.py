@@ -74,3 +74,9 @@ def open_to_others(paths: list[str]) -> bool:
             if not mode & stat.S_IXOTH or (folder == here and not mode & stat.S_IROTH):
                 return False
     return True
+
+
+# of /etc only what the interpreter and its libraries read (bwrap binds these alone): the
+# rest holds files only root may read (/etc/shadow: read by a worker that stays root)
+SYSTEM_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
+                "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group")

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from ..labs import Lab
-from .base import GRADER_DIR, PACKAGE_ROOT, python_roots
+from .base import GRADER_DIR, PACKAGE_ROOT, SYSTEM_FILES, python_roots
 
 TMPFS_BYTES = 256 * 2**20  # the sandbox's /tmp: garbage files stop here
 WORKER_DIR = GRADER_DIR / "worker"  # all the zygote imports of autograder
@@ -126,8 +126,7 @@ def bwrap_command(inner: list[str], lab: Lab) -> list[str]:
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
-    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives",
-                "/etc/localtime", "/etc/nsswitch.conf", "/etc/passwd", "/etc/group"):
+    for etc in SYSTEM_FILES:
         args += ["--ro-bind-try", etc, etc]
     package_root = str(PACKAGE_ROOT)
     # never bind /tmp itself (or /): that would cover the private tmpfs with the real /tmp,

@@ -21,7 +21,14 @@ from typing import IO
 
 from ..labs import LABS, Lab, get_lab
 from .backends import get_backend, resolve_isolation, server_kind
-from .base import GRADER_DIR, PACKAGE_ROOT, GraderFault, open_to_others, python_roots
+from .base import (
+    GRADER_DIR,
+    PACKAGE_ROOT,
+    SYSTEM_FILES,
+    GraderFault,
+    open_to_others,
+    python_roots,
+)
 
 # the grader under its installed name and its folder's (a checkout puts the folder on the
 # import path), and the project's other folders
@@ -145,7 +152,7 @@ def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int)
     return Launch(proc, ours, tmp, stderr)
 
 
-SYSTEM_ROOTS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/opt")
+SYSTEM_ROOTS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/opt")
 # what of the project learner code never reads beside the grader (GRADER_DIR): the
 # suites, the answers
 PRIVATE = ("mindlab_labs", "solutions", "exercises", "labs", "tests",
@@ -171,7 +178,8 @@ def guard_paths() -> dict[str, list[str]]:
     core = PACKAGE_ROOT / "mindlab_core"
     tools = GRADER_DIR
     readable = [r for r in python_roots() if r != str(PACKAGE_ROOT)]
-    readable += [*SYSTEM_ROOTS, str(core), str(tools / "worker")]  # (tracebacks read these)
+    readable += [*SYSTEM_ROOTS, *SYSTEM_FILES, str(core), str(tools / "worker")]  # (tracebacks
+    # read these)
     hidden = [str(PACKAGE_ROOT / name) for name in PRIVATE]
     if tools.is_dir():  # the grader, but for the worker's own folder
         hidden += [str(p) for p in sorted(tools.iterdir()) if p.name != "worker"]
