@@ -72,20 +72,30 @@ def hide(blocked: list[str], hide_paths: list[str], blocker: Blocker) -> None:
 NATIVE = ("ctypes", "_ctypes")  # numpy imports ctypes, the lockdown uses it
 
 
-def forget_native(blocker: Blocker) -> None:
-    """Let ctypes go once the kernel's part of the confinement is set (worker/lockdown.py):
-    out of sys.modules, out of every module that holds it (numpy._core._internal: numpy
-    works without it), refused on import (the Blocker, and the guard's "import" rule).
-    Its C types stay in memory (object.__subclasses__() reaches them): this takes away the
-    easy ways to them, the kernel's filter and the sandbox are what hold beyond
-    (docs/threat-model.md)."""
-    gone = [sys.modules.pop(name) for name in list(sys.modules)
+def native_holders() -> list[tuple[str, str]]:
+    """(module, name) of every global that holds ctypes, found once in the fork server
+    (a worker that looked through every module itself would touch, and so copy, most of
+    the memory it shares with the fork server: 10 ms a student)."""
+    gone = [m for name, m in sys.modules.items()
             if any(name == n or name.startswith(n + ".") for n in NATIVE)]
-    for module in list(sys.modules.values()):
-        space = getattr(module, "__dict__", None)
-        if type(space) is dict:
-            for key in [k for k, v in space.items() if any(v is g for g in gone)]:
-                space[key] = None
+    return [(module_name, key) for module_name, module in list(sys.modules.items())
+            if type(getattr(module, "__dict__", None)) is dict
+            for key, value in list(vars(module).items()) if any(value is g for g in gone)]
+
+
+def forget_native(blocker: Blocker, holders: list[tuple[str, str]]) -> None:
+    """Let ctypes go once the kernel's part of the confinement is set (worker/lockdown.py):
+    out of sys.modules, out of every module that holds it (`holders`, native_holders:
+    numpy._core._internal, which works without it), refused on import (the Blocker, and
+    the guard's "import" rule). Its C types stay in memory (object.__subclasses__()
+    reaches them): this takes away the easy ways to them; Landlock, the kernel's filter
+    and the sandbox are what hold beyond (docs/threat-model.md)."""
+    for name in [n for n in sys.modules if any(n == m or n.startswith(m + ".") for m in NATIVE)]:
+        del sys.modules[name]
+    for module_name, key in holders:
+        module = sys.modules.get(module_name)
+        if module is not None:
+            vars(module)[key] = None
     blocker.names.extend(n for n in NATIVE if n not in blocker.names)
 
 

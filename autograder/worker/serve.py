@@ -60,7 +60,7 @@ def worker_entry(zygote: Zygote, channel_fd: int, tmp: str) -> None:
             lockdown.drop_capabilities()  # root that stays root: no capabilities left
         landlock.restrict(tmp, zygote.file_rules)  # (where the kernel has Landlock)
         lockdown.forbid_syscalls(os.getpid())
-        forget_native(zygote.blocker)
+        forget_native(zygote.blocker, zygote.native_holders)
         guard.install(tmp, zygote.config.get("readable", []), zygote.config.get("hidden", []))
         worker.serve()
     except BaseException:

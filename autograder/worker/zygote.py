@@ -18,7 +18,7 @@ import os
 import socket
 
 from . import landlock, protocol
-from .hiding import Blocker, hide, install_stub
+from .hiding import Blocker, hide, install_stub, native_holders
 from .processes import (
     describe_status,
     die_with_parent,
@@ -46,6 +46,7 @@ class Zygote:
         self.counter = 0
         # what the kernel lets each worker read (worker/landlock.py), worked out once here
         self.file_rules = landlock.rules(config.get("readable", []), config.get("hidden", []))
+        self.native_holders = native_holders()  # what each worker clears (hiding.py)
         for entry in config.get("preload", []):  # warm caches forked workers share
             module, attr = _attribute(entry)
             if attr:
