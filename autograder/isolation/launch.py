@@ -178,8 +178,8 @@ def guard_paths() -> dict[str, list[str]]:
     core = PACKAGE_ROOT / "mindlab_core"
     tools = GRADER_DIR
     readable = [r for r in python_roots() if r != str(PACKAGE_ROOT)]
-    readable += [*SYSTEM_ROOTS, *SYSTEM_FILES, str(core), str(tools / "worker")]  # (tracebacks
-    # read these)
+    # (the worker's own folder: tracebacks read its files)
+    readable += [*SYSTEM_ROOTS, *SYSTEM_FILES, str(core), str(tools / "worker")]
     hidden = [str(PACKAGE_ROOT / name) for name in PRIVATE]
     if tools.is_dir():  # the grader, but for the worker's own folder
         hidden += [str(p) for p in sorted(tools.iterdir()) if p.name != "worker"]

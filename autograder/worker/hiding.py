@@ -76,8 +76,8 @@ def native_holders() -> list[tuple[str, str]]:
     """(module, name) of every global that holds ctypes, found once in the fork server
     (a worker that looked through every module itself would touch, and so copy, most of
     the memory it shares with the fork server: 10 ms a student)."""
-    gone = [m for name, m in sys.modules.items()
-            if any(name == n or name.startswith(n + ".") for n in NATIVE)]
+    native = Blocker(list(NATIVE)).blocks
+    gone = [m for name, m in sys.modules.items() if native(name)]
     return [(module_name, key) for module_name, module in list(sys.modules.items())
             if type(getattr(module, "__dict__", None)) is dict
             for key, value in list(vars(module).items()) if any(value is g for g in gone)]
@@ -90,7 +90,8 @@ def forget_native(blocker: Blocker, holders: list[tuple[str, str]]) -> None:
     the guard's "import" rule). Its C types stay in memory (object.__subclasses__()
     reaches them): this takes away the easy ways to them; Landlock, the kernel's filter
     and the sandbox are what hold beyond (docs/threat-model.md)."""
-    for name in [n for n in sys.modules if any(n == m or n.startswith(m + ".") for m in NATIVE)]:
+    native = Blocker(list(NATIVE)).blocks
+    for name in [n for n in sys.modules if native(n)]:
         del sys.modules[name]
     for module_name, key in holders:
         module = sys.modules.get(module_name)

@@ -21,6 +21,8 @@ from __future__ import annotations
 import os
 import platform
 
+from .guard import _SYSTEM_FILES
+
 READ_FILE, READ_DIR = 1 << 2, 1 << 3  # LANDLOCK_ACCESS_FS_*
 WRITE_FILE, TRUNCATE = 1 << 1, 1 << 14
 _FS_ABI1 = (1 << 13) - 1  # execute ... make_sym: every right of the first ABI
@@ -28,9 +30,9 @@ _REFER = 1 << 13  # ABI 2
 _SCOPE_SIGNAL = 1 << 1  # ABI 6
 _CREATE, _ADD_RULE, _RESTRICT = 444, 445, 446  # the same on x86-64 and arm64
 _PATH_BENEATH = 1
-_DEVICES = (("/dev/null", READ_FILE | WRITE_FILE | TRUNCATE), ("/dev/zero", READ_FILE),
-            ("/dev/urandom", READ_FILE), ("/dev/random", READ_FILE),
-            ("/proc/meminfo", READ_FILE), ("/proc/cpuinfo", READ_FILE))
+# the system files the guard lets learner code open (/dev/null for writing too)
+_DEVICES = tuple((f, READ_FILE | WRITE_FILE | TRUNCATE if f == "/dev/null" else READ_FILE)
+                 for f in _SYSTEM_FILES)
 
 
 def _inside(path: str, root: str) -> bool:
