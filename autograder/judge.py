@@ -212,9 +212,10 @@ REFUSED = {
     "signal": "Your code tried to signal a process other than its own (the grader's?); it was "
               "refused.",
     "native": "Your code tried to call C code (through ctypes, or a C module it wrote or may "
-              "not read); it was refused.",
+              "not read, or one of Python's own test modules); it was refused.",
     "network": "Your code tried to open a network connection; it was refused.",
-    "tamper": "Your code tried to change or trace the grader's own functions; it was refused.",
+    "tamper": "Your code tried to change, trace or get around the grader's own functions (by "
+              "digging through memory or starting another interpreter); it was refused.",
 }
 
 

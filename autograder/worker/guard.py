@@ -8,8 +8,9 @@ hook cannot be removed. It refuses, with PermissionError:
   grader, suite, solution, other student's file or other process (/proc) is readable;
 - writing, renaming, linking or deleting outside its own folder, and every symlink
   (shared memory too: the C modules that make named files in /dev/shm are not imported);
-- running programs, calling C code (ctypes) or loading a C module from a file it wrote
-  (or may not read), opening network sockets,
+- running programs, calling C code (ctypes, Python's own test modules) or loading a C
+  module from a file it wrote (or may not read), starting another interpreter (which
+  would have no hook), opening network sockets,
   signalling any process but its own group, changing the code of this file's functions,
   listing every object in memory (gc.get_objects ...) or making code objects by hand.
 
@@ -59,6 +60,11 @@ _DIG = frozenset({"gc.get_objects", "gc.get_referrers", "gc.get_referents", "cod
 # C modules learner code may not load again once the worker has let them go (hiding.py
 # forget_native): ctypes reads and writes any address without an audited call
 _NATIVE = frozenset({"_ctypes", "ctypes"})
+# the interpreter's own test and experiment modules (lib-dynload ships them on many
+# systems): raw pointers, refcounts and configuration by hand (_testcapi,
+# _testinternalcapi, _ctypes_test), and interpreters of their own (_xxsubinterpreters),
+# which run with no audit hook at all (found while probing: all four imported)
+_UNSAFE_PREFIXES = ("_test", "_xx", "xx", "_ctypes", "ctypes.")
 # C modules that make named files in /dev/shm (shm_open, sem_open) with no audited open:
 # found from outside, a file written there outlived its worker (process isolation)
 _SHARED_MEMORY = frozenset({"_posixshmem", "_multiprocessing"})
@@ -155,7 +161,7 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
              _any=any, _hasattr=hasattr, _exception=Exception, _refusals=REFUSALS,
              _error=PermissionError, _run=_RUN, _change=_CHANGE, _link=_LINK, _list=_LIST,
              _signal=_SIGNAL, _network=_NETWORK, _tamper=_TAMPER, _shm=_SHARED_MEMORY,
-             _native=_NATIVE, _dig=_DIG,
+             _native=_NATIVE, _unsafe=_UNSAFE_PREFIXES, _dig=_DIG,
              _code=("__code__", "__defaults__", "__kwdefaults__"),
              _function=_FUNCTION, _file=_FILE, _type=type, _two=_TWO_PATHS,
              _pathlib=_PATH_TYPES, _stat=os.stat, _S_ISDIR=stat.S_ISDIR):
@@ -239,17 +245,24 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             refuse("tamper", "tracing or profiling the grader")
         elif event in _dig:
             refuse("tamper", "looking through every object in memory, or making code objects")
+        elif event == "cpython.PyInterpreterState_New":  # a new interpreter has no hook
+            refuse("tamper", "starting another interpreter (it would run without these rules)")
         elif event == "import" and args:
-            if args[0] in _shm:
-                refuse("write", "shared memory (files outside your own folder)")
-            if args[0] in _native or (_isinstance(args[0], _str)
-                                      and args[0].startswith("ctypes.")):
-                refuse("native", "calling C code through ctypes")
             # a C module's file (its only "import" event with a path): one the submission
             # wrote, or any it may not read, would run its C constructor past this hook
+            path = ""
             if _len(args) > 1 and args[1] is not None:
                 path = path_of(args[1])
                 if not path or _under(path, _own) or not readable(path):
                     refuse("native", "loading C code from that file")
+            # a C module's init function is named after the last part of its name (so
+            # "x._ctypes" loads _ctypes): that part and the file's name are judged too
+            name = args[0] if _isinstance(args[0], _str) else ""
+            for stem in (name, name.rpartition(".")[2],
+                         path.rpartition("/")[2].partition(".")[0]):
+                if stem in _shm:
+                    refuse("write", "shared memory (files outside your own folder)")
+                if stem in _native or stem.startswith(_unsafe):
+                    refuse("native", "calling C code through ctypes or Python's test modules")
 
     return hook
