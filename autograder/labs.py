@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -95,3 +97,31 @@ def get_lab(lab_id: str) -> Lab:
     except KeyError:
         known = ", ".join(sorted(LABS))
         raise ValueError(f"unknown lab {lab_id!r}: choose one of {known}") from None
+
+
+# check and grade: a file named after a lab (lab02.ipynb, my_lab02.py) is that lab's
+LAB_IN_NAME = re.compile(r"(?<![a-z0-9])(lab\d+)(?!\d)")
+
+
+def lab_of(file: Path | None, lab: str | None) -> str:
+    """The lab to check `file` against: --lab if given, else the one lab its name names,
+    else (no FILE) the one lab whose LAB.py / LAB.ipynb is here, else the default lab.
+
+    >>> lab_of(Path("alice_lab02.ipynb"), None), lab_of(Path("alice.py"), None)
+    ('lab02', 'lab01')
+    """
+    if lab is not None:
+        return lab
+    if file is not None:
+        named = {m for m in LAB_IN_NAME.findall(file.name.lower()) if m in LABS}
+        return named.pop() if len(named) == 1 else default_lab()
+    here = [lab_id for lab_id in LABS
+            if any(Path(f"{lab_id}{suffix}").is_file() for suffix in (".py", ".ipynb"))]
+    return here[0] if len(here) == 1 else default_lab()
+
+
+def default_lab() -> str:
+    """lab01; in a student handout, the one lab whose public checks it holds."""
+    suites = Path(__file__).resolve().parent / "suites"
+    installed = [lab_id for lab_id in LABS if (suites / lab_id / "public").is_dir()]
+    return installed[0] if len(installed) == 1 else "lab01"

@@ -54,7 +54,7 @@ def main() -> None:
         baseline = [sys.executable, "-c", "import numpy, pytest"]
         check = [sys.executable, "-c",  # what the `mindlab` console script does
                  f"import sys; sys.path.insert(0, {str(ROOT)!r}); sys.argv[0] = 'mindlab'; "
-                 "from mindlab_grader.cli import main; main()",
+                 "from mindlab_grader.console import main; main()",
                  "check", str(file), "--isolation", args.isolation]
         timed(baseline, folder), timed(check, folder)  # warm the file cache
         base, ours = [], []

@@ -71,7 +71,7 @@ def pyproject(lab: Lab, packages: list[str], kind: str = "handout",
         f"description = {q(f'mindlab {kind} for {lab.id} ({lab.title}): {summary}')}\n"
         f'requires-python = ">=3.10"\ndependencies = [\n{deps}]\n\n'
         f"[project.optional-dependencies]\nstudent = {q(student)}\n\n"
-        '[project.scripts]\nmindlab = "mindlab_grader.cli:main"\n\n'
+        '[project.scripts]\nmindlab = "mindlab_grader.console:main"\n\n'
         f"[tool.setuptools]\ninclude-package-data = false\npackages = [\n{pkgs}]\n\n"
         '[tool.setuptools.package-data]\nmindlab_core = ["data/*"]\n'
         '"mindlab_labs.exercises" = ["*.py", "*.ipynb"]\n')

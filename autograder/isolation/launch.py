@@ -199,12 +199,15 @@ def prestart(lab_id: str, isolation: str = "auto", suite: str = "public",
     """Start a zygote now, so its start-up overlaps the caller's imports (mindlab check).
 
     A Grader made afterwards with the same lab, isolation and limits takes it over;
-    one never taken is stopped when the program exits. Never raises.
+    one never taken is stopped when the program exits; one already started is not
+    started again (the console script starts it before `mindlab check` does). Never raises.
     """
     try:
         lab = get_lab(lab_id)
         used = resolve_isolation(isolation, suite)
         key = (lab.id, used, memory_mb, file_mb)
+        if key in _PRESTARTED:
+            return
         if server_kind(used) == "spawn":  # the first spawned worker (spawnserver.py)
             from .spawn import start_child
 
