@@ -53,7 +53,7 @@ def test_names_of_our_own_and_what_students_install():
     assert project["name"] == DISTRIBUTION == "mindlab-interp"
     assert distribution("handout") == "mindlab-interp-handout"
     assert DISTRIBUTION in FULL_INSTALL and "pip install mindlab " not in FULL_INSTALL
-    assert project["scripts"]["mindlab"] == "mindlab_grader.cli:main"
+    assert project["scripts"]["mindlab"] == "mindlab_grader.console:main"
     student = " ".join(project["optional-dependencies"]["student"])
     assert "jupyterlab" in student and "ipywidgets" in student
 
