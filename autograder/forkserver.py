@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 
 from .isolation import GraderFault, launch_zygote, take_prestarted
 from .labs import Lab
 from .worker import protocol
+from .worker.processes import remove_tree
 
 STARTUP_TIMEOUT = 60.0  # seconds for a zygote to import numpy and the reference
 KILL_TIMEOUT = 3.0  # seconds for a zygote to kill a worker; longer means the learner stopped it
@@ -82,4 +82,4 @@ class ForkServer:
                 proc.kill()
                 proc.wait()
         self.stderr.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        remove_tree(self.tmp)

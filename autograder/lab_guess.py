@@ -37,8 +37,8 @@ def defined_names(path: Path) -> set[str]:
     for source, _ in submission.cells:
         try:
             tree = ast.parse(source)
-        except (SyntaxError, ValueError):
-            continue
+        except (SyntaxError, ValueError, MemoryError, RecursionError, OverflowError):
+            continue  # (a 10,000-term sum is a RecursionError in the parser)
         found |= {node.name for node in tree.body
                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     return found

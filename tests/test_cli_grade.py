@@ -210,3 +210,17 @@ def test_a_file_of_another_lab_is_named_not_graded(command, run, tmp_path):
     own = tmp_path / "bob.py"  # a lab01 file with one function missing is still lab01's
     own.write_text(correct_source().replace("def softmax(", "def softmax_("))
     assert "looks like" not in run("check", str(own), "--isolation", "process").output
+
+
+@pytest.mark.parametrize("command", ["grade", "check"])
+def test_a_file_too_deep_for_pythons_parser_is_reported_not_a_traceback(command, tmp_path):
+    """A 10,000-term sum is a RecursionError in ast.parse: guessing the lab from the
+    file's functions crashed `mindlab grade` and `check` with no report (found from
+    outside). Now that cell defines nothing, and the file is graded as it is."""
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source() + "\n# %%\nx = " + "+".join(["1"] * 10_000) + "\n")
+    result = CliRunner().invoke(main, [command, str(path), "--json", "--isolation", "process"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["status"] == "graded" and data["score"] == data["max_score"] > 0
+    assert "could not be read as Python (RecursionError" in " ".join(data["notes"])

@@ -87,6 +87,8 @@ EXPECT: dict[str, tuple[set[str], str]] = {
     # Python's own test modules (raw pointers) and a second interpreter (no audit hook),
     # also under another name: refused by the module's last name part and its file name
     "loads_pythons_test_modules.py": ({"data_row"}, r"one of Python's own test modules"),
+    # a 3,000-deep chain of folders: the clean-up recursed and died (no report at all)
+    "deep_folders.py": (set(), r""),
 }
 
 
@@ -194,9 +196,10 @@ def test_nothing_outlives_its_submission(isolation):
         assert _processes_with("mindlab-hostile-orphan") == []
 
 
-def test_garbage_files_are_deleted_with_the_worker():
+@pytest.mark.parametrize("name", ["garbage_files.py", "deep_folders.py"])
+def test_garbage_files_are_deleted_with_the_worker(name):
     with Grader(lab="lab01", suite="public", isolation="process", **LIMITS) as grader:
-        grader.grade(HOSTILE / "garbage_files.py")
+        assert grader.grade(HOSTILE / name).score == 30.0
         tmp = Path(grader._zygote.tmp)
         assert tmp.is_dir() and list(tmp.iterdir()) == []
     assert not tmp.exists()

@@ -15,6 +15,10 @@ hidden suite (the suite the plan serves), under every isolation that works here.
   call's questions counts against that call;
 - fills_every_request_of_a_plan: every request of a planned group answered up to its own
   reply cap, all held by the judge at once (568 MB): what a plan keeps is bounded;
+- tiny_value_keeps_a_big_frame / grows_what_comes_back: a one-number value beside 63 MB of
+  bytes nothing uses, or of an argument grown in place, in each planned request's first
+  reply: each value kept its whole reply alive (495 MB and 348 MB): unused bytes are
+  refused, a small array is copied out of its reply;
 - counts_its_calls / grows_its_input: functions that see the plan (more calls, one bigger
   request): one verdict wherever and whenever the file is graded, as without a plan where
   the suite's own caps are concerned.
@@ -59,7 +63,8 @@ def test_every_channel_attack_is_tested():
         "negative_buffer_sizes.py", "millions_of_tiny_values.py", "cpu_while_asking.py",
         "counts_its_calls.py", "grows_its_input.py", "answers_cost_the_judge.py",
         "works_in_a_child.py", "fills_every_request_of_a_plan.py",
-        "leaves_a_process_chain.py"}  # (the last: tests/test_hostile_batch.py)
+        "leaves_a_process_chain.py", "tiny_value_keeps_a_big_frame.py",
+        "grows_what_comes_back.py"}  # (the last: tests/test_hostile_batch.py)
 
 
 def _timed_grade(path: Path, isolation: str) -> tuple:
@@ -102,6 +107,18 @@ def test_a_plan_keeps_what_the_judge_holds_bounded(tmp_path: Path, isolation: st
     found = _judge_peak(_submission("fills_every_request_of_a_plan.py", tmp_path), isolation)
     assert found["failed"] == ["rank_rules"]
     assert found["mb"] < 250, found  # (before the fix: 568 MB)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+@pytest.mark.parametrize("attack", ["tiny_value_keeps_a_big_frame.py",
+                                    "grows_what_comes_back.py"])
+def test_a_small_value_never_keeps_its_whole_reply(tmp_path: Path, isolation: str,
+                                                   attack: str):
+    found = _judge_peak(_submission(attack, tmp_path), isolation)
+    assert found["failed"] == ["rank_rules"]
+    # (before the fix: 241 MB here, 495 MB at the judge's peak; grows_what_comes_back up
+    # to 348 MB, as often as its CPU limit let it: now about 50 MB, one reply's worth)
+    assert found["mb"] < 150, found
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)

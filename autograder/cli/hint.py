@@ -31,7 +31,7 @@ def load_state(path: Path) -> dict[str, int]:
     """{"lab01.softmax": hints shown}; an unreadable or odd file counts as no hints shown."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     if not isinstance(data, dict):
         return {}

@@ -10,7 +10,6 @@ import atexit
 import contextlib
 import importlib.util
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from ..labs import LABS, Lab, get_lab
+from ..worker.processes import remove_tree
 from .backends import get_backend, resolve_isolation, server_kind
 from .base import (
     GRADER_DIR,
@@ -141,7 +141,7 @@ def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int)
     except OSError as exc:
         ours.close()
         stderr.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)
         raise GraderFault(f"could not start the worker process: {exc}") from exc
     finally:
         theirs.close()
@@ -235,4 +235,4 @@ def _discard_prestarted() -> None:
             os.killpg(launch.proc.pid, 9)
         launch.proc.wait()
         launch.stderr.close()
-        shutil.rmtree(launch.tmp, ignore_errors=True)
+        remove_tree(launch.tmp)

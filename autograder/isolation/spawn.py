@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from ..labs import Lab
+from ..worker.processes import remove_tree
 from .base import GRADER_DIR
 from .process import ProcessBackend
 
@@ -80,7 +80,7 @@ class Child:
         rc = self.proc.wait() if rc is None else rc
         self.listener.close()
         self.stderr.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        remove_tree(self.tmp)
         self.done.append(rc)
         return rc
 
@@ -113,7 +113,7 @@ def start_child(lab: Lab, memory_mb: int | None, file_mb: int) -> Child:
     except OSError:
         listener.close()
         stderr.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)
         raise
     child = Child(proc, listener, secrets.token_hex(16), tmp, stderr,
                   zygote_config(lab, "spawn", memory_mb, file_mb, tmp))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 
 
 def set_subreaper() -> None:
@@ -165,21 +166,73 @@ def make_undumpable() -> None:
 
 
 def remove_tree(path: str) -> None:
-    """Delete a worker's directory even if the learner made parts of it read-only, never
-    following a link out of it (a link in it, or the folder itself replaced by one)."""
-    if not path or os.path.islink(path) or not os.path.isdir(path):
-        if path and os.path.islink(path):
-            os.unlink(path)
+    """Delete a worker's directory however deep, even if the learner made parts of it
+    read-only, never following a link out of it (a link in it, or the folder itself
+    replaced by one). Never recursive: what a folder holds is moved up into `path` and
+    the emptied folder removed, round after round, so a chain of 3,000 folders costs
+    3,000 rounds, not a RecursionError (os.walk and shutil.rmtree recurse) or a path
+    too long for the kernel. Call it once nothing runs in the folder any more."""
+    if not path:
         return
-    import shutil
+    try:
+        if os.path.islink(path) or not os.path.isdir(path):
+            if os.path.islink(path):
+                os.unlink(path)
+            return
+        with contextlib.suppress(OSError):  # (a directory, checked: not a link)
+            os.chmod(path, 0o700)
+        top = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        _empty(top)
+    finally:
+        os.close(top)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
 
-    for root, dirs, _ in os.walk(path):
-        for d in dirs:
-            inside = os.path.join(root, d)
-            if os.path.islink(inside):
-                continue  # chmod would follow it out of the folder
+
+def _empty(top: int) -> None:
+    """Empty the folder open as `top`: files unlinked, empty folders removed, and what a
+    full folder holds renamed into `top` (a name of ours) for the next round."""
+    moved = 0
+    while True:
+        try:
+            names = os.listdir(top)
+        except OSError:
+            return
+        progress = False
+        for name in names:
             try:
-                os.chmod(inside, 0o700)
+                is_dir = stat.S_ISDIR(os.stat(name, dir_fd=top, follow_symlinks=False).st_mode)
+                if not is_dir:
+                    os.unlink(name, dir_fd=top)
+                    progress = True
+                    continue
+                with contextlib.suppress(OSError):
+                    os.rmdir(name, dir_fd=top)
+                    progress = True
+                    continue
+                with contextlib.suppress(OSError):  # a folder it made unreadable (no link:
+                    os.chmod(name, 0o700, dir_fd=top)  # checked above; nothing runs now)
+                inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+                                | os.O_CLOEXEC, dir_fd=top)
+            except OSError:
+                continue
+            try:
+                for child in os.listdir(inner):
+                    for _ in range(8):  # a name of ours the learner took: the next one
+                        moved += 1
+                        try:
+                            os.rename(child, f".mindlab-up-{moved}", src_dir_fd=inner,
+                                      dst_dir_fd=top)
+                            progress = True
+                            break
+                        except OSError:
+                            continue
             except OSError:
                 pass
-    shutil.rmtree(path, ignore_errors=True)
+            finally:
+                os.close(inner)
+        if not names or not progress:
+            return

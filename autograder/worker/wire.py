@@ -129,14 +129,26 @@ def _from_tree(node, buffers: list[memoryview], used: set | None = None):
             if node["$nd"] in used:
                 raise ValueError("malformed message: a buffer used twice")
             used.add(node["$nd"])
-        array = np.frombuffer(buffers[node["$nd"]], dtype=dtype).reshape(shape)
-        # a buffer read once (the judge's side) is the array's own: no copy of a big reply
-        return array if used is not None and array.flags.writeable else array.copy()
+        buffer = buffers[node["$nd"]]
+        array = np.frombuffer(buffer, dtype=dtype).reshape(shape)
+        # a buffer read once (the judge's side) that is most of its message is the array's
+        # own: no copy of a big reply; a smaller one is copied, or it would keep the whole
+        # message alive (a tiny array holding 60 MB of other answers' bytes)
+        if used is not None and array.flags.writeable and 2 * array.nbytes >= _whole(buffer):
+            return array
+        return array.copy()
     if "$npscalar" in node:
         dtype = np.dtype(node["dtype"])
         if dtype.char not in DTYPES:
             raise ValueError("malformed scalar")
-        return np.frombuffer(buffers[node["$npscalar"]], dtype=dtype)[0]
+        if used is not None:
+            if node["$npscalar"] in used:
+                raise ValueError("malformed message: a buffer used twice")
+            used.add(node["$npscalar"])
+        scalar = np.frombuffer(buffers[node["$npscalar"]], dtype=dtype)
+        if scalar.shape != (1,):
+            raise ValueError("malformed scalar")
+        return scalar[0]
     if "$npstr" in node:
         return np.str_(node["$npstr"])
     if "$tuple" in node:
@@ -224,7 +236,19 @@ def _decode(data: bytes, shared: bool = False):
         pos += size
     if pos != len(data):
         raise ValueError("malformed message: wrong length")
-    return _from_tree(header["tree"], buffers, None if shared else set())
+    if shared:
+        return _from_tree(header["tree"], buffers)
+    used: set = set()
+    value = _from_tree(header["tree"], buffers, used)
+    if len(used) != len(buffers):  # bytes nothing stands for: refused, never held
+        raise ValueError("malformed message: a buffer no value uses")
+    return value
+
+
+def _whole(buffer) -> int:
+    """The size of the message a buffer (a memoryview of it) was cut from."""
+    whole = getattr(buffer, "obj", None)
+    return len(whole) if whole is not None else len(buffer)
 
 
 def roundtrip(value):
