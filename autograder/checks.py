@@ -95,8 +95,10 @@ def _a(name: str) -> str:
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
-def expect_array(value: Any, what: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
-    """The value as a float ndarray, or Fail saying what came back instead."""
+def expect_array(value: Any, what: str, shape: tuple[int, ...] | None = None,
+                 precise: bool = False) -> np.ndarray:
+    """The value as a float ndarray, or Fail saying what came back instead; `precise`:
+    probabilities compared to 1e-9, which float32 (7 digits) or float16 cannot hold."""
     if not isinstance(value, np.ndarray):
         raise Fail(f"{what} returned {describe(value)}, expected a numpy array"
                    + (f" of shape {shape}" if shape else "") + ".")
@@ -104,6 +106,11 @@ def expect_array(value: Any, what: str, shape: tuple[int, ...] | None = None) ->
         raise Fail(f"{what} returned an array of dtype {value.dtype}, expected numbers.")
     if shape is not None and value.shape != shape:
         raise Fail(f"{what} returned shape {value.shape}, expected {shape}.")
+    if precise and value.dtype.kind == "f" and value.dtype.itemsize < 8:
+        raise Fail(f"{what} returned {value.dtype} numbers, good to about "
+                   f"{3 if value.dtype.itemsize == 2 else 7} digits: probabilities are "
+                   "compared to 1e-9, which needs float64 (numpy's default: leave out the "
+                   f"astype or dtype={value.dtype}).")
     return value.astype(np.float64)
 
 

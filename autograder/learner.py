@@ -23,7 +23,14 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from .worker import wire
-from .worker.calling import NoSuchFunction, Outcome, Raised, call_isolated, repeat_isolated
+from .worker.calling import (
+    NoSuchFunction,
+    Outcome,
+    Raised,
+    call_isolated,
+    repeat_isolated,
+    snapshot,
+)
 from .worker.protocol import Rng
 
 __all__ = ["Case", "Learner", "LearnerBase", "LearnerCrashed", "LearnerProblem",
@@ -100,7 +107,12 @@ class LearnerBase:
         watch=False: the caller never looks at Outcome.mutated (the judge then need not
         compare the arguments a worker sends back, and may leave `mutated` empty).
         """
-        return [self.call(function, *args, **kwargs) for args, kwargs in cases]
+        done = []
+        for case in cases:  # each case's arguments made just before its call and let go
+            args, kwargs = snapshot(case)  # after it, as in the worker (serve.Worker.calls)
+            done.append(self.call(function, *args, **kwargs))
+            del args, kwargs
+        return done
 
     def repeat(self, function: str, times: int, *args: Any, **kwargs: Any) -> list[Any]:
         raise NotImplementedError

@@ -60,6 +60,9 @@ HOSTILE = ("import mindlab_grader.notebook as _nb\n"
            "_nb.grade_tool = lambda *args: 10.0\n_nb.check_tool = lambda *args: None\n")
 
 
+SCRIPT = "<script>fetch('/formgrader/api/grade/1', {method: 'PUT'}) /* mindlab-forged */</script>"
+
+
 def _bash(lines: list[str], cwd: Path) -> None:
     """Run command lines as typed in a terminal (nbgrader is this Python's, first on PATH)."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore",
@@ -105,9 +108,13 @@ def _notebooks(release) -> dict:
     envvar = {"softmax": ENV_VAR + _cell(release, "softmax")}  # a stub that sets it
     hostile = {"softmax": HOSTILE + _cell(release, "softmax")}  # a stub that patches
     assert wrong != answers and looping != answers
+    hostile_nb = _filled(release, hostile)
+    cell = next(c for c in hostile_nb.cells if c.cell_type == "code")  # a forged output: a
+    cell.outputs = [nbformat.v4.new_output(  # script formgrader would run for the instructor
+        "display_data", data={"text/html": SCRIPT, "text/plain": "x"})]
     return {"solved": _filled(release, answers), "stub": release,
             "mistake": _filled(release, wrong), "envvar": _filled(release, envvar),
-            "looping": _filled(release, looping), "hostile": _filled(release, hostile)}
+            "looping": _filled(release, looping), "hostile": hostile_nb}
 
 
 def _cell(nb, grade_id: str) -> str:
@@ -297,6 +304,22 @@ def test_the_isolated_path_gives_mindlab_grades_in_nbgraders_gradebook(isolated:
     with open(isolated / "grades.csv", newline="") as f:  # nbgrader export
         rows = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(f)}
     assert rows == {s: reports[s].score for s in ISOLATED}
+
+
+def test_the_isolated_path_keeps_no_output_a_student_forged(isolated: Path):
+    """A submitted notebook's outputs are the student's to write: one holding a script
+    (which formgrader would run in the instructor's browser) was kept as it was in
+    autograded/ (found from outside). Now every code cell's outputs are cleared there and
+    only mindlab's verdicts fill the grade cells."""
+    graded = nbformat.read(isolated / "autograded" / "hostile" / "lab01" / "lab01.ipynb",
+                           as_version=4)
+    assert "mindlab-forged" not in nbformat.writes(graded)
+    outputs = [c for c in graded.cells if c.cell_type == "code" and c.outputs]
+    assert {c.metadata["nbgrader"]["grade_id"] for c in outputs} == {
+        "check_tool01", "check_tool02", "check_tool03"}
+    for folder in ("feedback",):
+        for page in (isolated / folder / "hostile").rglob("*.html"):
+            assert "mindlab-forged" not in page.read_text(encoding="utf-8")
 
 
 def test_the_isolated_path_writes_feedback_nbgrader_shows(isolated: Path):

@@ -100,6 +100,49 @@ def test_public_suites_and_their_helpers_never_import_the_reference(lab):
     assert SUITES.parent / "common" / "calls.py" in seen  # the walk did follow helpers
 
 
+def _reference_answer(node: ast.AST) -> bool:
+    """Whether an expression is the reference's answer: ref.f(...), or a part of one."""
+    while isinstance(node, (ast.Subscript, ast.Attribute)) and not (
+            isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id == "ref"):
+        node = node.value
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "ref")
+
+
+def _answers_in_messages(path: Path) -> list[str]:
+    """Every place a Fail message of `path` formats the reference's answer, or a name a
+    check set to it (`expected = ref.sae_loss(...)`, then f"... expected {expected}")."""
+    found = []
+    for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        answers = {n.id for node in ast.walk(fn) if isinstance(node, ast.Assign)
+                   and _reference_answer(node.value)
+                   for target in node.targets for n in ast.walk(target)
+                   if isinstance(n, ast.Name)}
+        for call in ast.walk(fn):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+                    and call.func.id == "Fail"):
+                continue
+            for part in ast.walk(call):
+                if isinstance(part, ast.FormattedValue) and any(
+                        (isinstance(n, ast.Name) and n.id in answers) or _reference_answer(n)
+                        for n in ast.walk(part.value)):
+                    found.append(f"{path.name}:{call.lineno} {fn.name}: "
+                                 f"{{{ast.unparse(part.value)}}}")
+    return found
+
+
+@pytest.mark.parametrize("lab", sorted(LABS))
+def test_hidden_feedback_never_shows_the_reference_answer(lab):
+    """A hidden check says what is wrong, never the expected value of its hidden case
+    (lab 02's said "gave 240.983, expected 8.03278": found from outside)."""
+    files = sorted((SUITES.parent / lab / "hidden").glob("test_*.py"))
+    assert files
+    assert [where for path in files for where in _answers_in_messages(path)] == []
+
+
 # ---------------------------------------------------------------- statistics
 
 

@@ -13,7 +13,9 @@ verdict. For each graded student of the assignment:
 - autograded/<student>/<assignment>/<notebook>.ipynb is the submitted notebook with each
   grade cell's source and metadata restored from the gradebook and its outputs replaced
   by mindlab's verdict (the lines, then the score as the cell's result), which is what
-  `nbgrader generate_feedback` renders and formgrader shows. No cell is executed.
+  `nbgrader generate_feedback` renders and formgrader shows; every other code cell's
+  outputs are cleared (a submission's outputs are the student's to forge: a script in
+  one would run in the instructor's browser). No cell is executed.
 
 A student the gradebook does not know is skipped with a message (or added, `create`),
 as `nbgrader autograde --create` does; a missing submission is created. Needs nbgrader
@@ -177,6 +179,11 @@ def write_autograded(gradebook: Any, course: Path, record: dict, report: Report,
 
     student = record["student"]
     nb = _base_notebook(course, record, assignment, notebook)
+    for cell in nb.cells:  # the outputs a submission carries are whatever the student put
+        if cell.cell_type == "code":  # in the file (an HTML output's script would run in
+            cell.outputs = []  # the instructor's browser, in formgrader): none is kept,
+            cell.execution_count = None  # as nbgrader's autograde clears them too
+    nb.metadata.pop("widgets", None)  # (widget state: scripts' data, also the student's)
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
     tools = {tool.id: tool for tool in report.tools}
     for tool in lab.tools:

@@ -32,6 +32,7 @@ from .calling import (
     call_isolated,
     raised_of,
     repeat_isolated,
+    snapshot,
 )
 from .hiding import Silent, forget_native
 from .processes import die_with_parent
@@ -331,17 +332,24 @@ class Worker:
         left them (the judge compares); the last case's outcome is the final reply."""
         function = request["function"]
         cases = request["cases"]
-        for i, (args, kwargs) in enumerate(cases):
+        for i in range(len(cases)):
+            # each case's arguments made just before its call and let go after its answer,
+            # as in a notebook's loop: a function that keeps results by id(W) meets a new
+            # matrix where a freed one was (request["cases"] made them all at once)
+            args, kwargs = snapshot(cases[i])
+            cases[i] = None
             try:
                 outcome = self._one_call(function, protocol.rng_from_wire(tuple(args)),
                                          protocol.rng_from_wire(kwargs))
             except NoSuchFunction:
                 return {"kind": "missing"}
+            del args, kwargs
             if i == len(cases) - 1:
                 return self._result(function, outcome)
             # each answer on its own: the judge keeps it if a later case hangs or crashes,
             # and times every case from the answer before it
             self.reply({"kind": "case", **_outcome_data(outcome)})
+            del outcome
         return {"kind": "result"}  # (no cases: the judge never sends such a request)
 
     def repeat(self, request: dict) -> dict:

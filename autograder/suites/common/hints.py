@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 
-def same(got: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
+def same(got: Any, expected: Any, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
     """Numerically equal, shapes included; nan matches nan, inf matches inf of the same sign."""
     try:
         got = np.asarray(got, dtype=np.float64)

@@ -76,7 +76,7 @@ def test_softmax_rows_sum_to_one(learner):
     """softmax turns each row of a 2-D array of logits into probabilities"""
     got = expect_array(value(learner, "softmax", RANDOM_LOGITS,
                              on_raise=_softmax_2d_raised),
-                       "softmax(logits)", shape=RANDOM_LOGITS.shape)
+                       "softmax(logits)", shape=RANDOM_LOGITS.shape, precise=True)
     if same(got, ref.softmax(RANDOM_LOGITS)):
         return
     if np.allclose(got.sum(axis=0), 1.0):
@@ -110,7 +110,7 @@ def test_softmax_works_on_a_single_vector(learner):
                 "axis=-1 (the last axis), which exists for 1-D and 2-D input alike.")
 
     got = expect_array(value(learner, "softmax", VECTOR, on_raise=raised),
-                       "softmax(vector)", shape=VECTOR.shape)
+                       "softmax(vector)", shape=VECTOR.shape, precise=True)
     if not same(got, ref.softmax(VECTOR)):
         raise Fail(f"softmax of a 1-D vector gave entries summing to {got.sum():.4g} that "
                    "are not exp(logit) / sum of exps: check the 1-D case on a small example.")
@@ -121,7 +121,7 @@ def test_softmax_is_stable_for_huge_logits(learner):
     """softmax stays exact for logits as large as 1e4 and as small as -1e4"""
     got = expect_array(value(learner, "softmax", HUGE,
                              on_raise=_softmax_2d_raised),
-                       "softmax(logits)", shape=HUGE.shape)
+                       "softmax(logits)", shape=HUGE.shape, precise=True)
     if same(got, ref.softmax(HUGE), atol=1e-12):
         return
     if not np.isfinite(got).all():
@@ -143,7 +143,7 @@ def test_softmax_gives_zero_to_minus_inf(learner):
     """softmax gives probability exactly 0 to logits equal to -inf"""
     got = expect_array(value(learner, "softmax", WITH_INF,
                              on_raise=_softmax_2d_raised),
-                       "softmax(logits)", shape=WITH_INF.shape)
+                       "softmax(logits)", shape=WITH_INF.shape, precise=True)
     blocked = np.isneginf(WITH_INF)
     if np.isnan(got).any():
         raise Fail("softmax gave nan when some logits are -inf: -inf minus -inf is nan, so "
@@ -210,7 +210,7 @@ def test_read_row_matches_the_model(learner):
     try:  # as if called one by one: a wrong answer before a hang or crash is what counts
         for got in values(learner, "read_row", cases, on_raise=_read_row_raised,
                           keep_inputs=True):
-            got_all.append(expect_array(got, "read_row(W, letter)", shape=(27,)))
+            got_all.append(expect_array(got, "read_row(W, letter)", shape=(27,), precise=True))
     except (LearnerTimeout, LearnerCrashed):
         if all(same(g, e) for g, e in zip(got_all, expected)):
             raise
@@ -287,7 +287,7 @@ def _value_check(learner, function: str, cases: list, what: str, mistakes, wrong
                  advice: str, keep_inputs: bool = False, on_raise=None) -> None:
     """The learner's result for every case equals the reference's, or Fail naming a mistake
     only when its outputs match the learner's on every case."""
-    got_all = [expect_array(got, what, shape=(27,))
+    got_all = [expect_array(got, what, shape=(27,), precise=True)
                for got in values(learner, function, cases, on_raise=on_raise,
                                  keep_inputs=keep_inputs)]
     expected = [getattr(ref, function)(*case) for case in cases]
@@ -329,6 +329,7 @@ def test_data_row_rejects_bad_letters(learner):
 GAP_CASES = [(W, COUNTS, letter) for letter in (".", "a", "q", "x")]
 GAP_CASES.append((inputs.random_W(109), SMALL_COUNTS, "k"))
 GAP_CASES.append((OTHER_W, COUNTS, "e"))  # another model on the shipped data
+GAP_CASES.append((HUGE_W, COUNTS, "t"))  # logits of 1e4: a softmax without its shift gives nan
 GAPS = [ref.belief_gap(*case) for case in GAP_CASES]
 
 
@@ -370,6 +371,10 @@ def test_belief_gap_is_the_total_variation_distance(learner):
                        "differently).")
         return
     got = next(g for g, e in zip(got_all, GAPS) if not np.isclose(g, e, rtol=1e-7, atol=1e-10))
+    if not np.isfinite(got_all[-1]) and all(np.isfinite(got_all[:-1])):
+        raise Fail(f"belief_gap gave {got_all[-1]} for a model whose logits reach 1e4: "
+                   "exp(1e4) overflows to inf, and inf / inf is nan. Take the belief from "
+                   "read_row, whose softmax subtracts the row's largest logit first.")
     hint = mistake_everywhere(got_all, {h: [m[h] for m in GAP_MISTAKES]
                                         for h in GAP_MISTAKES[0]})
     raise Fail(f"belief_gap gave {got:.4g} for one letter, which is not the total "

@@ -246,18 +246,32 @@ def test_rank_rules_top_keeps_the_first_k(learner):
 
 
 HUGE_RULES = ref.rank_rules(HUGE)
+FAR = inputs.random_W(308)
+FAR[5:] -= 2e4  # rows 2e4 below the others: a shift by the whole matrix's max gives 0 / 0
+FAR_RULES = ref.rank_rules(FAR)
 
 
 @check(points=1, function="rank_rules")
 def test_rank_rules_handles_huge_logits_and_leaves_W_unchanged(learner):
-    """rank_rules works for logits of size 1e4 or -inf, and leaves W unchanged"""
-    got = _rules(value(learner, "rank_rules", HUGE, keep_inputs=True), "rank_rules(W)")
-    if _same_rules(got, HUGE_RULES):
+    """rank_rules works for logits of size 1e4 or -inf, and for rows 2e4 apart, and leaves
+    W unchanged"""
+    huge, far = (_rules(got, "rank_rules(W)") for got in values(
+        learner, "rank_rules", [(HUGE,), (FAR,)], keep_inputs=True))
+    if not _same_rules(huge, HUGE_RULES):
+        if any(p != p or p in (np.inf, -np.inf) for _, _, p in huge):
+            raise Fail("rank_rules gave nan or inf probabilities for logits of size 1e4: exp "
+                       "overflows; use a stable softmax (subtract each row's maximum first).")
+        raise Fail("rank_rules(W) is not right for logits of size 1e4: "
+                   f"{_rank_hint(huge, HUGE_RULES)}.")
+    if _same_rules(far, FAR_RULES):
         return
-    if any(p != p or p in (np.inf, -np.inf) for _, _, p in got):
-        raise Fail("rank_rules gave nan or inf probabilities for logits of size 1e4: exp "
-                   "overflows; use a stable softmax (subtract each row's maximum first).")
-    raise Fail(f"rank_rules(W) is not right for logits of size 1e4: {_rank_hint(got, HUGE_RULES)}.")
+    if any(p != p for _, _, p in far):
+        raise Fail("rank_rules gave nan probabilities for a model whose rows lie 2e4 apart: "
+                   "shifting by the largest logit of the whole matrix leaves a low row all "
+                   "exp(-2e4) = 0, and 0 / 0 is nan. Subtract each row's own maximum "
+                   "(axis=1, keepdims=True).")
+    raise Fail("rank_rules(W) is not right for a model whose rows lie 2e4 apart: "
+               f"{_rank_hint(far, FAR_RULES)}.")
 
 
 # ---------------------------------------------------------------- greedy_decode
@@ -292,7 +306,8 @@ ONE_LETTER = inputs.random_W(307)  # the favourite word is one letter: . -> k ->
 ONE_LETTER[BOUNDARY, index("k")] = ONE_LETTER[BOUNDARY].max() + 2.0
 ONE_LETTER[index("k"), BOUNDARY] = ONE_LETTER[index("k")].max() + 2.0
 GREEDY = {"trained": ref.greedy_decode(W), "random": ref.greedy_decode(RANDOM),
-          "empty": ref.greedy_decode(EMPTY_FIRST), "one letter": ref.greedy_decode(ONE_LETTER)}
+          "empty": ref.greedy_decode(EMPTY_FIRST), "one letter": ref.greedy_decode(ONE_LETTER),
+          "huge": ref.greedy_decode(HUGE)}
 
 
 @check(points=0.5, function="greedy_decode")
@@ -304,12 +319,19 @@ def test_greedy_decode_returns_a_str(learner):
 
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_writes_the_models_favourite_word(learner):
-    """greedy_decode follows the most likely token from '.' (an empty word if that is '.')"""
+    """greedy_decode follows the most likely token from '.' (an empty word if that is '.'),
+    logits of size 1e4 included"""
     models = (("trained", W), ("random", RANDOM), ("empty", EMPTY_FIRST),
-              ("one letter", ONE_LETTER))
+              ("one letter", ONE_LETTER), ("huge", HUGE))
     got_all = list(_words(learner, [(M,) for _, M in models], "greedy_decode(W)"))
-    if all(got == GREEDY[name] for (name, _), got in zip(models, got_all)):
+    wrong = [name for (name, _), got in zip(models, got_all) if got != GREEDY[name]]
+    if not wrong:
         return
+    if wrong == ["huge"]:
+        raise Fail("greedy_decode(W) is not the greedy walk when the logits are as large as "
+                   "1e4, though it is on ordinary models: exp(1e4) overflows to inf, inf / inf "
+                   "is nan, and np.argmax of nans is the first of them. Take the argmax of the "
+                   "row itself (exp keeps the order) or of a stable softmax.")
     if all(got == _greedy_from(M, index("a")) for (_, M), got in zip(models, got_all)):
         raise Fail("greedy_decode starts its walk at 'a': every word starts after '.', "
                    "so the first step takes the most likely token of row 0.")

@@ -163,14 +163,22 @@ def test_data_row_of_a_small_example(learner):
     counts = np.zeros((27, 27), dtype=np.int64)
     counts[1, 2], counts[1, 0] = 3, 1  # after 'a': 'b' three times, '.' once
     counts[0, 1] = 4  # every word starts with 'a'
-    after_a, after_dot = (expect_array(got, "data_row(counts, letter)", shape=(27,))
-                          for got in values(learner, "data_row", [(counts, "a"), (counts, ".")]))
+    counts[3, [0, 1]] = 1, 2  # after 'c': '.' once, 'a' twice (thirds: not exact in binary)
+    raw = list(values(learner, "data_row", [(counts, "a"), (counts, "."), (counts, "c")]))
+    after_a, after_dot, after_c = (expect_array(got, "data_row(counts, letter)", shape=(27,))
+                                   for got in raw)
     if not np.allclose(after_a[[0, 2]], [0.25, 0.75]) or not np.isclose(after_a.sum(), 1.0):
         raise Fail("data_row(counts, 'a') should give 0.25 for '.' and 0.75 for 'b' when 'a' "
                    "is followed by 'b' 3 times and by '.' once: row 1 over its sum.")
     if not np.isclose(after_dot[1], 1.0):
         raise Fail("data_row(counts, '.') should give 1.0 for 'a' when every word starts "
                    "with 'a': '.' is row 0.")
+    if not np.allclose(after_c[:2], [1 / 3, 2 / 3], rtol=1e-9, atol=1e-12):
+        raise Fail("data_row(counts, 'c') should give 1/3 and 2/3 to float64's precision "
+                   f"(15 digits) when 'c' is followed by '.' once and 'a' twice; it gave "
+                   f"{after_c[0]:.12g}" + (f" ({raw[2].dtype}: divide in float64, numpy's "
+                                            "default)" if raw[2].dtype != np.float64 else "")
+                   + ".")
 
 
 @check(points=0.5, function="data_row")
@@ -197,18 +205,24 @@ GAPS = (((np.zeros((27, 27)), np.ones((27, 27), dtype=np.int64), "a"), 0.0,
          "a uniform model on uniform data"),
         ((APART_W, APART_COUNTS, "a"), 1.0, "model and data never agree"),
         ((THIRDS_W, THIRDS_COUNTS, "m"), 2 / 3,
-         "the model says '.' or 'a' (1/2 each) and the data '.', 'b' or 'c' (1/3 each)"))
+         "the model says '.' or 'a' (1/2 each) and the data '.', 'b' or 'c' (1/3 each)"),
+        ((np.where(APART_W == 0.0, 1e4, APART_W), APART_COUNTS, "a"), 1.0,
+         "model and data never agree, with a logit of 1e4"))
 
 
 @check(points=1, function="belief_gap", needs=("read_row", "data_row"))
 def test_belief_gap_of_small_examples(learner):
-    """belief_gap is 0 when model and data agree, 1 when they never do, 2/3 in between"""
+    """belief_gap is 0 when model and data agree, 1 when they never do (logits of 1e4
+    too), 2/3 in between"""
     raw = list(values(learner, "belief_gap", [args for args, _, _ in GAPS]))
     for (_, want, when), got in zip(GAPS, raw):
         got = expect_float(got, "belief_gap(W, counts, letter)")
         if np.isclose(got, want, rtol=1e-9, atol=1e-12):
             continue
-        hint = (" (it is twice that: did you forget the 0.5?)" if np.isclose(got, 2 * want)
+        hint = (" (nan: exp(1e4) overflows to inf and inf / inf is nan; take the belief "
+                "from read_row, whose softmax subtracts the row's largest logit first)"
+                if got != got else
+                " (it is twice that: did you forget the 0.5?)" if np.isclose(got, 2 * want)
                 else " (it is off by less than 1e-3: return the distance unrounded)"
                 if abs(got - want) < 1e-3 else "")
         raise Fail(f"belief_gap gave {got:.4g} where {when}; it should be {want:.4g}: "

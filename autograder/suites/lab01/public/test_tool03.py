@@ -185,8 +185,11 @@ TIED[[2, 4], 0] = 1.0  # both end the word
 DOT_FIRST = np.zeros((27, 27))
 DOT_FIRST[0, 0] = 1.0  # '.' is the most likely first token: the greedy word is ''
 CYCLE = inputs.cycle_W("ab")
+HUGE_AB = np.zeros((27, 27))
+HUGE_AB[0, [3, 4]] = [1e4 - 1, 1e4]  # '.' -> 'd' (not 'c'): exp overflows without a shift
+HUGE_AB[4, 0] = 1e4  # 'd' -> '.'
 GREEDY_CASES = ((AB,), Args(CYCLE, max_len=5), Args(CYCLE, max_len=0), (CYCLE, 3), (TIED,),
-                (DOT_FIRST,))
+                (DOT_FIRST,), (HUGE_AB,))
 
 
 def _greedy_outcomes(learner):
@@ -201,11 +204,18 @@ def _word(learner, case: int, what: str = "greedy_decode(W)") -> str:
 
 @check(points=1, function="greedy_decode", needs="softmax")
 def test_greedy_decode_of_a_small_example(learner):
-    """greedy_decode writes 'ab' when the favourites are . -> a -> b -> ."""
+    """greedy_decode writes 'ab' when the favourites are . -> a -> b -> ., and 'd' when they
+    are . -> d -> . with logits of 1e4"""
     got = _word(learner, 0)
     if got != "ab":
         hint = " (the final '.' is not part of the word)" if got == "ab." else ""
         raise Fail(f"greedy_decode gave {got[:20]!r}, expected 'ab'{hint}.")
+    got = _word(learner, 6)
+    if got != "d":
+        raise Fail(f"greedy_decode gave {got[:20]!r}, expected 'd', when W['.'] has 1e4 - 1 "
+                   "for 'c' and 1e4 for 'd': exp(1e4) overflows to inf and inf / inf is nan. "
+                   "Take the argmax of the row itself (exp keeps the order) or of a stable "
+                   "softmax.")
 
 
 @check(points=1, function="greedy_decode", needs="softmax")

@@ -166,7 +166,8 @@ def test_cosine_similarity_is_the_cosine(learner):
             "it divides by |u|^2 |v|^2: use the lengths, not their squares":
                 u @ v / (u @ u * (v @ v)),
             "it is the plain dot product: divide by both lengths": u @ v})
-        raise Fail(f"cosine_similarity({what}) gave {got:.4g}, expected {expected:.4g}"
+        raise Fail(f"cosine_similarity({what}) gave {got:.4g}, not the cosine of the angle "
+                   "between them"
                    + (f": {hint}." if hint else "."))
     if any(type(raw) is not float for raw in got_all):
         raise Fail("cosine_similarity returned a numpy number, not a plain Python float: "

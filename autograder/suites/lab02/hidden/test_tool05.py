@@ -60,8 +60,16 @@ def test_make_contexts_reads_every_pair(learner):
                        f"give no pairs, X of shape (0, {k}) and Y of shape (0,).")
         n_short = sum(len(w) for w in words)
         if X.shape[0] == n_short:
-            raise Fail(f"{what} gave {n_short} pairs, one per letter: the end of each word is "
-                       "a target too (predict '.' after the last letter).")
+            ends = np.cumsum([len(w) + 1 for w in words]) - 1  # each word's '.' target
+            starts = np.concatenate([[0], ends[:-1] + 1])  # each word's first letter
+            if same(Y, np.delete(eY, ends)):
+                missing = "the end of each word is a target too (predict '.' after the last letter)"
+            elif same(Y, np.delete(eY, starts)):
+                missing = ("the first letter of each word is a target too (predict it from "
+                           f"the {k} '.' tokens of padding)")
+            else:
+                missing = "a word of n letters gives n + 1 pairs: each letter, then '.'"
+            raise Fail(f"{what} gave {n_short} pairs, one per letter: {missing}.")
         if X.shape[1:] != (k,):
             raise Fail(f"{what} gave contexts of shape {X.shape[1:]}, expected ({k},): each "
                        f"context holds the {k} tokens before the target.")
@@ -223,5 +231,5 @@ def test_cross_entropy_is_the_mean_nll(learner):
             "it indexes logits[targets] (whole rows) instead of one entry per row: use "
             "log_probs[np.arange(n), targets]": -logp[tg].mean(),
         })
-        raise Fail(f"{name} gave {got:.6g}, expected {expected:.6g}"
+        raise Fail(f"{name} gave {got:.6g}, not the mean of -log p(target) over the rows"
                    + (f": {hint}." if hint else "."))

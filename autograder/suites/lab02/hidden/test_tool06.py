@@ -113,8 +113,10 @@ def test_repeated_tokens_repeats_a_random_half(learner):
     for (n_vocab, half), got in zip(sizes, got_all):
         what = f"repeated_tokens(rng, n_vocab={n_vocab}, half_len={half})"
         tokens = expect_array(got, what, shape=(2 * half + 1,))
-        if got.dtype.kind not in "iu":
-            raise Fail(f"{what} returned dtype {got.dtype}: tokens are integers.")
+        if got.dtype != np.int64:
+            raise Fail(f"{what} returned dtype {got.dtype}: tokens are int64 token indices, "
+                       "as make_contexts gives (rng.integers returns int64; keep it, or "
+                       ".astype(np.int64)).")
         if tokens[0] != 0:
             raise Fail(f"{what} starts with {int(tokens[0])}: the first token is BOS, 0.")
         if not np.array_equal(tokens[1:half + 1], tokens[half + 1:]):
@@ -243,7 +245,8 @@ def test_find_heads_lists_the_heads_above_threshold(learner):
         hint = "each pair is (head, layer): put the layer first"
     elif (1, 2) in expected and (0, 2) in plain:  # 0.5 is not above 0.5
         hint = "a score equal to the threshold is not above it: use >"
-    raise Fail(f"find_heads(scores, 0.5) gave {plain}, expected {expected}"
+    raise Fail(f"find_heads(scores, 0.5) gave {plain}, not every (layer, head) scoring "
+               "above 0.5, in order"
                + (f": {hint}." if hint else "."))
 
 

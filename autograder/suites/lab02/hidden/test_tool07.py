@@ -139,7 +139,7 @@ def test_importance_loss_weights_each_feature(learner):
         "it sums over the rows: take the mean over rows": (err * IMPORTANCE).sum(),
         "it weights the error before squaring: importance * (x - x_hat)^2, not squared "
         "importance": ((IMPORTANCE * (X5 - X_hat)) ** 2).sum(1).mean()})
-    raise Fail(f"importance_loss gave {got:.6g}, expected {expected:.6g}"
+    raise Fail(f"importance_loss gave {got:.6g}, not the importance-weighted squared error"
                + (f": {hint}." if hint else "."))
 
 
@@ -224,7 +224,8 @@ def test_sae_loss(learner):
             err.sum(1).mean() + 0.3 * np.abs(pre).sum(1).mean(),
         "the L1 term averages over latents too: sum over k, mean over rows":
             err.sum(1).mean() + 0.3 * np.abs(F).mean()})
-    raise Fail(f"sae_loss gave {got:.6g}, expected {expected:.6g}"
+    raise Fail(f"sae_loss gave {got:.6g}, not reconstruction error plus l1 times the latents' "
+               "mean total size"
                + (f": {hint}." if hint else "."))
 
 

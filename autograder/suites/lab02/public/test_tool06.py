@@ -52,12 +52,15 @@ def test_causal_attention_stays_exact_for_huge_scores(learner):
 
 @check(points=0.5, function="repeated_tokens")
 def test_repeated_tokens_shape(learner):
-    """repeated_tokens gives BOS then one half twice"""
-    got = expect_array(value(learner, "repeated_tokens", Rng(1), 10, 5),
-                       "repeated_tokens(rng, 10, 5)", shape=(11,))
+    """repeated_tokens gives int64 tokens: BOS then one half twice"""
+    raw = value(learner, "repeated_tokens", Rng(1), 10, 5)
+    got = expect_array(raw, "repeated_tokens(rng, 10, 5)", shape=(11,))
     if got[0] != 0 or not np.array_equal(got[1:6], got[6:]) or (got[1:] == 0).any():
         raise Fail("repeated_tokens(rng, 10, 5) should be 0, then 5 tokens from 1..9, then "
                    "the same 5 again.")
+    if raw.dtype != np.int64:
+        raise Fail(f"repeated_tokens returned dtype {raw.dtype}: tokens are int64 (the "
+                   "contract), as rng.integers gives them.")
 
 
 @check(points=0.5, function="repeated_tokens")
