@@ -160,15 +160,17 @@ def greedy_decode(W: np.ndarray, max_len: int = 50) -> str:
 
 
 
-# ---------------- the mistake: read_row_column_not_row
-"""read_row reading column W[:, i] (what comes before the letter) instead of row W[i]."""
-
-import numpy as np
+# ---------------- the mistake: read_row_caches_by_id
+"""read_row keeps softmax(W) per id(W), to softmax each model once: a new matrix made
+where an old one was freed has the old one's id and gets its stale rows (found from
+outside: 15 of 20 fresh matrices)."""
 
 from mindlab_core.tokens import index
 
+_cache = {}
+
 
 def read_row(W, letter):
-    column = np.asarray(W, dtype=float)[:, index(letter)]
-    e = np.exp(column - column.max())
-    return e / e.sum()
+    if id(W) not in _cache:
+        _cache[id(W)] = softmax(W)  # noqa: F821 (the lab's own softmax)
+    return _cache[id(W)][index(letter)].copy()
