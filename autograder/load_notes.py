@@ -62,11 +62,19 @@ def _exception(name: str) -> str:
     return "an exception of your own"
 
 
+MAX_COMPILED = 50_000  # characters of a cell the judge compiles again to word its error
+# (CPython's parser takes about 0.8 GB per MB of a list literal: a 1.4 MB cell held the
+# judge at 1.2 GB, found from outside); a longer cell's error is named, not quoted
+LONG_CELL = "invalid syntax (Python's own words are not shown for a cell this long)"
+
+
 def _syntax_message(sub: Submission, filename: str, line: str | None) -> str | None:
     """The judge's own message for a cell of `filename` that does not compile (at `line`)."""
     for source, name in sub.cells:
         if name != filename:
             continue
+        if len(source) > MAX_COMPILED:
+            return LONG_CELL
         try:
             compile(source, filename, "exec", dont_inherit=True)  # compiles, never runs
         except SyntaxError as exc:

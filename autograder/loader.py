@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .magics import strip_magics
+from .magics import Work, strip_magics
 from .scripts import script_cells
 
 MAX_BYTES = 20 * 2**20  # of code: a lab01 submission's code is a few kB; 20 MB is suspicious
@@ -209,9 +209,9 @@ def _code_sources(cells: list) -> Iterator[str]:
 
 def _add_cells(sub: Submission, cells: list[tuple[str, str]]) -> None:
     """Append the cells, IPython syntax dropped, with one note counting what was dropped."""
-    dropped = 0
+    dropped, work = 0, Work()  # (IPython's share of the work: the whole file's)
     for source, filename in cells:
-        source, n = strip_magics(source)
+        source, n = strip_magics(source, work)
         dropped += n
         if source.strip():
             sub.cells.append((source, filename))

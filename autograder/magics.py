@@ -17,7 +17,9 @@ KEEP_CELL_MAGICS = {"time", "timeit", "capture", "prun"}  # their body is plain 
 ESCAPES = "!?%,;/"  # IPython's escapes at the start of a logical line
 OPERATORS = ("!=", "%=", "//", "/=")  # ... which these Python operators are not
 IPYTHON_WORK = 500_000  # IPython retokenizes a cell per magic found: past this many
-#                        characters tokenized, tokenize alone does it (in one pass)
+#                        characters tokenized in one submission (Work), tokenize alone
+#                        does the rest in one pass (150 cells of 200 %time lines each
+#                        took IPython 150 s, past the budget, when the cap was per cell)
 _COMMENT_LINE = re.compile(r"^[ \t]*#.*$", re.M)
 _CANDIDATE = re.compile(r"^[ \t]*[!?%,;/]|=[ \t]*[!%]|\?\s*$|get_ipython", re.M)  # or none
 _HELP_END = re.compile(r"(%{0,2}(?!\d)[\w*]+(\.(?!\d)[\w*]+|\[-?[0-9]+\])*)(\?\??)$")
@@ -25,7 +27,15 @@ _IPYTHON_CALL = ["get_ipython", "(", ")", "."]
 _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT}
 _OPENING, _CLOSING = {"(", "[", "{"}, {")", "]", "}"}
 
-def strip_magics(source: str) -> tuple[str, int]:
+class Work:
+    """The IPython tokenizing one submission may still spend (characters): its cells share
+    it, so a file of many magic-filled cells costs about as much as one."""
+
+    def __init__(self, left: int = IPYTHON_WORK) -> None:
+        self.left = left
+
+
+def strip_magics(source: str, work: Work | None = None) -> tuple[str, int]:
     """Drop IPython syntax where IPython sees it (and whole `%%bash`-style cells); keep
     line numbers stable. A `%` inside brackets is Python's operator, not a magic.
 
@@ -46,9 +56,9 @@ def strip_magics(source: str) -> tuple[str, int]:
         if name not in KEEP_CELL_MAGICS:
             return "", len(lines)
         lines[first:first + 1] = _lines(body) if body is not None else ["\n"]
-        kept, n = _strip_lines(lines)
+        kept, n = _strip_lines(lines, work or Work())
         return pad + kept, n + 1
-    kept, n = _strip_lines(lines)
+    kept, n = _strip_lines(lines, work or Work())
     return pad + kept, n
 
 
@@ -81,8 +91,8 @@ def _lines(source: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+$", source)
 
 
-def _strip_lines(lines: list[str]) -> tuple[str, int]:
-    spans = _ipython_spans(lines)
+def _strip_lines(lines: list[str], work: Work) -> tuple[str, int]:
+    spans = _ipython_spans(lines, work)
     if spans is None:
         spans = _token_spans(lines, escapes=True)
     else:  # IPython leaves nbconvert's get_ipython() calls alone: they are Python
@@ -113,26 +123,28 @@ def _opens_block(lines: list[str], row: int) -> bool:
     return False
 
 
-def _ipython_spans(lines: list[str]) -> list[tuple[int, int]] | None:
+def _ipython_spans(lines: list[str], work: Work | None = None) -> list[tuple[int, int]] | None:
     """The (first, last) lines of each piece of IPython syntax, found by IPython's own
-    transformer one at a time as it does; None without IPython (or past IPYTHON_WORK)."""
+    transformer one at a time as it does; None without IPython (or once `work` is spent)."""
+    work = work if work is not None else Work()
     try:
         from IPython.core import inputtransformer2 as it2
     except Exception:  # noqa: BLE001 - not installed, or broken: tokenize does it
         return None
     finders = (it2.MagicAssign, it2.SystemAssign, it2.EscapedCommand, it2.HelpEnd)
-    work, spans, size = list(lines), [], sum(map(len, lines))
+    text, spans, size = list(lines), [], max(1, sum(map(len, lines)))
     try:
-        for _ in range(max(1, IPYTHON_WORK // max(1, size))):
-            groups = it2.make_tokens_by_line(work)
+        while work.left >= size:
+            work.left -= size
+            groups = it2.make_tokens_by_line(text)
             found = sorted((f for f in (c.find(groups) for c in finders) if f),
                            key=it2.TokenTransformBase.sortby)
-            span = next((s for s in (_ipython_span(t, groups, work, it2) for t in found) if s),
+            span = next((s for s in (_ipython_span(t, groups, text, it2) for t in found) if s),
                         None)
             if span is None:
                 return spans
             spans.append(span)
-            work = _blanked(work, [span])
+            text = _blanked(text, [span])
     except Exception:  # noqa: BLE001 - IPython failed on this text: tokenize does it
         return None
     return None

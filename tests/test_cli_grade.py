@@ -224,3 +224,17 @@ def test_a_file_too_deep_for_pythons_parser_is_reported_not_a_traceback(command,
     data = json.loads(result.output)
     assert data["status"] == "graded" and data["score"] == data["max_score"] > 0
     assert "could not be read as Python (RecursionError" in " ".join(data["notes"])
+
+
+def test_guessing_the_lab_reads_def_lines_and_parses_nothing(tmp_path, monkeypatch):
+    """ast.parse of a 2 MB literal held the judge at 1 GB before `mindlab grade` without
+    --lab graded anything (found from outside): the lab is guessed from the `def` lines,
+    read as text."""
+    import ast
+
+    from mindlab_grader import lab_guess
+
+    monkeypatch.setattr(ast, "parse", lambda *a, **k: pytest.fail("parsed the file"))
+    path = tmp_path / "lab01.py"
+    path.write_text(correct_source() + "\n# %%\nx = [" + "1," * 300_000 + "]\n")
+    assert {"softmax", "greedy_decode"} <= lab_guess.defined_names(path)

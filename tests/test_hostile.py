@@ -275,3 +275,49 @@ def test_forged_heartbeats_never_hold_the_judge(isolation):
     """Five minutes of fake heartbeats and case answers cost one function, at once."""
     report = grade_all(isolation)["fake_heartbeats.py"]
     assert report.provenance["seconds"] < 10, report.provenance
+
+
+_READ_ONLY_TREE = """
+import importlib.util, os, sys
+spec = importlib.util.spec_from_file_location("processes", sys.argv[1])
+processes = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(processes)
+base = os.path.join(sys.argv[2], "w1")
+os.makedirs(base + "/A")
+os.mkdir(base + "/A/B", 0o500)  # a folder moves to another parent only if it is writable
+os.makedirs(base + "/C/D/E")
+for folder, mode in (("/C/D/E", 0o500), ("/C/D", 0o500), ("/C", 0)):
+    os.chmod(base + folder, mode)
+processes.remove_tree(base)
+print(sorted(root for root, _, _ in os.walk(sys.argv[2])))
+"""
+
+
+def test_folders_made_read_only_are_removed_by_a_cleaner_that_is_not_root(tmp_path):
+    """`mkdir("A/B", 0o500)`: a cleaner that is not root could not move B out of A, and
+    left the tree behind (found from outside). Run as an ordinary user (as nobody, via
+    setpriv, when the tests run as root)."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from mindlab_grader.worker import processes
+
+    cmd, folder = [sys.executable, "-c", _READ_ONLY_TREE], tmp_path
+    if os.geteuid() == 0:
+        python = shutil.which("python3", path="/usr/bin:/bin")
+        if not (shutil.which("setpriv") and python):
+            pytest.skip("needs setpriv and a system python3 to run as nobody")
+        folder = Path(tempfile.mkdtemp(prefix="mindlab-test-"))  # (reachable by nobody)
+        os.chmod(folder, 0o777)
+        cmd = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", python,
+               "-c", _READ_ONLY_TREE]
+    try:
+        done = subprocess.run([*cmd, processes.__file__, str(folder)], capture_output=True,
+                              text=True, timeout=60)
+    finally:
+        if folder != tmp_path:
+            shutil.rmtree(folder, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == repr([str(folder)])

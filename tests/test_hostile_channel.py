@@ -122,6 +122,19 @@ def test_a_small_value_never_keeps_its_whole_reply(tmp_path: Path, isolation: st
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_a_long_cell_with_a_syntax_error_costs_the_judge_little(tmp_path: Path,
+                                                                isolation: str):
+    """The solution, then a cell of a 1.4 MB list literal that ends in a syntax error: the
+    judge compiled that cell again to quote Python's message, 1.2 GB of its memory (found
+    from outside). Now a cell that long is named, not compiled again."""
+    path = tmp_path / "lab01.py"
+    path.write_text((ROOT / "solutions" / "lab01.py").read_text() + "\n\n# %%\nx = ["
+                    + "1," * 700_000 + "]\n1 +\n")
+    found = _judge_peak(path, isolation)
+    assert found["mb"] < 150, found
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_a_reply_never_decodes_to_more_than_it_holds(tmp_path: Path, isolation: str):
     path = _submission("negative_buffer_sizes.py", tmp_path)
     found = _judge_peak(path, isolation)

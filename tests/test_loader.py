@@ -75,7 +75,7 @@ NBCONVERT = [  # what `jupyter nbconvert --to script` writes for magics
 def reader(request, monkeypatch):
     """Each case both ways: IPython's own transformer, and tokenize where it is missing."""
     if request.param == "tokenize":
-        monkeypatch.setattr(magics, "_ipython_spans", lambda lines: None)
+        monkeypatch.setattr(magics, "_ipython_spans", lambda lines, work: None)
     else:
         pytest.importorskip("IPython.core.inputtransformer2")
     return request.param
@@ -293,3 +293,23 @@ def test_too_much_code_or_too_many_values_is_a_sentence(monkeypatch):
     monkeypatch.setattr(loader, "MAX_JSON_VALUES", 1000)
     bomb = _notebook("x = 1", outputs=[{"output_type": "stream", "text": [0] * 2000}])
     assert "JSON values, far too many" in read_source("a.ipynb", bomb).problem
+
+
+def test_ipython_tokenizes_at_most_its_share_of_a_whole_file(tmp_path: Path, monkeypatch):
+    """150 cells of 200 `%time` lines: IPython retokenizes a cell once per magic it finds,
+    and its cap was per cell, so reading the file cost the judge 150 s before any check
+    ran, past the 60 s budget (found from outside). Now a file's cells share one cap, and
+    tokenize does the rest in one pass: every magic is still dropped."""
+    it2 = pytest.importorskip("IPython.core.inputtransformer2")
+    tokenized: list[int] = []
+    real = it2.make_tokens_by_line
+    monkeypatch.setattr(it2, "make_tokens_by_line",
+                        lambda lines: tokenized.append(sum(map(len, lines))) or real(lines))
+    cell = "".join(f"%time x = {i}\n" for i in range(200))
+    path = tmp_path / "magic_cells.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(cell) for _ in range(150)]), path)
+    sub = read_submission(path)
+    assert sum(tokenized) <= magics.IPYTHON_WORK
+    assert "30000 IPython magic or shell line(s)" in sub.notes[0]
+    assert all(source.strip() == "" for source, _ in sub.cells)

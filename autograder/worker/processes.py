@@ -221,6 +221,10 @@ def _empty(top: int) -> None:
                 continue
             try:
                 for child in os.listdir(inner):
+                    with contextlib.suppress(OSError):  # a folder moves to another parent
+                        if stat.S_ISDIR(os.stat(child, dir_fd=inner,  # only if it is
+                                                follow_symlinks=False).st_mode):  # writable
+                            os.chmod(child, 0o700, dir_fd=inner)  # (to a non-root cleaner)
                     for _ in range(8):  # a name of ours the learner took: the next one
                         moved += 1
                         try:
