@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import importlib
+import os
 import threading
 import time
 import warnings
@@ -31,6 +32,7 @@ from .worker.calling import raised_of
 
 MAX_ELEMENTS = 4_000_000  # numbers in one question: a (27, 27) problem needs a few thousand
 ANSWER_SECONDS = 1.0  # the reference's time on one question, at most
+ANSWER_BYTES = 256 * 2**20  # the memory the reference may take on one question, at most
 TICK = 0.05  # how often the watchdog looks at the running calls' deadlines
 MAX_TIMED = 20_000  # cases whose reference time is kept
 TOO_LONG = "the reference's answer took over"  # how a question the judge gave up on ends
@@ -132,7 +134,8 @@ class ReferenceAnswers:
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                value = _within(ANSWER_SECONDS, getattr(self.module, name), args, kwargs)
+                value = _within(ANSWER_SECONDS, _in_memory, [getattr(self.module, name),
+                                                             args, kwargs], {})
             reply: dict = {"op": "answer", "value": value, "raised": None}
         except Exception as exc:  # the reference's own ValueError for a bad letter, ...
             raised = raised_of(exc)
@@ -285,6 +288,45 @@ class _Watchdog:
 
 
 _WATCHDOG = _Watchdog()
+
+
+def _in_memory(fn: Any, args: list, kwargs: dict) -> Any:
+    """fn(*args, **kwargs) with the judge's address space held to what it uses now plus
+    ANSWER_BYTES (RLIMIT_AS, where the kernel has it): past that numpy raises MemoryError,
+    the question's answer. Small arguments can still ask for a huge answer: belief_gap of
+    a (27, N, 1) W and (27, 1, N) counts broadcasts to N x N inside the reference (1.1 GB
+    of the judge for N = 8,500, found from outside)."""
+    size = _address_space()
+    if size is None:
+        return fn(*args, **kwargs)
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = size + ANSWER_BYTES
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        return fn(*args, **kwargs)  # a tighter limit of the judge's own already holds
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        return fn(*args, **kwargs)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int | None:
+    """This process's virtual memory in bytes (/proc/self/statm), or None without it."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[0]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _within(seconds: float, fn: Any, args: list, kwargs: dict) -> Any:

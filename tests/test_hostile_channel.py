@@ -19,6 +19,8 @@ hidden suite (the suite the plan serves), under every isolation that works here.
   bytes nothing uses, or of an argument grown in place, in each planned request's first
   reply: each value kept its whole reply alive (495 MB and 348 MB): unused bytes are
   refused, a small array is copied out of its reply;
+- asks_for_a_huge_answer: one question of small arguments that the reference broadcasts
+  to 8500 x 8500 (1.1 GB of the judge): the judge answers within 256 MB more than it holds;
 - counts_its_calls / grows_its_input: functions that see the plan (more calls, one bigger
   request): one verdict wherever and whenever the file is graded, as without a plan where
   the suite's own caps are concerned.
@@ -64,7 +66,7 @@ def test_every_channel_attack_is_tested():
         "counts_its_calls.py", "grows_its_input.py", "answers_cost_the_judge.py",
         "works_in_a_child.py", "fills_every_request_of_a_plan.py",
         "leaves_a_process_chain.py", "tiny_value_keeps_a_big_frame.py",
-        "grows_what_comes_back.py"}  # (the last: tests/test_hostile_batch.py)
+        "grows_what_comes_back.py", "asks_for_a_huge_answer.py"}  # (the last: tests/test_hostile_batch.py)
 
 
 def _timed_grade(path: Path, isolation: str) -> tuple:
@@ -119,6 +121,14 @@ def test_a_small_value_never_keeps_its_whole_reply(tmp_path: Path, isolation: st
     # (before the fix: 241 MB here, 495 MB at the judge's peak; grows_what_comes_back up
     # to 348 MB, as often as its CPU limit let it: now about 50 MB, one reply's worth)
     assert found["mb"] < 150, found
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_a_question_of_small_arguments_never_takes_the_judge_much_memory(tmp_path: Path,
+                                                                         isolation: str):
+    found = _judge_peak(_submission("asks_for_a_huge_answer.py", tmp_path), isolation)
+    assert found["failed"] == []
+    assert found["mb"] < 150, found  # (before the fix: 1,149 MB)
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
