@@ -31,7 +31,8 @@ from .magics import Work, strip_magics
 from .scripts import script_cells
 
 MAX_BYTES = 20 * 2**20  # of code: a lab01 submission's code is a few kB; 20 MB is suspicious
-MAX_FILE_BYTES = 200 * 2**20  # a notebook file, saved outputs included; larger: left unread
+MAX_FILE_BYTES = 50 * 2**20  # a notebook file, saved outputs included; larger: left unread
+# (as a batch's, batch/safety.py: reading a 190 MB notebook held the judge at 800 MB)
 MAX_JSON_VALUES = 5_000_000  # commas and brackets in a notebook: bounds the parse's memory
 
 
@@ -127,9 +128,32 @@ def _encoding_problem(display: str, data: bytes, exc: Exception) -> str:
 # ---------------------------------------------------------------- notebooks
 
 
+def _json_values(data: bytes) -> int:
+    """At most how many values a JSON text holds (its commas and opening brackets)."""
+    return data.count(b",") + data.count(b"[") + data.count(b"{")
+
+
+def notebook_without_outputs(data: bytes) -> dict | None:
+    """A notebook file's JSON as version 4, every saved output and attachment dropped as it
+    is read, within the limits a graded notebook is read with; None past them or when it
+    is not a readable notebook (nbgrader's autograded/ copy is made from it).
+
+    >>> notebook_without_outputs(b'{"cells": [], "nbformat": 4, "nbformat_minor": 5}')
+    {'cells': [], 'nbformat': 4, 'nbformat_minor': 5}
+    """
+    if len(data) > MAX_FILE_BYTES or _json_values(data) > MAX_JSON_VALUES:
+        return None
+    try:
+        notebook = _upgraded(json.loads(data, object_pairs_hook=_without_outputs))
+    except (ValueError, RecursionError):
+        return None
+    return notebook if isinstance(notebook, dict) and isinstance(notebook.get("cells"),
+                                                                 list) else None
+
+
 def _read_notebook(display: str, data: bytes) -> Submission:
     sub = Submission(display, "ipynb", form="ipynb")
-    values = data.count(b",") + data.count(b"[") + data.count(b"{")
+    values = _json_values(data)
     if len(data) > MAX_FILE_BYTES or values > MAX_JSON_VALUES:
         sub.problem = (_too_large(display, len(data)) if len(data) > MAX_FILE_BYTES else
                        f"{display} holds {values / 1e6:.0f} million JSON values, far too many "

@@ -313,3 +313,16 @@ def test_ipython_tokenizes_at_most_its_share_of_a_whole_file(tmp_path: Path, mon
     assert sum(tokenized) <= magics.IPYTHON_WORK
     assert "30000 IPython magic or shell line(s)" in sub.notes[0]
     assert all(source.strip() == "" for source, _ in sub.cells)
+
+
+def test_the_autograded_copy_is_read_within_the_graded_notebooks_limits(monkeypatch):
+    """nbgrader's autograded/ copy was read with nbformat.read, no limit: 2.4 million `{}`
+    in one saved output held the judge at 1.3 GB (found from outside). It is read as a
+    graded notebook is: outputs dropped while parsing, None past MAX_JSON_VALUES."""
+    cell = {"cell_type": "code", "source": "x = 1", "metadata": {}, "execution_count": 1,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": "hi"}]}
+    data = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
+                       "nbformat_minor": 5}).encode()
+    assert loader.notebook_without_outputs(data)["cells"][0]["outputs"] == []
+    monkeypatch.setattr(loader, "MAX_JSON_VALUES", 5)
+    assert loader.notebook_without_outputs(data) is None

@@ -112,6 +112,9 @@ def _notebooks(release) -> dict:
     cell = next(c for c in hostile_nb.cells if c.cell_type == "code")  # a forged output: a
     cell.outputs = [nbformat.v4.new_output(  # script formgrader would run for the instructor
         "display_data", data={"text/html": SCRIPT, "text/plain": "x"})]
+    hostile_nb.cells.append(nbformat.v4.new_markdown_cell(  # and in the student's own text,
+        f"My notes {SCRIPT} <img src=x onerror=\"alert('mindlab-forged')\">"))  # with
+    hostile_nb.cells[-1]["id"] = 'zz"><script>mindlab-forged</script>'  # a forged cell id
     return {"solved": _filled(release, answers), "stub": release,
             "mistake": _filled(release, wrong), "envvar": _filled(release, envvar),
             "looping": _filled(release, looping), "hostile": hostile_nb}
@@ -313,13 +316,18 @@ def test_the_isolated_path_keeps_no_output_a_student_forged(isolated: Path):
     only mindlab's verdicts fill the grade cells."""
     graded = nbformat.read(isolated / "autograded" / "hostile" / "lab01" / "lab01.ipynb",
                            as_version=4)
-    assert "mindlab-forged" not in nbformat.writes(graded)
+    text = nbformat.writes(graded)
+    assert "<script" not in text and "<img" not in text
+    assert "My notes &lt;script>" in text  # the student's words stay, as text
+    nbformat.validate(graded)  # every cell id valid: generate_feedback renders it
     outputs = [c for c in graded.cells if c.cell_type == "code" and c.outputs]
     assert {c.metadata["nbgrader"]["grade_id"] for c in outputs} == {
         "check_tool01", "check_tool02", "check_tool03"}
-    for folder in ("feedback",):
-        for page in (isolated / folder / "hostile").rglob("*.html"):
-            assert "mindlab-forged" not in page.read_text(encoding="utf-8")
+    pages = list((isolated / "feedback" / "hostile").rglob("*.html"))
+    assert pages  # (generate_feedback failed on a forged cell id)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "<script>fetch" not in html and "<img src=x" not in html
 
 
 def test_the_isolated_path_writes_feedback_nbgrader_shows(isolated: Path):

@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import re
 import shutil
 import warnings
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..labs import Lab, get_lab
+from ..loader import notebook_without_outputs
 from ..notebook import format_tool
 from ..report import Report, tool_result
 
@@ -184,6 +186,14 @@ def write_autograded(gradebook: Any, course: Path, record: dict, report: Report,
             cell.outputs = []  # the instructor's browser, in formgrader): none is kept,
             cell.execution_count = None  # as nbgrader's autograde clears them too
     nb.metadata.pop("widgets", None)  # (widget state: scripts' data, also the student's)
+    for cell in nb.cells:  # the course's own locked cells as the gradebook keeps them (not
+        meta = cell.metadata.get("nbgrader", {})  # escaped, nor as a student changed them)
+        if meta.get("locked") and not meta.get("solution") and meta.get("grade_id"):
+            try:
+                cell.source = gradebook.find_source_cell(meta["grade_id"], notebook,
+                                                         assignment).source
+            except Exception:  # (nbgrader's MissingEntry: a cell the course does not have)
+                continue
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
     tools = {tool.id: tool for tool in report.tools}
     for tool in lab.tools:
@@ -208,16 +218,53 @@ def write_autograded(gradebook: Any, course: Path, record: dict, report: Report,
 
 
 def _base_notebook(course: Path, record: dict, assignment: str, notebook: str) -> Any:
-    """The submitted notebook, or the released one when the submission is no notebook."""
+    """The submitted notebook, or the released one when the submission is no notebook:
+    read as a graded notebook is (loader.notebook_without_outputs: its outputs dropped as
+    it is read, within the same limits; nbformat.read of 2.4 million `{}` in one output
+    held the judge at 1.3 GB, found from outside), its cells made safe to show."""
     import nbformat
 
     for path in (record.get("submission"), course / "release" / assignment / f"{notebook}.ipynb"):
         if path and str(path).endswith(".ipynb"):
             try:
-                return nbformat.read(str(path), as_version=4)
+                found = notebook_without_outputs(Path(path).read_bytes())
+                if found is not None:
+                    return _safe_to_show(nbformat.from_dict(found))
             except Exception:  # unreadable (the report says so): fall back to the release
                 continue
     return nbformat.v4.new_notebook()
+
+
+_CELL_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # nbformat 4.5's cell id
+_CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)  # markdown's code, kept as is
+
+
+def _safe_to_show(nb: Any) -> Any:
+    """The notebook with what a student wrote made safe for formgrader's page: no HTML of
+    theirs in markdown or raw cells (`<` written as `&lt;`, outside code, so a `<script>`
+    or an `<img onerror>` shows as text instead of running in the instructor's browser;
+    nbgrader's own autograde keeps them), and every cell id valid and unique (one like
+    `x"><script>` made `generate_feedback` fail for that student)."""
+    seen: set[str] = set()
+    for n, cell in enumerate(nb.cells):
+        kind = cell.get("cell_type")
+        if kind in ("markdown", "raw"):
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            parts = _CODE.split(source) if kind == "markdown" else [source]
+            cell.source = "".join(part if i % 2 else part.replace("<", "&lt;")
+                                  for i, part in enumerate(parts))
+            cell.pop("attachments", None)
+        if "id" in cell or nb.get("nbformat_minor", 0) >= 5:
+            given = cell.get("id")
+            if not (isinstance(given, str) and _CELL_ID.fullmatch(given)) or given in seen:
+                given, k = f"mindlab-{n}", 0
+                while given in seen:
+                    k += 1
+                    given = f"mindlab-{n}-{k}"
+                cell["id"] = given
+            seen.add(given)
+    return nb
 
 
 def _verdict(tool: Any, points: float, report: Report) -> list:
