@@ -186,6 +186,8 @@ def write_autograded(gradebook: Any, course: Path, record: dict, report: Report,
             cell.outputs = []  # the instructor's browser, in formgrader): none is kept,
             cell.execution_count = None  # as nbgrader's autograde clears them too
     nb.metadata.pop("widgets", None)  # (widget state: scripts' data, also the student's)
+    if isinstance(nb.metadata.get("jupyter"), dict):
+        nb.metadata["jupyter"].pop("widgets", None)
     for cell in nb.cells:  # the course's own locked cells as the gradebook keeps them (not
         meta = cell.metadata.get("nbgrader", {})  # escaped, nor as a student changed them)
         if meta.get("locked") and not meta.get("solution") and meta.get("grade_id"):
