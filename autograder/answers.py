@@ -134,8 +134,8 @@ class ReferenceAnswers:
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                value = _within(ANSWER_SECONDS, _in_memory, [getattr(self.module, name),
-                                                             args, kwargs], {})
+                function = getattr(self.module, name)
+                value = _in_memory(lambda: _within(ANSWER_SECONDS, function, args, kwargs))
             reply: dict = {"op": "answer", "value": value, "raised": None}
         except Exception as exc:  # the reference's own ValueError for a bad letter, ...
             raised = raised_of(exc)
@@ -290,31 +290,45 @@ class _Watchdog:
 _WATCHDOG = _Watchdog()
 
 
-def _in_memory(fn: Any, args: list, kwargs: dict) -> Any:
-    """fn(*args, **kwargs) with the judge's address space held to what it uses now plus
-    ANSWER_BYTES (RLIMIT_AS, where the kernel has it): past that numpy raises MemoryError,
-    the question's answer. Small arguments can still ask for a huge answer: belief_gap of
-    a (27, N, 1) W and (27, 1, N) counts broadcasts to N x N inside the reference (1.1 GB
-    of the judge for N = 8,500, found from outside)."""
+def _in_memory(fn: Any) -> Any:
+    """fn() with the judge's address space held to what it uses now plus ANSWER_BYTES
+    (RLIMIT_AS, where the kernel has it): past that numpy raises MemoryError, the
+    question's answer. Small arguments can still ask for a huge answer: belief_gap of a
+    (27, N, 1) W and (27, 1, N) counts broadcasts to N x N inside the reference (1.1 GB of
+    the judge for N = 8,500, found from outside). The limit is the process's: threads
+    answering at once share one, set by the first and put back by the last (outside the
+    watchdog's time limit, whose exception could otherwise skip putting it back)."""
     size = _address_space()
     if size is None:
-        return fn(*args, **kwargs)
+        return fn()
     import resource
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = size + ANSWER_BYTES
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    if soft != resource.RLIM_INFINITY and soft <= cap:
-        return fn(*args, **kwargs)  # a tighter limit of the judge's own already holds
+    with _MEMORY_LOCK:
+        if _MEMORY["users"] == 0:
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            cap = size + ANSWER_BYTES
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            _MEMORY["saved"] = None
+            if soft == resource.RLIM_INFINITY or soft > cap:  # (a tighter one of the judge's
+                try:                                          # own already holds)
+                    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+                    _MEMORY["saved"] = (soft, hard)
+                except (ValueError, OSError):
+                    pass
+        _MEMORY["users"] += 1
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ValueError, OSError):
-        return fn(*args, **kwargs)
-    try:
-        return fn(*args, **kwargs)
+        return fn()
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        with _MEMORY_LOCK:
+            _MEMORY["users"] -= 1
+            if _MEMORY["users"] == 0 and _MEMORY["saved"] is not None:
+                resource.setrlimit(resource.RLIMIT_AS, _MEMORY["saved"])
+                _MEMORY["saved"] = None
+
+
+_MEMORY_LOCK = threading.Lock()
+_MEMORY: dict[str, Any] = {"users": 0, "saved": None}  # threads answering; the limit before
 
 
 def _address_space() -> int | None:

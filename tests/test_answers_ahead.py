@@ -9,6 +9,8 @@ asks other questions is answered as before.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from mistakes import submission_source
@@ -116,3 +118,32 @@ def test_a_learner_who_asks_otherwise_is_answered_as_before(tmp_path, monkeypatc
                                    "softmax(list(W[row] / temperature))"), encoding="utf-8")
     score, asked = _graded(path, monkeypatch)
     assert score == 30.0 and ("sample_word", "softmax") in asked
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="needs /proc")
+def test_answers_in_threads_leave_the_judges_memory_limit_as_it_was():
+    """The judge holds the reference to 256 MB more than it has while it answers (RLIMIT_AS,
+    the process's): threads answering at once must share that limit and leave the one
+    before it. A version that set and restored it per answer left the cap behind for the
+    rest of the process when two answers overlapped (found by the test run itself)."""
+    import resource
+    import threading
+
+    answers = ReferenceAnswers.of(LAB01)
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    huge = {"function": "belief_gap", "args": [np.zeros((27, 8500, 1)), np.ones((27, 1, 8500)),
+                                               "a"], "kwargs": {}}
+    reply, _ = answers.answer(huge, "rank_rules")
+    assert "builtins.MemoryError" in reply["raised"]["types"]
+
+    def ask() -> None:
+        for _ in range(10):
+            answers.answer(dict(huge, args=[np.zeros((27, 2000, 1)), np.ones((27, 1, 2000)),
+                                            "a"]), "rank_rules")
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
