@@ -31,8 +31,9 @@ from .magics import Work, strip_magics
 from .scripts import script_cells
 
 MAX_BYTES = 20 * 2**20  # of code: a lab01 submission's code is a few kB; 20 MB is suspicious
-MAX_FILE_BYTES = 50 * 2**20  # a notebook file, saved outputs included; larger: left unread
-# (as a batch's, batch/safety.py: reading a 190 MB notebook held the judge at 800 MB)
+MAX_FILE_BYTES = 200 * 2**20  # a notebook file, saved outputs included; larger: left unread
+# (a batch reads 50 MB at most, batch/safety.py; one `mindlab grade` of a 190 MB notebook
+# holds the judge at about 800 MB while it parses)
 MAX_JSON_VALUES = 5_000_000  # commas and brackets in a notebook: bounds the parse's memory
 
 
