@@ -44,6 +44,7 @@ def strip_magics(source: str, work: Work | None = None) -> tuple[str, int]:
     >>> strip_magics("print('%s: %d'\\n      % (letter, n))\\n")
     ("print('%s: %d'\\n      % (letter, n))\\n", 0)
     """
+    work = work if work is not None else Work()
     code = source.lstrip("\n")  # a .py cell's padding: kept, never tokenized
     if not _CANDIDATE.search(_COMMENT_LINE.sub("", code)):  # (no comment line is syntax)
         return source, 0
@@ -56,9 +57,9 @@ def strip_magics(source: str, work: Work | None = None) -> tuple[str, int]:
         if name not in KEEP_CELL_MAGICS:
             return "", len(lines)
         lines[first:first + 1] = _lines(body) if body is not None else ["\n"]
-        kept, n = _strip_lines(lines, work or Work())
+        kept, n = _strip_lines(lines, work)
         return pad + kept, n + 1
-    kept, n = _strip_lines(lines, work or Work())
+    kept, n = _strip_lines(lines, work)
     return pad + kept, n
 
 

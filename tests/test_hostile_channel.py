@@ -65,8 +65,9 @@ def test_every_channel_attack_is_tested():
         "negative_buffer_sizes.py", "millions_of_tiny_values.py", "cpu_while_asking.py",
         "counts_its_calls.py", "grows_its_input.py", "answers_cost_the_judge.py",
         "works_in_a_child.py", "fills_every_request_of_a_plan.py",
-        "leaves_a_process_chain.py", "tiny_value_keeps_a_big_frame.py",
-        "grows_what_comes_back.py", "asks_for_a_huge_answer.py"}  # (the last: tests/test_hostile_batch.py)
+        "tiny_value_keeps_a_big_frame.py", "grows_what_comes_back.py",
+        "asks_for_a_huge_answer.py",
+        "leaves_a_process_chain.py"}  # (the last: tests/test_hostile_batch.py)
 
 
 def _timed_grade(path: Path, isolation: str) -> tuple:

@@ -181,13 +181,6 @@ def write_autograded(gradebook: Any, course: Path, record: dict, report: Report,
 
     student = record["student"]
     nb = _base_notebook(course, record, assignment, notebook)
-    for cell in nb.cells:  # the outputs a submission carries are whatever the student put
-        if cell.cell_type == "code":  # in the file (an HTML output's script would run in
-            cell.outputs = []  # the instructor's browser, in formgrader): none is kept,
-            cell.execution_count = None  # as nbgrader's autograde clears them too
-    nb.metadata.pop("widgets", None)  # (widget state: scripts' data, also the student's)
-    if isinstance(nb.metadata.get("jupyter"), dict):
-        nb.metadata["jupyter"].pop("widgets", None)
     for cell in nb.cells:  # the course's own locked cells as the gradebook keeps them (not
         meta = cell.metadata.get("nbgrader", {})  # escaped, nor as a student changed them)
         if meta.get("locked") and not meta.get("solution") and meta.get("grade_id"):
@@ -242,14 +235,20 @@ _CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)  # markdown's code,
 
 
 def _safe_to_show(nb: Any) -> Any:
-    """The notebook with what a student wrote made safe for formgrader's page: no HTML of
-    theirs in markdown or raw cells (`<` written as `&lt;`, outside code, so a `<script>`
+    """The notebook with what a student wrote made safe for formgrader's page: no widget
+    state and no execution counts (outputs are gone already), no HTML of theirs in
+    markdown or raw cells (`<` written as `&lt;`, outside code, so a `<script>`
     or an `<img onerror>` shows as text instead of running in the instructor's browser;
     nbgrader's own autograde keeps them), and every cell id valid and unique (one like
     `x"><script>` made `generate_feedback` fail for that student)."""
+    nb.metadata.pop("widgets", None)  # (widget state: scripts' data, also the student's)
+    if isinstance(nb.metadata.get("jupyter"), dict):
+        nb.metadata["jupyter"].pop("widgets", None)
     seen: set[str] = set()
     for n, cell in enumerate(nb.cells):
         kind = cell.get("cell_type")
+        if kind == "code":  # (its outputs were dropped as the file was read)
+            cell.execution_count = None
         if kind in ("markdown", "raw"):
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else str(source)

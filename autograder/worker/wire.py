@@ -125,10 +125,7 @@ def _from_tree(node, buffers: list[memoryview], used: set | None = None):
         if dtype.char not in DTYPES:
             raise ValueError("malformed array")
         shape = tuple(map(int, node["shape"]))
-        if used is not None:  # each buffer once: what arrives never grows as it is read
-            if node["$nd"] in used:
-                raise ValueError("malformed message: a buffer used twice")
-            used.add(node["$nd"])
+        _claim(used, node["$nd"])  # each buffer once: what arrives never grows as it is read
         buffer = buffers[node["$nd"]]
         array = np.frombuffer(buffer, dtype=dtype).reshape(shape)
         # a buffer read once (the judge's side) that is most of its message is the array's
@@ -141,10 +138,7 @@ def _from_tree(node, buffers: list[memoryview], used: set | None = None):
         dtype = np.dtype(node["dtype"])
         if dtype.char not in DTYPES:
             raise ValueError("malformed scalar")
-        if used is not None:
-            if node["$npscalar"] in used:
-                raise ValueError("malformed message: a buffer used twice")
-            used.add(node["$npscalar"])
+        _claim(used, node["$npscalar"])
         scalar = np.frombuffer(buffers[node["$npscalar"]], dtype=dtype)
         if scalar.shape != (1,):
             raise ValueError("malformed scalar")
@@ -243,6 +237,15 @@ def _decode(data: bytes, shared: bool = False):
     if len(used) != len(buffers):  # bytes nothing stands for: refused, never held
         raise ValueError("malformed message: a buffer no value uses")
     return value
+
+
+def _claim(used: set | None, index) -> None:
+    """Mark buffer `index` as read (the judge's side, `used` not None); ValueError if it
+    already was: a buffer stands for one value only."""
+    if used is not None:
+        if index in used:
+            raise ValueError("malformed message: a buffer used twice")
+        used.add(index)
 
 
 def _whole(buffer) -> int:
