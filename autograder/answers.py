@@ -299,10 +299,12 @@ def _in_memory(fn: Any) -> Any:
     answering at once share one, set by the first and put back by the last (outside the
     watchdog's time limit, whose exception could otherwise skip putting it back)."""
     size = _address_space()
+    try:
+        import resource
+    except ImportError:  # (Windows; or an interpreter without it: no limit, as before)
+        return fn()
     if size is None:
         return fn()
-    import resource
-
     with _MEMORY_LOCK:
         if _MEMORY["users"] == 0:
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)

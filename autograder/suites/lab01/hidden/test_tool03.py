@@ -253,8 +253,7 @@ FAR_RULES = ref.rank_rules(FAR)
 
 @check(points=1, function="rank_rules")
 def test_rank_rules_handles_huge_logits_and_leaves_W_unchanged(learner):
-    """rank_rules works for logits of size 1e4 or -inf, and for rows 2e4 apart, and leaves
-    W unchanged"""
+    """rank_rules works for logits of 1e4 or -inf and rows 2e4 apart, and leaves W unchanged"""
     huge, far = (_rules(got, "rank_rules(W)") for got in values(
         learner, "rank_rules", [(HUGE,), (FAR,)], keep_inputs=True))
     if not _same_rules(huge, HUGE_RULES):
@@ -319,8 +318,7 @@ def test_greedy_decode_returns_a_str(learner):
 
 @check(points=1, function="greedy_decode")
 def test_greedy_decode_writes_the_models_favourite_word(learner):
-    """greedy_decode follows the most likely token from '.' (an empty word if that is '.'),
-    logits of size 1e4 included"""
+    """greedy_decode follows the most likely token from '.', logits of 1e4 included"""
     models = (("trained", W), ("random", RANDOM), ("empty", EMPTY_FIRST),
               ("one letter", ONE_LETTER), ("huge", HUGE))
     got_all = list(_words(learner, [(M,) for _, M in models], "greedy_decode(W)"))

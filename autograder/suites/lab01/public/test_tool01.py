@@ -212,8 +212,7 @@ GAPS = (((np.zeros((27, 27)), np.ones((27, 27), dtype=np.int64), "a"), 0.0,
 
 @check(points=1, function="belief_gap", needs=("read_row", "data_row"))
 def test_belief_gap_of_small_examples(learner):
-    """belief_gap is 0 when model and data agree, 1 when they never do (logits of 1e4
-    too), 2/3 in between"""
+    """belief_gap is 0 when model and data agree, 1 when they never do (1e4 logits too)"""
     raw = list(values(learner, "belief_gap", [args for args, _, _ in GAPS]))
     for (_, want, when), got in zip(GAPS, raw):
         got = expect_float(got, "belief_gap(W, counts, letter)")

@@ -204,8 +204,7 @@ def _word(learner, case: int, what: str = "greedy_decode(W)") -> str:
 
 @check(points=1, function="greedy_decode", needs="softmax")
 def test_greedy_decode_of_a_small_example(learner):
-    """greedy_decode writes 'ab' when the favourites are . -> a -> b -> ., and 'd' when they
-    are . -> d -> . with logits of 1e4"""
+    """greedy_decode writes 'ab' for favourites . -> a -> b -> ., and 'd' with 1e4 logits"""
     got = _word(learner, 0)
     if got != "ab":
         hint = " (the final '.' is not part of the word)" if got == "ab." else ""
