@@ -128,11 +128,27 @@ def test_a_link_to_a_file_outside_the_folder_is_an_error_row(klass: Path, tmp_pa
     secret = tmp_path / "secret.py"
     secret.write_text("tool01=10\n")  # a fine submission, but not in the batch folder
     (klass / "mal.py").symlink_to(secret)
-    (klass / "twin.py").symlink_to(klass / "ada.py")  # a link inside the folder is fine
     out, rows = grade(klass, tmp_path)
     assert_gradebook(out, "mal")
     assert "link to" in rows["mal"]["reason"] and "outside" in rows["mal"]["reason"]
-    assert rows["twin"]["status"] == "graded"
+
+
+def test_a_link_to_another_students_file_is_an_error_row(klass: Path, tmp_path: Path):
+    """Found from outside: `mallory/lab01.py -> ../alice/lab01.py` stayed inside the batch
+    folder, so it was followed and mallory scored alice's marks (a class cloned from git
+    repositories keeps links). A link must stay inside its own student's submission."""
+    (klass / "twin.py").symlink_to(klass / "ada.py")
+    (klass / "mal").mkdir()
+    (klass / "mal" / "lab01.py").symlink_to(Path("..") / "ada.py")
+    (klass / "own").mkdir()
+    (klass / "own" / "work.py").write_text("x = 1\n")
+    (klass / "own" / "lab01.py").symlink_to("work.py")  # inside its own folder: followed
+    out, rows = grade(klass, tmp_path)
+    assert_gradebook(out, "twin", "mal")
+    assert "twin.py is a link to" in rows["twin"]["reason"]
+    assert "mal/lab01.py is a link to ../ada.py, outside its own submission" in rows["mal"][
+        "reason"]
+    assert rows["own"]["status"] == "graded" and rows["ada"]["status"] == "graded"
 
 
 def test_a_folder_holding_a_link_outside_at_any_depth_is_an_error_row(klass: Path,

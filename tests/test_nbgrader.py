@@ -115,6 +115,10 @@ def _notebooks(release) -> dict:
     hostile_nb.cells.append(nbformat.v4.new_markdown_cell(  # and in the student's own text,
         f"My notes {SCRIPT} <img src=x onerror=\"alert('mindlab-forged')\">"))  # with
     hostile_nb.cells[-1]["id"] = 'zz"><script>mindlab-forged</script>'  # a forged cell id
+    for text in ['\\`<img src=x onerror="alert(1)">\\`', '~~~<img src=y onerror="alert(2)">~~~',
+                 "[notes](javascript:alert(3))", "[n]\n\n[n]: javascript:alert(4)",
+                 "<javascript:alert(5)>", "java&#115;cript"]:  # markdown a regex took for
+        hostile_nb.cells.append(nbformat.v4.new_markdown_cell(text))  # code (from outside)
     return {"solved": _filled(release, answers), "stub": release,
             "mistake": _filled(release, wrong), "envvar": _filled(release, envvar),
             "looping": _filled(release, looping), "hostile": hostile_nb}
@@ -327,7 +331,27 @@ def test_the_isolated_path_keeps_no_output_a_student_forged(isolated: Path):
     assert pages  # (generate_feedback failed on a forged cell id)
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert "<script>fetch" not in html and "<img src=x" not in html
+        assert "<script>fetch" not in html and "<img src=" not in html
+        assert _live_html(html) == [], page  # no tag, handler or link of the student's
+
+
+def _live_html(html: str) -> list:
+    """What in a page would run or link: event handlers, javascript: links, img tags."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Scan(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if name.startswith("on") or (name in ("href", "src") and (value or "").replace(
+                        " ", "").lower().startswith(("javascript:", "data:", "vbscript:"))):
+                    found.append((tag, name, value))
+            if tag == "img":
+                found.append((tag, attrs))
+
+    Scan().feed(html)
+    return found
 
 
 def test_the_isolated_path_writes_feedback_nbgrader_shows(isolated: Path):

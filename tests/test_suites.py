@@ -710,3 +710,16 @@ def test_a_word_written_over_and_over_fails_on_the_first_words_alone():
     words = [t2.ref.sample_word(t2.SHORT, rng) for _ in range(4000)]
     top = max(set(words), key=words.count)
     assert abs(words.count(top) / 4000 - t2._word_probability(top, t2.SHORT)) < 0.02
+
+
+def test_code_that_computes_nothing_earns_only_its_types_and_input_checks():
+    """Found from outside: constants of the right type and shape, with real letter and
+    temperature checks, scored 12.5/30. The checks of properties that doing nothing has
+    too (W left unchanged, row order among the rows returned, ties) passed; each now runs
+    only once the function's result is right, or sees that it follows the model."""
+    results = [t for tool in graded_outside("lab01", "computes_nothing", "hidden").values()
+               for t in tool.tests]
+    earned = {t.id for t in results if t.passed}
+    assert sum(t.score for t in results) <= 7.0
+    assert all(("returns" in c or "rejects" in c or "gives_plain" in c or "options" in c)
+               for c in earned), earned

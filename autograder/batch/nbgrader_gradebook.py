@@ -231,16 +231,16 @@ def _base_notebook(course: Path, record: dict, assignment: str, notebook: str) -
 
 
 _CELL_ID = re.compile(r"[a-zA-Z0-9_-]{1,64}")  # nbformat 4.5's cell id
-_CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)  # markdown's code, kept as is
+_OPEN_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")  # a "[" no backslash escapes
 
 
 def _safe_to_show(nb: Any) -> Any:
     """The notebook with what a student wrote made safe for formgrader's page: no widget
     state and no execution counts (outputs are gone already), no HTML of theirs in
-    markdown or raw cells (`<` written as `&lt;`, outside code, so a `<script>`
-    or an `<img onerror>` shows as text instead of running in the instructor's browser;
-    nbgrader's own autograde keeps them), and every cell id valid and unique (one like
-    `x"><script>` made `generate_feedback` fail for that student)."""
+    markdown or raw cells (_inert: a `<script>`, an `<img onerror>` or a
+    `[link](javascript:...)` shows as text instead of running in the instructor's
+    browser; nbgrader's own autograde keeps them), and every cell id valid and unique
+    (one like `x"><script>` made `generate_feedback` fail for that student)."""
     nb.metadata.pop("widgets", None)  # (widget state: scripts' data, also the student's)
     if isinstance(nb.metadata.get("jupyter"), dict):
         nb.metadata["jupyter"].pop("widgets", None)
@@ -252,9 +252,7 @@ def _safe_to_show(nb: Any) -> Any:
         if kind in ("markdown", "raw"):
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else str(source)
-            parts = _CODE.split(source) if kind == "markdown" else [source]
-            cell.source = "".join(part if i % 2 else part.replace("<", "&lt;")
-                                  for i, part in enumerate(parts))
+            cell.source = _inert(source, markdown=kind == "markdown")
             cell.pop("attachments", None)
         if "id" in cell or nb.get("nbformat_minor", 0) >= 5:
             given = cell.get("id")
@@ -266,6 +264,20 @@ def _safe_to_show(nb: Any) -> Any:
                 cell["id"] = given
             seen.add(given)
     return nb
+
+
+def _inert(text: str, markdown: bool = True) -> str:
+    r"""A student's markdown (or raw) text that renders as the words they wrote and never
+    as HTML or a link: every `&` and `<` an entity (no tag, no entity that spells one,
+    no `<javascript:...>` autolink) and, in markdown, every `[` escaped (no link, image
+    or link definition can start). Code spans show the entities as written: a cosmetic
+    loss, where telling code from text by a regex let "\`<img onerror>\`" through.
+
+    >>> print(_inert(r'<b>x</b> [a](javascript:1) \[b] \\[c]'))
+    &lt;b>x&lt;/b> \[a](javascript:1) \[b] \\\[c]
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return _OPEN_BRACKET.sub(lambda m: m.group(1) + "\\[", text) if markdown else text
 
 
 def _verdict(tool: Any, points: float, report: Report) -> list:

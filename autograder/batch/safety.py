@@ -103,6 +103,8 @@ def entry_problem(source: Path, root: Path) -> str:
         return f"{name} cannot be read ({exc.strerror})"
     if not inside(source, root):
         return outside(source, root)
+    if stat.S_ISLNK(st.st_mode) and os.path.exists(source):
+        return elsewhere(source, root)  # (a link into the folder: another entry's file)
     try:
         st = os.stat(source)
     except OSError as exc:
@@ -110,6 +112,18 @@ def entry_problem(source: Path, root: Path) -> str:
     if stat.S_ISDIR(st.st_mode):
         return tree_problem(source, root)
     return file_problem(source, st, root)
+
+
+def elsewhere(path: Path | str, root: Path | str) -> str:
+    """The reason for a link inside the batch folder that leaves its student's own entry:
+    a student graded on another's file (found from outside: `mallory/lab01.py` linked to
+    `../alice/lab01.py` scored alice's marks, and a class cloned from git keeps links)."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "another file"
+    return (f"{label(path, root)} is a link to {target}, outside its own submission: a "
+            "submission is graded on its own files only (copy the file in instead)")
 
 
 def tree_problem(folder: Path, root: Path) -> str:
@@ -133,7 +147,7 @@ def tree_problem(folder: Path, root: Path) -> str:
             if seen > MAX_FILES:
                 return (f"{label(folder, root)}/ holds more than {MAX_FILES} files: leave "
                         "only the submission in it")
-            why = item_problem(item, depth, root)
+            why = item_problem(item, depth, root, folder)
             if why:
                 return why
             if item.is_dir(follow_symlinks=False):
@@ -141,14 +155,17 @@ def tree_problem(folder: Path, root: Path) -> str:
     return ""
 
 
-def item_problem(item: os.DirEntry, depth: int, root: Path) -> str:
-    """'' for one thing found below a student's folder that the batch may leave there."""
+def item_problem(item: os.DirEntry, depth: int, root: Path, own: Path) -> str:
+    """'' for one thing found below a student's folder (`own`) that the batch may leave
+    there."""
     try:
         st = item.stat(follow_symlinks=False)
         if stat.S_ISLNK(st.st_mode):
             if not inside(item.path, root):
                 return outside(item.path, root)
             st = os.stat(item.path)
+            if not inside(item.path, own):
+                return elsewhere(item.path, root)
     except OSError:
         return ""  # a dangling or looping link inside the folder: never a candidate file
     if stat.S_ISDIR(st.st_mode):

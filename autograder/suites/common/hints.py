@@ -19,14 +19,35 @@ import numpy as np
 
 
 def same(got: Any, expected: Any, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
-    """Numerically equal, shapes included; nan matches nan, inf matches inf of the same sign."""
+    """Numerically equal, shapes included; nan matches nan, inf matches inf of the same sign.
+
+    A learner's array is told apart by its shape before it is converted, and compared a
+    block at a time: 63 MB of booleans made float64 whole took the judge to 785 MB (found
+    from outside); now a few MB more than the reply itself.
+
+    >>> same(np.ones(3, dtype=bool), [1.0, 1.0, 1.0]), same(np.ones(3), np.ones(4))
+    (True, False)
+    """
     try:
+        if not isinstance(got, np.ndarray):  # (a list or a number: small, the channel's)
+            got = np.asarray(got, dtype=np.float64)
+        if not isinstance(expected, np.ndarray):
+            expected = np.asarray(expected, dtype=np.float64)
+        if got.shape != expected.shape:
+            return False
+        if got.size > _BLOCK:
+            a, b = got.reshape(-1), expected.reshape(-1)
+            return all(same(a[i:i + _BLOCK], b[i:i + _BLOCK], rtol, atol)
+                       for i in range(0, a.size, _BLOCK))
         got = np.asarray(got, dtype=np.float64)
         expected = np.asarray(expected, dtype=np.float64)
     except (TypeError, ValueError):
         return False
     return got.shape == expected.shape and bool(
         np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True))
+
+
+_BLOCK = 1 << 16  # elements compared at once by same(): half a MB of float64 each
 
 
 def mistake(got: Any, candidates: dict[str, Any]) -> str | None:

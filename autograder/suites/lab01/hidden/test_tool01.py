@@ -157,7 +157,8 @@ def test_softmax_gives_zero_to_minus_inf(learner):
                    "ones: compute exp(logit - row max) / row total as usual.")
 
 
-@check(points=0.5, function="softmax", after="softmax_returns_an_array_of_the_input_shape")
+@check(points=0.5, function="softmax", after=("softmax_returns_an_array_of_the_input_shape",
+                                              "softmax_rows_sum_to_one"))
 def test_softmax_leaves_logits_unchanged(learner):
     """softmax leaves its input array unchanged, 1-D and 2-D alike"""
     for out in _shape_outcomes(learner):

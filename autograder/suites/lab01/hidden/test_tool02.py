@@ -105,9 +105,9 @@ def test_ablate_column_blocks_the_column(learner):
                   ": copy W, then set W_copy[:, j] = -np.inf for the letter's index j."))
 
 
-@check(points=0.5, function="ablate_column",
-       after="ablate_column_returns_a_matrix")
-def test_ablate_column_leaves_W_unchanged(learner):
+@check(points=0.5, function="ablate_column",  # (after blocks_the_column: a W handed back
+       after=("ablate_column_returns_a_matrix", "ablate_column_blocks_the_column"))  # as it
+def test_ablate_column_leaves_W_unchanged(learner):  # was leaves it unchanged, doing nothing)
     """ablate_column returns a new array and leaves W unchanged"""
     value(learner, "ablate_column", W, "e", keep_inputs=True)
 
@@ -615,7 +615,8 @@ def test_sample_word_keeps_to_the_model_in_long_words(learner):
                f"test on each row's draws says this is not chance): {rule}.")
 
 
-@check(points=0.5, function="sample_word", after="sample_word_returns_a_str")
+@check(points=0.5, function="sample_word", after=("sample_word_returns_a_str",
+                                                  "sample_word_follows_the_only_path"))
 def test_sample_word_leaves_W_unchanged(learner):
     """sample_word leaves W unchanged"""
     value(learner, "sample_word", NEAR_PATH, Rng(61), temperature=2.0, keep_inputs=True)

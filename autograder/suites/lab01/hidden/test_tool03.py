@@ -117,9 +117,12 @@ RULES = {"trained": ref.rank_rules(W), "random": ref.rank_rules(RANDOM),
 
 @check(points=0.5, function="rank_rules")
 def test_rank_rules_returns_a_list_of_rules(learner):
-    """rank_rules returns a list of (after, next, probability) rules"""
+    """rank_rules returns a list of (after, next, probability) rules, one for each row"""
     for got in values(learner, "rank_rules", [(W,), (RANDOM,)]):
-        _rules(got, "rank_rules(W)")
+        rows = sorted(after for after, _, _ in _rules(got, "rank_rules(W)"))
+        if rows != sorted(TOKENS):  # (the checks after this one look at rows: all there)
+            raise Fail(f"rank_rules(W) gave {len(rows)} rules, not one for each row: a rule "
+                       "per row, '.' and 'a' to 'z' once each, 27 in all.")
 
 
 @check(points=0.5, function="rank_rules")
@@ -412,13 +415,21 @@ for _letter in "foz":
 UNTIED_PATH = TIE_PATH.copy()  # the same walk with the lowest-index favourites ahead
 for _here, _there in ((".", "c"), ("c", "a"), ("a", ".")):
     UNTIED_PATH[index(_here), index(_there)] += 0.5
+OTHER_PATH = np.zeros((VOCAB, VOCAB))  # a model with another walk, no ties: "." -> f -> o -> "."
+for _here, _there in ((".", "f"), ("f", "o"), ("o", ".")):
+    OTHER_PATH[index(_here), index(_there)] = 2.0
 
 
 @check(points=0.5, function="greedy_decode", after="greedy_decode_returns_a_str")
 def test_greedy_decode_breaks_ties_by_lowest_index(learner):
     """greedy_decode takes the lowest-index token when the most likely ones are tied"""
-    tied, untied = (expect_str(got, "greedy_decode(W)") for got in
-                    values(learner, "greedy_decode", [(TIE_PATH,), (UNTIED_PATH,)]))
+    tied, untied, other = (expect_str(got, "greedy_decode(W)") for got in values(
+        learner, "greedy_decode", [(TIE_PATH,), (UNTIED_PATH,), (OTHER_PATH,)]))
+    # a word that ignores W breaks no tie: "" for all three passed (found from outside)
+    if untied == other:
+        raise Fail("greedy_decode writes the same word for two models whose most likely "
+                   "walks differ, so its ties cannot be judged: from '.', take np.argmax "
+                   "of the current row's probabilities until '.' comes.")
     if tied == untied:
         return
     if tied == "f" and untied == "ca":  # the walk of a highest-index tie-break

@@ -106,8 +106,10 @@ def test_causal_attention_is_stable(learner):
 def test_repeated_tokens_repeats_a_random_half(learner):
     """repeated_tokens gives BOS, a random half from 1..n_vocab-1, then the same half again"""
     # each call gets its own fresh Generator of seed 601; (2, 1): the smallest valid sizes;
-    # (50, 49): 49 independent draws from 49 tokens repeat some (p of none < 1e-20)
-    sizes = ((50, 10), (4, 300), (2, 1), (50, 49))
+    # (50, 49): 49 independent draws from 49 tokens repeat some (p of none < 1e-20);
+    # (50, 2000): each of the 49 tokens comes 41 +- 6 times, and between 5 and 100 times
+    # but with p < 1e-10 (a draw from 1..3 only scored full marks, found from outside)
+    sizes = ((50, 10), (4, 300), (2, 1), (50, 49), (50, 2000))
     got_all = values(learner, "repeated_tokens", [(Rng(601), n_vocab, half)
                                                   for n_vocab, half in sizes])
     for (n_vocab, half), got in zip(sizes, got_all):
@@ -133,6 +135,12 @@ def test_repeated_tokens_repeats_a_random_half(learner):
         if n_vocab == 4 and seen != {1, 2, 3}:
             raise Fail(f"{what} never draws some of the tokens 1, 2, 3 in 300 draws: draw "
                        "uniformly from 1..n_vocab-1.")
+        counts = np.bincount(got[1:half + 1], minlength=n_vocab)[1:]
+        if half == 2000 and not (counts.min() >= 5 and counts.max() <= 100):
+            raise Fail(f"{what} is not uniform over 1..{n_vocab - 1}: in {half} draws one "
+                       f"token came {int(counts.min())} times and one {int(counts.max())} "
+                       f"times, where each should come about {half / (n_vocab - 1):.0f} "
+                       "times. Draw with rng.integers(1, n_vocab).")
 
 
 @check(points=1, function="repeated_tokens")
