@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from .answerer import WAIT
 from .labs import Lab, get_lab  # noqa: F401  (get_lab: the doctest)
 from .worker.calling import raised_of
 
@@ -37,6 +38,7 @@ TICK = 0.05  # how often the watchdog looks at the running calls' deadlines
 MAX_TIMED = 20_000  # cases whose reference time is kept
 TOO_LONG = "the reference's answer took over"  # how a question the judge gave up on ends
 MAX_KNOWN = 2_000  # requests whose answers sent ahead are kept
+MAX_ASKED = 4_000  # questions whose answers are kept
 
 
 class ReferenceAnswers:
@@ -49,6 +51,8 @@ class ReferenceAnswers:
         self.timed: dict[bytes, float] = {}  # the reference's CPU seconds, by case (seconds)
         self.likely = likely  # (function, args, kwargs) -> likely questions (Lab.likely)
         self.known: dict[bytes, list] = {}  # what ahead() gave, by request
+        self.asked: dict[bytes, dict] = {}  # what ask() answered, by question
+        self.answerer: Any = None  # answerer.Answerer: the hidden suite's questions
 
     @classmethod
     def of(cls, lab: Lab) -> ReferenceAnswers | None:
@@ -114,35 +118,51 @@ class ReferenceAnswers:
 
     def answer(self, question: Any, under_test: str) -> tuple[dict, str | None]:
         """(the reply for the worker, the graded function whose answer the question borrows,
-        or None).
+        or None), answered here, in the judge.
 
         Borrowed: the function under test's own answer; and any function's that comes
         *after* the function under test in the lab (softmax has no use for greedy_decode:
         asked for while softmax is checked, its answers could be kept and replayed when
         greedy_decode's own checks run). Each tool builds on the ones before it.
         """
+        refusal, borrows, call = self._read(question, under_test)
+        return refusal or compute(*call, in_memory=True), borrows
+
+    def ask(self, question: Any, under_test: str, frame: bytes) -> tuple[dict, str | None,
+                                                                        float]:
+        """answer() for a question a worker sent (`frame`: its bytes), with the CPU seconds
+        it took: kept by question (every submission meets the same cases, and asks the
+        same questions), and answered by the answerer process where there is one
+        (answerer.py: a question no watchdog can stop ends with that process)."""
+        start, seconds = time.thread_time(), 0.0
+        refusal, borrows, call = self._read(question, under_test)
+        if refusal is not None:
+            return refusal, borrows, time.thread_time() - start
+        key = hashlib.blake2b(frame, digest_size=16).digest()
+        reply = self.asked.get(key)
+        if reply is None:
+            if self.answerer is None:
+                reply = compute(*call, in_memory=True)
+            else:
+                reply, seconds = self.answerer.ask(frame)
+                reply = reply or _raised(TimeoutError(f"{TOO_LONG} {WAIT:g} s"))
+            if _keepable(reply) and len(self.asked) < MAX_ASKED:
+                self.asked[key] = reply
+        return reply, borrows, time.thread_time() - start + seconds
+
+    def _read(self, question: Any, under_test: str) -> tuple[dict | None, str | None, tuple]:
+        """(a refusal or None, the function it borrows or None, (function, args, kwargs))."""
         try:
             name = str(question["function"])
             args, kwargs = list(question["args"]), dict(question["kwargs"])
         except (KeyError, TypeError, ValueError):
-            return _refusal("an unreadable question"), None
+            return _refusal("an unreadable question"), None, ()
         if name not in self.functions or not all(type(k) is str for k in kwargs):
-            return _refusal(f"no graded function {name!r}"), None
+            return _refusal(f"no graded function {name!r}"), None, ()
         borrows = name if self.order[name] >= self.order.get(under_test, -1) else None
         if _size([args, kwargs]) > MAX_ELEMENTS:
-            return _refusal(f"arguments too large for {name}", "MemoryError"), borrows
-        try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                function = getattr(self.module, name)
-                value = _in_memory(lambda: _within(ANSWER_SECONDS, function, args, kwargs))
-            reply: dict = {"op": "answer", "value": value, "raised": None}
-        except Exception as exc:  # the reference's own ValueError for a bad letter, ...
-            raised = raised_of(exc)
-            reply = {"op": "answer", "value": None,
-                     "raised": {"types": list(raised.type_names), "message": raised.message}}
-        return reply, borrows
-
+            return _refusal(f"arguments too large for {name}", "MemoryError"), borrows, ()
+        return None, borrows, (getattr(self.module, name), args, kwargs)
 
     def seconds(self, function: str, args: tuple | list, kwargs: dict) -> float:
         """The reference's CPU seconds (this thread's) on one case; 0.0 for a function it
@@ -222,6 +242,32 @@ def _timed(fn: Any, data: bytes) -> float:
     except Exception:  # a bad input's ValueError, or past ANSWER_SECONDS: still timed
         pass
     return min(time.thread_time() - start, ANSWER_SECONDS)
+
+
+def compute(function: Any, args: list, kwargs: dict, in_memory: bool = False) -> dict:
+    """The reply to one question: the reference's value, or what it raised (its own
+    ValueError for a bad letter, the watchdog's TimeoutError, a MemoryError). `in_memory`:
+    in the judge, within ANSWER_BYTES more memory (an answerer has a limit of its own)."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            value = (_in_memory(lambda: _within(ANSWER_SECONDS, function, args, kwargs))
+                     if in_memory else _within(ANSWER_SECONDS, function, args, kwargs))
+        return {"op": "answer", "value": value, "raised": None}
+    except Exception as exc:
+        return _raised(exc)
+
+
+def _raised(exc: BaseException) -> dict:
+    raised = raised_of(exc)
+    return {"op": "answer", "value": None,
+            "raised": {"types": list(raised.type_names), "message": raised.message}}
+
+
+def _keepable(reply: dict) -> bool:
+    """Whether a reply is the question's own (not the judge's state: time, memory)."""
+    types = (reply.get("raised") or {}).get("types") or []
+    return not any(t in ("builtins.TimeoutError", "builtins.MemoryError") for t in types)
 
 
 def _refusal(why: str, kind: str = "RuntimeError") -> dict:

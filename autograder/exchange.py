@@ -93,11 +93,12 @@ class Exchange:
     received: int = 0  # bytes received in all
     capped: int = 0  # bytes received that count against MAX_REPLY_BYTES (this segment's)
     values: int = 0  # JSON values received (wire.header_values), against MAX_REPLY_VALUES
-    # the judge's own CPU seconds answering the call now running's questions: they count
-    # against its CPU limit (a question can take the reference up to a second)
+    # the CPU seconds answering the call now running's questions took (the judge's, the
+    # answerer's): they count against its CPU limit (a question can take a second)
     answering: float = 0.0
     clock: object = None  # cpuclock.CpuClock on the worker, or None: wall limits only
     _poller: Any = field(default=None, repr=False)  # select.poll on sock, at the first wait
+    _frame: bytes = field(default=b"", repr=False)  # the last message's bytes
 
     def run(self) -> dict:
         protocol.send_message(self.sock, protocol.rng_to_wire(self.message), share=True)
@@ -193,6 +194,8 @@ class Exchange:
         reply = wire.decode(data)
         if type(reply) is not dict:
             raise Broken("sent something that is not a message")
+        if reply.get("kind") == "ask":
+            self._frame = data  # (a question's own bytes: how its answer is kept)
         return reply
 
     def _answer(self, question: dict) -> None:
@@ -200,9 +203,9 @@ class Exchange:
             reply: dict = {"op": "answer", "value": None, "raised": {
                 "types": ["builtins.RuntimeError"], "message": "no reference here"}}
         else:
-            start = time.thread_time()
-            reply, borrowed = self.answers.answer(question, self.function)
-            self.answering += time.thread_time() - start
+            reply, borrowed, seconds = self.answers.ask(question, self.function, self._frame)
+            self._frame = b""
+            self.answering += seconds
             if borrowed is not None:
                 self.borrowed.add(borrowed)
         try:

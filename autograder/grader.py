@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .answerer import Answerer
 from .answers import ReferenceAnswers
 from .forkserver import ForkServer
 from .isolation import GRADER_DIR, GraderFault, resolve_isolation
@@ -89,6 +90,8 @@ class Grader:
     def __enter__(self) -> Grader:
         with contextlib.suppress(GraderFault):
             self._live_zygote()  # start now: its boot overlaps whatever the caller does next
+        if self.answers is not None and self.suite == "hidden" and hasattr(os, "fork"):
+            self.answers.answerer = Answerer(self.lab.reference)  # (answerer.py; booting too)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -98,6 +101,9 @@ class Grader:
         if self._zygote is not None:
             self._zygote.close()
             self._zygote = None
+        if self.answers is not None and self.answers.answerer is not None:
+            self.answers.answerer.close()
+            self.answers.answerer = None
 
     def _live_zygote(self) -> ForkServer | SpawnServer:
         if self._zygote is None or not self._zygote.alive() or self._zygote.control.fileno() < 0:

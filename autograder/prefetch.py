@@ -187,8 +187,16 @@ def held_bytes(value: Any, depth: int = 0) -> int:
     >>> held_bytes([np.zeros(4), "ab"])  # a list, 32 bytes of floats, 2 of text
     98
     """
-    if type(value) is np.ndarray:
-        return value.nbytes
+    if type(value) is np.ndarray:  # a view of its reply's bytes holds the whole reply
+        base = value
+        while type(base.base) is np.ndarray:
+            base = base.base
+        if base.base is None:
+            return value.nbytes
+        try:
+            return max(value.nbytes, memoryview(getattr(base.base, "obj", base.base)).nbytes)
+        except TypeError:
+            return value.nbytes
     if type(value) is str:
         return len(value)
     if type(value) in (list, tuple) and depth < 4:

@@ -21,6 +21,8 @@ hidden suite (the suite the plan serves), under every isolation that works here.
   refused, a small array is copied out of its reply;
 - asks_for_a_huge_answer: one question of small arguments that the reference broadcasts
   to 8500 x 8500 (1.1 GB of the judge): the judge answers within 256 MB more than it holds;
+- lab02_question_numpy_cannot_stop (on the lab 02 solution): one question that is one C
+  call of numpy, 150 s that no watchdog could stop: its answerer process is killed;
 - counts_its_calls / grows_its_input: functions that see the plan (more calls, one bigger
   request): one verdict wherever and whenever the file is graded, as without a plan where
   the suite's own caps are concerned.
@@ -66,7 +68,7 @@ def test_every_channel_attack_is_tested():
         "counts_its_calls.py", "grows_its_input.py", "answers_cost_the_judge.py",
         "works_in_a_child.py", "fills_every_request_of_a_plan.py",
         "tiny_value_keeps_a_big_frame.py", "grows_what_comes_back.py",
-        "asks_for_a_huge_answer.py",
+        "asks_for_a_huge_answer.py", "lab02_question_numpy_cannot_stop.py",
         "leaves_a_process_chain.py"}  # (the last: tests/test_hostile_batch.py)
 
 
@@ -130,6 +132,24 @@ def test_a_question_of_small_arguments_never_takes_the_judge_much_memory(tmp_pat
     found = _judge_peak(_submission("asks_for_a_huge_answer.py", tmp_path), isolation)
     assert found["failed"] == []
     assert found["mb"] < 150, found  # (before the fix: 1,149 MB)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_a_question_numpy_cannot_stop_ends_with_its_answerer(tmp_path: Path, isolation: str):
+    """One question whose answer is one C call of numpy (float16 matrices, no BLAS) held
+    the judge for 106-150 s, past every limit; the answerer computing it is killed."""
+    path = tmp_path / "lab02.py"
+    path.write_text((ROOT / "solutions" / "lab02.py").read_text() + "\n\n# %% the attack\n"
+                    + (CHANNEL / "lab02_question_numpy_cannot_stop.py").read_text())
+    with Grader(lab="lab02", suite="hidden", isolation=isolation) as grader:
+        start = time.monotonic()
+        report = grader.grade(path)
+        seconds = time.monotonic() - start
+        assert grader.answers.answerer.started == 2  # the one killed, and the next
+    assert seconds < 20, seconds
+    assert _failed(report) == {"mean_difference_direction", "toy_forward"}  # (toy_forward:
+    assert any("toy_forward" in c.feedback and "no use for" in c.feedback  # borrowed)
+               for t in report.tools for c in t.tests)
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)
