@@ -45,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from .answers import set_async_exc
+from .answerer import set_async_exc
 from .checks import LocalLearner
 from .judge import Check, checks_of, run_checks, suite_modules
 from .labs import LABS, Lab, get_lab

@@ -363,9 +363,7 @@ class WorkerLearner(LearnerBase):
             reply = self._check_reply(function,
                                       self._request(function, message, limits, answered))
         except (LearnerTimeout, LearnerCrashed) as exc:
-            # kept in Outcomes (and by problem_reached) for later checks: without its
-            # traceback, whose frames hold this request's answers (a plan's group, 100 MB)
-            exc.__traceback__ = exc.__context__ = exc.__cause__ = None
+            exc.__traceback__ = exc.__context__ = exc.__cause__ = None  # kept: frames held MBs
             return list(answered) + [Outcome(problem=exc)] * (len(cases) - len(answered))
         if len(answered) != len(cases) - 1 or "raised" not in reply:
             raise self._unreadable(function, "fewer results than it was asked for")
