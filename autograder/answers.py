@@ -26,11 +26,14 @@ import numpy as np
 
 from .answerer import ANSWER_SECONDS, TOO_LONG, WAIT, compute, raised_reply, within
 from .labs import Lab, get_lab  # noqa: F401  (get_lab: the doctest)
+from .prefetch import held_bytes
 
 MAX_ELEMENTS = 4_000_000  # numbers in one question: a (27, 27) problem needs a few thousand
 MAX_TIMED = 20_000  # cases whose reference time is kept
 MAX_KNOWN = 2_000  # requests whose answers sent ahead are kept
-MAX_ASKED = 4_000  # questions whose answers are kept
+MAX_ASKED = 4_000  # questions whose answers are kept ...
+MAX_ASKED_BYTES = 32 * 2**20  # ... holding this many bytes in all, at most ...
+MAX_ASKED_ONE = 2**20  # ... each at most this many (a (27, 27) answer: 6 KB)
 
 
 class ReferenceAnswers:
@@ -44,6 +47,7 @@ class ReferenceAnswers:
         self.likely = likely  # (function, args, kwargs) -> likely questions (Lab.likely)
         self.known: dict[bytes, list] = {}  # what ahead() gave, by request
         self.asked: dict[bytes, dict] = {}  # what ask() answered, by question
+        self.asked_bytes = 0  # what self.asked holds
         self.answerer: Any = None  # answerer.Answerer: the hidden suite's questions
 
     @classmethod
@@ -138,9 +142,21 @@ class ReferenceAnswers:
             else:
                 reply, seconds = self.answerer.ask(frame)
                 reply = reply or raised_reply(TimeoutError(f"{TOO_LONG} {WAIT:g} s"))
-            if _keepable(reply) and len(self.asked) < MAX_ASKED:
-                self.asked[key] = reply
+            self._keep(key, reply)
         return reply, borrows, time.thread_time() - start + seconds
+
+    def _keep(self, key: bytes, reply: dict) -> None:
+        """Keep an answer that is the question's own (not the judge's time or memory) and
+        small: bounded in bytes, so that questions made new each time with big answers
+        (26 MB each, found from outside: 2.3 GB of the judge) are answered, not kept."""
+        size = held_bytes(reply.get("value"))
+        if not _keepable(reply) or size > MAX_ASKED_ONE:
+            return
+        while self.asked and (len(self.asked) >= MAX_ASKED
+                              or self.asked_bytes + size > MAX_ASKED_BYTES):
+            self.asked_bytes -= held_bytes(self.asked.pop(next(iter(self.asked))).get("value"))
+        self.asked[key] = reply
+        self.asked_bytes += size
 
     def _read(self, question: Any, under_test: str) -> tuple[dict | None, str | None, tuple]:
         """(a refusal or None, the function it borrows or None, (function, args, kwargs))."""

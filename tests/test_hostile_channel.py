@@ -23,6 +23,8 @@ hidden suite (the suite the plan serves), under every isolation that works here.
   to 8500 x 8500 (1.1 GB of the judge): the judge answers within 256 MB more than it holds;
 - lab02_question_numpy_cannot_stop (on the lab 02 solution): one question that is one C
   call of numpy, 150 s that no watchdog could stop: its answerer process is killed;
+- lab02_fills_the_answer_cache: questions made new each time whose answers are 26 MB
+  each, all kept by the judge for later students (2.3 GB): only small answers are kept;
 - counts_its_calls / grows_its_input: functions that see the plan (more calls, one bigger
   request): one verdict wherever and whenever the file is graded, as without a plan where
   the suite's own caps are concerned.
@@ -69,6 +71,7 @@ def test_every_channel_attack_is_tested():
         "works_in_a_child.py", "fills_every_request_of_a_plan.py",
         "tiny_value_keeps_a_big_frame.py", "grows_what_comes_back.py",
         "asks_for_a_huge_answer.py", "lab02_question_numpy_cannot_stop.py",
+        "lab02_fills_the_answer_cache.py",
         "leaves_a_process_chain.py"}  # (the last: tests/test_hostile_batch.py)
 
 
@@ -89,13 +92,13 @@ def _cut_off_by_cpu(attack: str, function: str, folder: Path, isolation: str) ->
     assert any("of CPU" in f for f in feedback), feedback
 
 
-def _judge_peak(path: Path, isolation: str) -> dict:
+def _judge_peak(path: Path, isolation: str, lab: str = "lab01") -> dict:
     """{"mb": the judge's peak memory growth while grading `path`, "failed": functions}:
     graded in a process of its own, so its peak memory is this grade's."""
     script = (
         "import json, resource, sys\n"
         "from mindlab_grader.grader import Grader\n"
-        f"with Grader(lab='lab01', suite='hidden', isolation={isolation!r}) as g:\n"
+        f"with Grader(lab={lab!r}, suite='hidden', isolation={isolation!r}) as g:\n"
         "    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         f"    r = g.grade({str(path)!r})\n"
         "    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
@@ -150,6 +153,15 @@ def test_a_question_numpy_cannot_stop_ends_with_its_answerer(tmp_path: Path, iso
     assert _failed(report) == {"mean_difference_direction", "toy_forward"}  # (toy_forward:
     assert any("toy_forward" in c.feedback and "no use for" in c.feedback  # borrowed)
                for t in report.tools for c in t.tests)
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_answers_kept_for_later_questions_stay_small(tmp_path: Path, isolation: str):
+    path = tmp_path / "lab02.py"
+    path.write_text((ROOT / "solutions" / "lab02.py").read_text() + "\n\n# %% the attack\n"
+                    + (CHANNEL / "lab02_fills_the_answer_cache.py").read_text())
+    found = _judge_peak(path, isolation, lab="lab02")
+    assert found["mb"] < 250, found  # (before the fix: 1.5-2.3 GB)
 
 
 @pytest.mark.parametrize("isolation", ISOLATIONS)

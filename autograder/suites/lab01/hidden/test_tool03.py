@@ -163,7 +163,8 @@ for _letter in ".cx":  # three rows split evenly between two tokens: exactly 0.5
 TIE_GROUPS = ("bekos", ".cx")  # rows whose probabilities are exactly equal, in row order
 
 
-@check(points=1, function="rank_rules", after="rank_rules_returns_a_list_of_rules")
+@check(points=1, function="rank_rules", after=("rank_rules_returns_a_list_of_rules",
+                                             "rank_rules_lists_each_rows_top_rule"))
 def test_rank_rules_keeps_row_order_for_equal_probabilities(learner):
     """rank_rules keeps row order among rules with equal probabilities (a stable sort)"""
     got = _rules(value(learner, "rank_rules", TIED), "rank_rules(W)")
@@ -212,7 +213,8 @@ def test_rank_rules_breaks_ties_in_a_row_by_lowest_index(learner):
 TOPS = (1, 3, 26, 27, 0, 30)
 
 
-@check(points=1, function="rank_rules", after="rank_rules_returns_a_list_of_rules")
+@check(points=1, function="rank_rules", after=("rank_rules_returns_a_list_of_rules",
+                                             "rank_rules_lists_each_rows_top_rule"))
 def test_rank_rules_top_keeps_the_first_k(learner):
     """rank_rules(W, top=k) returns the first k of its rules (top=0: none; 27 or more: all)"""
 
