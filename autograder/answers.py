@@ -127,23 +127,26 @@ class ReferenceAnswers:
     def ask(self, question: Any, under_test: str, frame: bytes) -> tuple[dict, str | None,
                                                                         float]:
         """answer() for a question a worker sent (`frame`: its bytes), with the CPU seconds
-        it took: kept by question (every submission meets the same cases, and asks the
-        same questions), and answered by the answerer process where there is one
-        (answerer.py: a question no watchdog can stop ends with that process)."""
-        start, seconds = time.thread_time(), 0.0
+        the reference took on it (the call that asked is charged them; the grader's own
+        work to carry it is not): kept by question (every submission meets the same
+        cases, and asks the same questions), and answered by the answerer process where
+        there is one (answerer.py: a question no watchdog can stop ends with that process,
+        its wait charged whole)."""
         refusal, borrows, call = self._read(question, under_test)
         if refusal is not None:
-            return refusal, borrows, time.thread_time() - start
+            return refusal, borrows, 0.0
         key = hashlib.blake2b(frame, digest_size=16).digest()
-        reply = self.asked.get(key)
+        reply, seconds = self.asked.get(key), 0.0
         if reply is None:
             if self.answerer is None:
+                start = time.thread_time()
                 reply = compute(*call, in_memory=True)
+                seconds = time.thread_time() - start
             else:
                 reply, seconds = self.answerer.ask(frame)
                 reply = reply or raised_reply(TimeoutError(f"{TOO_LONG} {WAIT:g} s"))
             self._keep(key, reply)
-        return reply, borrows, time.thread_time() - start + seconds
+        return reply, borrows, seconds
 
     def _keep(self, key: bytes, reply: dict) -> None:
         """Keep an answer that is the question's own (not the judge's time or memory) and
