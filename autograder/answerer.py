@@ -166,11 +166,12 @@ def serve(fd: int, reference: str) -> None:
 
 def _limit_memory(more: int) -> None:
     """RLIMIT_AS at what this process holds now plus `more` bytes, where there is one."""
+    size = _address_space()
+    if size is None:
+        return
     try:
         import resource
 
-        with open("/proc/self/statm", "rb") as f:
-            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         cap = size + more if hard == resource.RLIM_INFINITY else min(size + more, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
