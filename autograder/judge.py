@@ -43,11 +43,21 @@ def suite_package(lab: Lab, kind: str) -> str:
 
 
 def suite_modules(lab: Lab, kind: str) -> dict[str, ModuleType]:
-    """{tool id: module} for every `test_<tool>.py` of the suite (a missing tool is skipped)."""
-    package = importlib.import_module(suite_package(lab, kind))
-    found = {info.name.removeprefix("test_") for info in pkgutil.iter_modules(package.__path__)}
-    return {tool.id: importlib.import_module(f"{package.__name__}.test_{tool.id}")
-            for tool in lab.tools if tool.id in found}
+    """{tool id: module} for every `test_<tool>.py` of the suite (a missing tool is skipped).
+
+    Imported once per process and kept: a grade asks twice, and listing the suite's
+    folder each time cost a few ms of every submission."""
+    key = (lab.id, suite_package(lab, kind), tuple(tool.id for tool in lab.tools))
+    if key not in _IMPORTED:
+        package = importlib.import_module(key[1])
+        found = {info.name.removeprefix("test_")
+                 for info in pkgutil.iter_modules(package.__path__)}
+        _IMPORTED[key] = {tool.id: importlib.import_module(f"{package.__name__}.test_{tool.id}")
+                          for tool in lab.tools if tool.id in found}
+    return dict(_IMPORTED[key])
+
+
+_IMPORTED: dict[tuple, dict[str, ModuleType]] = {}  # suite_modules' own, by lab and suite
 
 
 def checks_of(module: ModuleType) -> list[Check]:

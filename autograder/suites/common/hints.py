@@ -58,6 +58,28 @@ def mistake(got: Any, candidates: dict[str, Any]) -> str | None:
     return None
 
 
+def near_miss(got: Any, expected: Any) -> str | None:
+    """A hint for a result right to a few digits but not to float64's: float32 somewhere,
+    an epsilon added, a rounding. None when the result is further off than that (a wrong
+    formula) or exact.
+
+    >>> near_miss(np.float32(0.1), 0.1)
+    'it is computed in float32 (about 7 digits): keep float64 throughout'
+    >>> near_miss(0.1 + 1e-8, 0.1), near_miss(0.2, 0.1)
+    ('it is right to several digits but not to float64 precision: no float32, no small epsilon added to a denominator, no rounding', None)
+    """  # noqa: E501 (a doctest's output is one line)
+    try:
+        scale = float(np.max(np.abs(np.asarray(expected, dtype=np.float64)), initial=0.0))
+    except (TypeError, ValueError):
+        return None
+    if same(got, expected) or not same(got, expected, rtol=1e-4, atol=1e-5 * scale + 1e-7):
+        return None
+    if getattr(got, "dtype", None) in (np.float32, np.float16):
+        return "it is computed in float32 (about 7 digits): keep float64 throughout"
+    return ("it is right to several digits but not to float64 precision: no float32, no "
+            "small epsilon added to a denominator, no rounding")
+
+
 def mistake_everywhere(got: list, candidates: dict[str, list]) -> str | None:
     """The first hint whose mistaken outputs equal the learner's on EVERY case, or None.
 

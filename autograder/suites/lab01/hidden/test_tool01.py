@@ -31,6 +31,12 @@ def _global_shift(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def _shift_by(x: np.ndarray, by) -> np.ndarray:
+    """Each row shifted by `by` of itself (np.min, np.mean; None: no shift), then exp/sum."""
+    e = np.exp(x if by is None else x - by(x, axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 # ---------------------------------------------------------------- softmax
 
 RANDOM_LOGITS = inputs.random_W(101, shape=(5, 27))
@@ -146,9 +152,20 @@ def test_softmax_gives_zero_to_minus_inf(learner):
                        "softmax(logits)", shape=WITH_INF.shape, precise=True)
     blocked = np.isneginf(WITH_INF)
     if np.isnan(got).any():
-        raise Fail("softmax gave nan when some logits are -inf: -inf minus -inf is nan, so "
-                   "shift each row by its largest logit (which is finite), not its smallest "
-                   "or its mean.")
+        # the cause named only when the nan's pattern is that mistake's (several give nan)
+        hint = mistake(got, {
+            "-inf minus -inf is nan, so shift each row by its largest logit (which is "
+            "finite), not its smallest or its mean": quietly(_shift_by, WITH_INF, np.min),
+            "-inf minus -inf is nan, so shift each row by its largest logit (finite), not "
+            "its mean": quietly(_shift_by, WITH_INF, np.mean),
+            # (no shift and the whole array's maximum give the same here: one hint for both)
+            "a row whose logits are all far below what is subtracted from them (-2e9: "
+            "nothing, or the whole array's largest logit) gets exp(...) = 0 everywhere and "
+            "0/0 = nan: subtract each row's own largest logit": quietly(_global_shift, WITH_INF)})
+        raise Fail("softmax gave nan when some logits are -inf or far below the others"
+                   + (f": {hint}." if hint else ": shift each row by its own largest logit "
+                      "(finite, so no -inf minus -inf) before exp, and normalise each row "
+                      "(axis=-1)."))
     if not (got[blocked] == 0.0).all():
         raise Fail("softmax gave a small but nonzero probability to a logit of -inf; "
                    "exp(-inf) is exactly 0, so keep -inf as it is (no clipping or replacing).")

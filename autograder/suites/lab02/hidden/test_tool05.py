@@ -12,7 +12,7 @@ from mindlab_core.lab02 import reference as ref
 from mindlab_grader.checks import Fail, check, expect_array, expect_float
 from mindlab_grader.checks import describe as describe_value
 from mindlab_grader.suites.common.calls import expect_value_errors
-from mindlab_grader.suites.common.hints import mistake, quietly, same
+from mindlab_grader.suites.common.hints import mistake, near_miss, quietly, same
 from mindlab_grader.suites.lab02 import inputs
 from mindlab_grader.suites.lab02.calls import value, values
 
@@ -140,11 +140,12 @@ def test_run_with_cache_keeps_every_stream(learner):
     """run_with_cache returns the embedding and the stream after every block"""
     cases = ((MODEL, CTX, "the name model"),
              (SMALL, SMALL_CTX, "a random model with k=2, d=5, L=2"))
-    got_all = values(learner, "run_with_cache", [(params, ctx) for params, ctx, _ in cases])
-    for (params, ctx, what), got in zip(cases, got_all):
+    got_all = list(values(learner, "run_with_cache",
+                          [(params, ctx) for params, ctx, _ in cases]))
+    for (params, ctx, what), raw in zip(cases, got_all):
         L, d = params["W1"].shape[0], params["W1"].shape[1]
         name = f"run_with_cache({what}, contexts)"
-        got = _expect_streams(got, name, L + 1, (len(ctx), d))
+        got = _expect_streams(raw, name, L + 1, (len(ctx), d))
         expected = ref.run_with_cache(params, ctx)
         for i, (g, e) in enumerate(zip(got, expected)):
             if same(g, e):
@@ -153,6 +154,9 @@ def test_run_with_cache_keeps_every_stream(learner):
                 raise Fail(f"{name} gave the final stream at every point, the embedding "
                            "included: each stream is the same array, updated in place (x += "
                            "...). Append a copy, or make a new array: x = x + ...")
+            close = near_miss(raw[i], e)
+            if close:
+                raise Fail(f"{name}[{i}] is not exact: {close}.")
             if i == 0:
                 raise Fail(f"{name}[0], the embedding, is wrong: it is the sum over context "
                            "slots p of E[p][contexts[:, p]] (one table per slot).")
@@ -160,6 +164,11 @@ def test_run_with_cache_keeps_every_stream(learner):
             raise Fail(f"{name}[{i}], the stream after block {i}, is wrong" + (
                 f": {hint}." if hint else ": x_next = x + relu(x @ W1[l] + b1[l]) @ W2[l] "
                 "+ b2[l]."))
+    for (_, _, what), got in zip(cases, got_all):
+        if type(got) is not list:
+            raise Fail(f"run_with_cache({what}, contexts) returned its streams (right ones) "
+                       f"as {describe_value(got)}: return a list, as the contract says "
+                       "(list(...)).")
 
 
 # ---------------------------------------------------------------- logit_lens
@@ -173,12 +182,15 @@ def test_logit_lens_reads_every_stream(learner):
                                        (SMALL, SMALL_CTX, "a random model"))]
     got_all = values(learner, "logit_lens", [(params, streams)
                                              for params, _, streams, _ in cases])
-    for (params, ctx, streams, what), got in zip(cases, got_all):
+    for (params, ctx, streams, what), raw in zip(cases, got_all):
         name = f"logit_lens({what}, streams)"
-        got = expect_array(got, name, shape=(len(streams), len(ctx), 27))
+        got = expect_array(raw, name, shape=(len(streams), len(ctx), 27))
         expected = ref.logit_lens(params, streams)
         if same(got, expected):
             continue
+        close = near_miss(raw, expected)
+        if close:
+            raise Fail(f"{name} is not exact: {close}.")
         shifted = expected - expected.max(axis=-1, keepdims=True)
         probs = np.exp(shifted) / np.exp(shifted).sum(axis=-1, keepdims=True)
         hint = mistake(got, {

@@ -20,7 +20,7 @@ from mindlab_grader.suites.common.calls import (
 )
 from mindlab_grader.suites.common.hints import mistake, same
 from mindlab_grader.suites.lab02 import inputs
-from mindlab_grader.suites.lab02.calls import value, values
+from mindlab_grader.suites.lab02.calls import changed, value, values
 
 _rng = np.random.default_rng(606)
 Q, K = _rng.normal(0, 1, (7, 5)), _rng.normal(0, 1, (7, 5))
@@ -36,7 +36,8 @@ _FAR_Q = np.zeros((7, 5))
 _FAR_Q[:, 0] = 1e4
 _FAR_K = np.zeros((7, 5))
 _FAR_K[:, 0] = 1e3 * np.arange(7) - 3.5e3  # key j scores 1e7 (j - 3.5) / sqrt(5)
-LARGE = [(Q * 1e3, K * 10), (_FAR_Q, _FAR_K)]
+# and of 1e12, past a mask of -1e9 too (that scored full marks, found from outside)
+LARGE = [(Q * 1e3, K * 10), (_FAR_Q, _FAR_K), (_FAR_Q, _FAR_K * 1e5)]
 
 # ---------------------------------------------------------------- causal_attention
 
@@ -84,7 +85,7 @@ def test_causal_attention_is_a_causal_softmax(learner):
 
 @check(points=1, function="causal_attention")
 def test_causal_attention_is_stable(learner):
-    """causal_attention stays finite for scores of size 1e4"""
+    """causal_attention stays finite and causal for scores from 1e4 to 1e12"""
     for (q, k), got in zip(LARGE, values(learner, "causal_attention", LARGE)):
         got = expect_array(got, "causal_attention(q, k) with large scores", shape=(7, 7))
         if not np.isfinite(got).all():
@@ -92,8 +93,8 @@ def test_causal_attention_is_stable(learner):
                        "largest score before exp, as in lab 01's softmax.")
         if not (got[np.triu_indices(7, 1)] == 0).all():
             raise Fail("causal_attention gave weight to future keys when the scores are in "
-                       "the millions: a finite mask value (-1e5, -1e9) is not far enough below "
-                       "such scores; mask with -np.inf.")
+                       "the millions or more: a finite mask value (-1e5, -1e9) is not far "
+                       "enough below such scores; mask with -np.inf.")
         if not same(got, ref.causal_attention(q, k)):
             raise Fail("causal_attention is wrong for large scores: a stable softmax per row, "
                        "after masking the future.")
@@ -141,11 +142,36 @@ def test_repeated_tokens_repeats_a_random_half(learner):
                        f"token came {int(counts.min())} times and one {int(counts.max())} "
                        f"times, where each should come about {half / (n_vocab - 1):.0f} "
                        "times. Draw with rng.integers(1, n_vocab).")
+    _expect_independent_positions(learner)
+
+
+REPEATS = 2000  # sequences of repeated_tokens(rng, 10, 3) from one generator
+
+
+def _expect_independent_positions(learner) -> None:
+    """Each position of the half is uniform over 1..9 on its own (mean 5 +- 0.46, 8 standard
+    deviations), and two positions are drawn independently: the first below the second
+    in 36 of 81 pairs (0.444 +- 0.089). A sorted half (found from outside) scored full
+    marks on every count over whole sequences."""
+    what = "repeated_tokens(rng, n_vocab=10, half_len=3)"
+    runs = learner.repeat("repeated_tokens", REPEATS, Rng(611), 10, 3)
+    halves = np.array([expect_array(r, what, shape=(7,))[1:4] for r in runs])
+    for p, mean in enumerate(halves.mean(axis=0), 1):
+        if abs(mean - 5) > 0.46:
+            raise Fail(f"{what}, called {REPEATS} times with one generator, has token "
+                       f"{p} of the half averaging {mean:.2f}, where a uniform draw from 1..9 "
+                       "averages 5: draw each token independently (rng.integers(1, n_vocab, "
+                       "size=half_len)), without sorting or other reordering.")
+    below = (halves[:, 0] < halves[:, 1]).mean()
+    if abs(below - 36 / 81) > 0.089:
+        raise Fail(f"{what}, called {REPEATS} times with one generator: the first token of "
+                   f"the half is below the second in {below:.0%} of them, not 44%: each token "
+                   "is its own independent draw (rng.integers(1, n_vocab, size=half_len)).")
 
 
 @check(points=1, function="repeated_tokens")
 def test_repeated_tokens_uses_the_rng(learner):
-    """repeated_tokens draws with the rng it is given: same seed, same tokens"""
+    """repeated_tokens draws with the rng it is given, and rejects half_len < 1 or n_vocab < 2"""
     # one round trip; each call still gets its own fresh Generator from its seed
     first, again, other = values(learner, "repeated_tokens",
                                  [(Rng(602), 50, 20), (Rng(602), 50, 20), (Rng(603), 50, 20)])
@@ -166,6 +192,29 @@ def test_repeated_tokens_uses_the_rng(learner):
 
 # ---------------------------------------------------------------- scores
 
+# patterns (..., T, T) have any number of leading axes: one head's (T, T), one layer's
+# (H, T, T); code written for (L, H, T, T) only scored full marks (found from outside)
+FEWER_AXES = (PATTERNS[1, 2], PATTERNS[0])
+
+
+def _expect_any_leading_axes(learner, function: str, cases: list[tuple], what: str) -> None:
+    """Fail unless `function` gives the reference's scores for patterns with fewer leading
+    axes than (L, H): one score per pattern, shape () for a single (T, T) one."""
+    advice = ("patterns may have any leading axes (..., T, T), a single head's (T, T) "
+              "pattern too: index from the end (pattern[..., i, j], np.diagonal(..., "
+              "axis1=-2, axis2=-1), .mean(axis=-1)) instead of assuming four axes.")
+    for case, out in zip(cases, outcomes(learner, function, cases)):
+        shape = case[0].shape
+        call = f"{function}(patterns {shape}" + (f", half_len={case[1]})" if len(case) > 1
+                                                 else ")")
+        if out.raised is not None and out.problem is None:
+            raise Fail(f"{call} raised {out.raised.type_name}: {advice}")
+        got = judged(function, out, changed=changed)
+        got = expect_array(np.asarray(got) if isinstance(got, (float, np.floating)) else got,
+                           call, shape=shape[:-2])
+        if not same(got, getattr(ref, function)(*case)):
+            raise Fail(f"{call} is not {what} for each pattern: {advice}")
+
 
 @check(points=1, function="prev_token_score")
 def test_prev_token_score_reads_the_diagonal_below(learner):
@@ -174,6 +223,8 @@ def test_prev_token_score_reads_the_diagonal_below(learner):
                        "prev_token_score(patterns (2, 3, T, T))", shape=(2, 3))
     expected = ref.prev_token_score(PATTERNS)
     if same(got, expected):
+        _expect_any_leading_axes(learner, "prev_token_score", [(P,) for P in FEWER_AXES],
+                                 "the mean of pattern[i, i - 1]")
         return
     T = PATTERNS.shape[-1]
     below = np.diagonal(PATTERNS, offset=-1, axis1=-2, axis2=-1)
@@ -216,6 +267,9 @@ def test_induction_score_reads_the_stripe(learner):
                 raise Fail(f"{what} is wrong: the queries are i = half_len + 1 .. 2 half_len "
                            f"(here {half + 1} .. {2 * half}), each reading key "
                            "i - half_len + 1; compare T with == 2 * half_len + 1 (not `is`).")
+        _expect_any_leading_axes(learner, "induction_score",
+                                 [(P, HALF) for P in FEWER_AXES],
+                                 "the mean of the stripe pattern[i, i - half_len + 1]")
         expect_value_errors(learner, "induction_score", [
             ((PATTERNS, HALF + 1), f"patterns of {2 * HALF + 1} positions with "
              f"half_len={HALF + 1}", "A repeated sequence has T = 2 * half_len + 1 positions."),

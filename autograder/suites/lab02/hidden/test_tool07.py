@@ -27,6 +27,16 @@ H = _rng.normal(0, 1, (15, 2))
 LEARNED = _rng.normal(0, 2, (6, 3))
 TRUE = _rng.normal(0, 1, (4, 3))
 N = 40_000
+# inputs below zero too, where relu(X ...) and a clipped X differ: the contract's formulas
+# hold for any X and F (code that clipped them in place scored full marks, found from
+# outside); and a square X, where features and rows have the same count
+_more = np.random.default_rng(711)
+X5_SIGNED = _more.normal(0, 1, (8, 5))
+F_SIGNED = _more.normal(0, 1, (15, 6))
+X_SQUARE = _more.random((5, 5))
+CHI2_9_FAR = 80.0  # chi-square with 9 degrees of freedom: P(above 80) = 1.6e-13
+SMALL_BATCHES = 2000  # batches of (1, 5) at sparsity 0.5: every count of zeros 0..5 comes
+# (the rarest, 0 and 5, each 62 +- 8 times: p of one missing < 1e-26)
 
 # ---------------------------------------------------------------- sparse_features
 
@@ -70,12 +80,47 @@ def test_sparse_features_are_sparse_uniform_values(learner):
                 pair.sum()):
             raise Fail(f"{what}: the values of two features that are on in the same row are "
                        "correlated: each entry draws a value of its own (rng.random((n, f))).")
+        for a, b in ((0, 1), (0, 4), (2, 3)):
+            if _dependence(got, on, a, b) > CHI2_9_FAR:
+                raise Fail(f"{what}: the values of features {a} and {b}, when both are on, "
+                           "depend on each other (one follows from the other more often than "
+                           "chance allows): each entry draws a value of its own "
+                           "(rng.random((n, f))), not one draw shared or shifted across the "
+                           "row.")
     for sparsity, got in zip((0.0, 1.0), got_all):
         got = expect_array(got, f"sparse_features(rng, 50, 5, sparsity={sparsity:g})",
                            shape=(50, 5))
         if (sparsity == 0.0 and not (got > 0).all()) or (sparsity == 1.0 and got.any()):
             raise Fail(f"sparse_features at sparsity={sparsity:g} should have every entry "
                        f"{'on (a value in (0, 1))' if sparsity == 0 else 'off (0)'}.")
+    _expect_independent_entries(learner)
+
+
+def _dependence(got: np.ndarray, on: np.ndarray, a: int, b: int) -> float:
+    """Pearson's chi-square of the 4 x 4 table of quartiles of columns a and b over the rows
+    where both are on: about 9 (9 degrees of freedom) for independent uniform values."""
+    both = on[:, a] & on[:, b]
+    qa, qb = (np.minimum((got[both, c] * 4).astype(int), 3) for c in (a, b))
+    table = np.bincount(qa * 4 + qb, minlength=16)
+    expected = both.sum() / 16
+    return float(((table - expected) ** 2 / expected).sum())
+
+
+def _expect_independent_entries(learner) -> None:
+    """Small batches drawn one after another from one generator: the number of entries
+    that are off varies from batch to batch (binomial), as independent entries make it.
+    Zeroing exactly round(sparsity * n * f) entries passes every big-batch statistic."""
+    what = "sparse_features(rng, 1, 5, sparsity=0.5)"
+    batches = learner.repeat("sparse_features", SMALL_BATCHES, Rng(710), 1, 5, 0.5)
+    off = [int((expect_array(b, what, shape=(1, 5)) == 0).sum()) for b in batches]
+    counts = np.bincount(off, minlength=6)
+    if (counts == 0).any():
+        never = ", ".join(str(k) for k in np.flatnonzero(counts == 0))
+        raise Fail(f"{what}, called {SMALL_BATCHES} times with one generator, never gave a "
+                   f"batch with {never} of its 5 entries off: each entry is off with "
+                   "probability sparsity by a draw of its own (rng.random((n, f)) < "
+                   "sparsity), so a batch may have any number of zeros, not exactly "
+                   "sparsity * n * f of them.")
 
 
 @check(points=1, function="sparse_features")
@@ -102,7 +147,8 @@ def test_sparse_features_uses_the_rng(learner):
 @check(points=1.5, function="toy_forward")
 def test_toy_forward_reconstructs_through_the_bottleneck(learner):
     """toy_forward gives relu(X @ W.T @ W + b)"""
-    cases = ((TOY, X5, "5 features in 2-d"), (TOY_3D, X7, "7 features in 3-d"))
+    cases = ((TOY, X5, "5 features in 2-d"), (TOY_3D, X7, "7 features in 3-d"),
+             (TOY, X5_SIGNED, "5 features in 2-d, X with negative entries"))
     got_all = values(learner, "toy_forward", [(params, X) for params, X, _ in cases])
     for (params, X, what), got in zip(cases, got_all):
         name = f"toy_forward({what})"
@@ -115,6 +161,10 @@ def test_toy_forward_reconstructs_through_the_bottleneck(learner):
             "the bias b is missing": np.maximum(0, X @ W.T @ W),
             "the ReLU is applied to the hidden h, not to the output":
                 np.maximum(0, X @ W.T) @ W + b,
+            "X is made non-negative first: the formula takes X as it is, negative entries "
+            "too": np.maximum(0, np.maximum(X, 0) @ W.T @ W + b),
+            "X is clipped to [0, 1] first: the formula takes X as it is":
+                np.maximum(0, np.clip(X, 0, 1) @ W.T @ W + b),
             "b is added inside the hidden layer": np.maximum(0, (X @ W.T + b[: W.shape[0]]) @ W)
             if len(b) >= W.shape[0] else None})
         raise Fail(f"{name} is wrong" + (f": {hint}." if hint else
@@ -125,10 +175,18 @@ def test_toy_forward_reconstructs_through_the_bottleneck(learner):
 def test_importance_loss_weights_each_feature(learner):
     """importance_loss is the mean over rows of sum_i importance[i] (x_i - x_hat_i)^2"""
     X_hat = ref.toy_forward(TOY, X5)
-    got = expect_float(value(learner, "importance_loss", X5, X_hat, IMPORTANCE),
-                       "importance_loss(X, X_hat, importance)")
+    square_hat = ref.toy_forward(TOY, X_SQUARE)
+    raw, raw_square = values(learner, "importance_loss", [(X5, X_hat, IMPORTANCE),
+                                                          (X_SQUARE, square_hat, IMPORTANCE)])
+    got = expect_float(raw, "importance_loss(X, X_hat, importance)")
     expected = ref.importance_loss(X5, X_hat, IMPORTANCE)
     if np.isclose(got, expected, rtol=1e-9):
+        square = expect_float(raw_square, "importance_loss(X (5, 5), X_hat, importance)")
+        if not np.isclose(square, ref.importance_loss(X_SQUARE, square_hat, IMPORTANCE),
+                          rtol=1e-9):
+            raise Fail(f"importance_loss(X (5, 5), X_hat, importance) gave {square:.6g}, not "
+                       "the importance-weighted squared error: with as many rows as features, "
+                       "importance[i] still weights feature (column) i, X[:, i].")
         return
     err = (X5 - X_hat) ** 2
     hint = mistake(got, {
@@ -198,12 +256,17 @@ def test_sae_encode(learner):
 def test_sae_decode(learner):
     """sae_decode gives F @ W_dec + b_dec"""
     F = ref.sae_encode(SAE, H)
-    got = expect_array(value(learner, "sae_decode", SAE, F), "sae_decode(sae, F)",
-                       shape=(15, 2))
-    if not same(got, ref.sae_decode(SAE, F)):
-        hint = mistake(got, {"b_dec is missing": F @ SAE["W_dec"]})
-        raise Fail("sae_decode(sae, F) is wrong" + (f": {hint}." if hint else
-                   ": the reconstruction is F @ W_dec + b_dec."))
+    cases = ((F, "sae_decode(sae, F)"), (F_SIGNED, "sae_decode(sae, F with negative entries)"))
+    for (F, what), got in zip(cases, values(learner, "sae_decode",
+                                            [(SAE, F) for F, _ in cases])):
+        got = expect_array(got, what, shape=(15, 2))
+        if not same(got, ref.sae_decode(SAE, F)):
+            hint = mistake(got, {"b_dec is missing": F @ SAE["W_dec"],
+                                 "it clips F at 0 first: decode F as it is, F @ W_dec + b_dec "
+                                 "(the ReLU belongs to the encoder)":
+                                     np.maximum(F, 0) @ SAE["W_dec"] + SAE["b_dec"]})
+            raise Fail(f"{what} is wrong" + (f": {hint}." if hint else
+                       ": the reconstruction is F @ W_dec + b_dec."))
 
 
 @check(points=1, function="sae_loss")
