@@ -141,7 +141,8 @@ class Grader:
         learner = None
         try:
             suite_modules(self.lab, self.suite)  # import the checks before any learner code runs
-            submission = read_submission(path)
+            # the hidden suite grades a file itself, never what a link points to (loader.py)
+            submission = read_submission(path, follow_links=self.suite == "public")
             learner = self.learner(submission)
             learner.load()
             tools = run_lab(self.lab, self.suite, learner, verbose=self.verbose)

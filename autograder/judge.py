@@ -226,6 +226,8 @@ REFUSED = {
     "network": "Your code tried to open a network connection; it was refused.",
     "tamper": "Your code tried to change, trace or get around the grader's own functions (by "
               "digging through memory or starting another interpreter); it was refused.",
+    "disk": "Your code tried to make more files than the grader allows while grading (a "
+            "submission needs none); the extra ones were refused.",
 }
 
 

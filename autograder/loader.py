@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 import tokenize
 import warnings
 from collections.abc import Iterator
@@ -60,22 +62,50 @@ class Submission:
         return self.kind == "py" and not self.percent
 
 
-def read_submission(path: Path | str) -> Submission:
+def read_submission(path: Path | str, follow_links: bool = True) -> Submission:
     """Read a .py or .ipynb file from disk (OSError / ValueError only for a missing file or
     an unknown suffix, which are usage errors, not learner faults). A file over its limit
-    is refused without being read whole."""
+    is refused without being read whole. `follow_links=False` (grading) refuses a file
+    that is a link to one outside its own folder: the judge reads it outside any sandbox,
+    so a link to the solutions graded them as the student's work (found from outside,
+    30/30); a link to a file beside it or below is read."""
     path = Path(path)
     if path.suffix not in (".py", ".ipynb"):
         raise ValueError(f"{path.name}: a submission is a .py file or a .ipynb notebook")
-    limit = MAX_FILE_BYTES if path.suffix == ".ipynb" else MAX_BYTES
-    size = path.stat().st_size
-    if size <= limit:
-        with path.open("rb") as file:
+    name, suffix = path.name, path.suffix
+    if not follow_links:
+        path = within_own_folder(path, path.parent)
+    limit = MAX_FILE_BYTES if suffix == ".ipynb" else MAX_BYTES
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags), "rb") as file:  # (a FIFO opens without a writer)
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{name} is not a regular file (a pipe, a device?): "
+                             "submit the .py or .ipynb file itself")
+        size = info.st_size
+        if size <= limit:
             data = file.read(limit + 1)  # the size on disk may have changed meanwhile
-        size = len(data)
+            size = len(data)
     if size > limit:
-        return Submission(path.name, path.suffix[1:], problem=_too_large(path.name, size))
-    return read_source(path.name, data)
+        return Submission(name, suffix[1:], problem=_too_large(name, size))
+    return read_source(name, data)
+
+
+def within_own_folder(path: Path, folder: Path) -> Path:
+    """The file `path` really is (every link on the way followed), when that is inside
+    `folder`; else ValueError saying it is a link to a file elsewhere.
+
+    >>> import tempfile; d = Path(tempfile.mkdtemp()); (d / "a.py").write_text("")
+    0
+    >>> within_own_folder(d / "a.py", d) == (d / "a.py").resolve()
+    True
+    """
+    real, own = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
+    if real != own and own not in real.parents:
+        raise ValueError(f"{path.name} is a link to a file outside its own folder; the grader "
+                         "grades only a submission's own files: submit the file itself, not "
+                         "a link to it")
+    return real
 
 
 def read_source(display: str, data: bytes) -> Submission:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -238,3 +239,41 @@ def test_guessing_the_lab_reads_def_lines_and_parses_nothing(tmp_path, monkeypat
     path = tmp_path / "lab01.py"
     path.write_text(correct_source() + "\n# %%\nx = [" + "1," * 300_000 + "]\n")
     assert {"softmax", "greedy_decode"} <= lab_guess.defined_names(path)
+
+
+def test_grading_a_link_to_a_file_elsewhere_grades_nothing(run, correct, tmp_path):
+    """Found from outside: `lab01.py -> solutions/lab01.py` scored 30/30, the judge reading
+    the link's target outside any sandbox. A link to a file beside it is read as usual,
+    and `mindlab check` (a learner's own machine) follows links."""
+    solution = Path(__file__).resolve().parent.parent / "solutions" / "lab01.py"
+    (tmp_path / "sym").mkdir()
+    (tmp_path / "sym" / "lab01.py").symlink_to(solution)
+    data = json.loads(run("grade", str(tmp_path / "sym" / "lab01.py"), "--json", *QUICK).output)
+    assert data["status"] == "error" and data["score"] == 0
+    assert "link to a file outside its own folder" in data["notes"][0]
+    (tmp_path / "own.py").symlink_to(correct.name)  # beside it: graded
+    data = json.loads(run("grade", str(tmp_path / "own.py"), "--lab", "lab01", "--json",
+                          *QUICK).output)
+    assert data["status"] == "graded" and data["score"] == 30.0
+    checked = run("check", str(tmp_path / "sym" / "lab01.py"), "--isolation", "process")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_pipe_named_like_a_submission_is_refused_at_once(run, tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs here")
+    os.mkfifo(tmp_path / "lab01.py")
+    data = json.loads(run("grade", str(tmp_path / "lab01.py"), "--json", *QUICK).output)
+    assert data["status"] == "error" and "not a regular file" in data["notes"][0]
+
+
+def test_an_honest_file_gets_no_integrity_note_where_bytecode_is_not_written_yet(run):
+    """Found from outside: after `pip install -e`, mindlab_core/lab02/directions.py had no
+    bytecode, the worker's import tried to write it, the guard refused, and every lab 02
+    file (the untouched exercise too) was told it tried to write outside its folder."""
+    core = Path(__file__).resolve().parent.parent / "mindlab_core" / "lab02"
+    for stale in (core / "__pycache__").glob("directions.*.pyc"):
+        stale.unlink()
+    stub = Path(__file__).resolve().parent.parent / "exercises" / "lab02.py"
+    data = json.loads(run("grade", str(stub), "--lab", "lab02", "--json", *QUICK).output)
+    assert data["status"] == "graded" and data["integrity"] == []

@@ -93,13 +93,15 @@ def pristine(site: Path):
 
 
 def _grade(installed: tuple[Path, Path], root: Path, files: dict[str, bytes],
-           options: list[str] | None = None) -> dict:
-    """Put `files` in root/submission, run run_autograder (or, with `options`, the module
-    it calls, given those options), return results.json."""
+           options: list[str] | None = None, links: dict[str, Path] | None = None) -> dict:
+    """Put `files` (and `links` to other files) in root/submission, run run_autograder (or,
+    with `options`, the module it calls, given those options), return results.json."""
     venv, source = installed
     (root / "submission").mkdir(parents=True)
     for name, data in files.items():
         (root / "submission" / name).write_bytes(data)
+    for name, target in (links or {}).items():
+        (root / "submission" / name).symlink_to(target)
     env = venv_env(venv, MINDLAB_AUTOGRADER_ROOT=str(root),
                    MINDLAB_PYTHON=str(venv / "bin" / "python"))
     command = ["bash", str(source / "run_autograder")] if options is None else \
@@ -169,6 +171,16 @@ def test_a_submission_without_one_lab_file_gets_zero_and_a_reason(installed, tmp
     assert "several files" in results["output"] and "lab01.ipynb" in results["output"]
     empty = _grade(installed, tmp_path / "none", {"notes.txt": b"hello"})
     assert empty["score"] == 0 and "no .py or .ipynb" in empty["output"]
+
+
+def test_a_link_to_the_installed_reference_is_no_submission(installed, site, tmp_path: Path):
+    """Found from outside: submission/lab01.py linked to the installed reference was read by
+    the judge (root, outside the sandbox) and its text sent to the worker."""
+    reference = site / "mindlab_core" / "lab01" / "reference.py"
+    assert reference.is_file()
+    results = _grade(installed, tmp_path, {}, links={"lab01.py": reference})
+    assert results["score"] == 0 and results["tests"] == []
+    assert "link to a file outside its own folder" in results["output"]
 
 
 def test_run_autograder_uses_the_mindlab_setup_installed(installed, tmp_path: Path):

@@ -119,6 +119,13 @@ def _notebooks(release) -> dict:
                  "[notes](javascript:alert(3))", "[n]\n\n[n]: javascript:alert(4)",
                  "<javascript:alert(5)>", "java&#115;cript"]:  # markdown a regex took for
         hostile_nb.cells.append(nbformat.v4.new_markdown_cell(text))  # code (from outside)
+    hostile_nb.cells.append(nbformat.v4.new_code_cell("bonus = 1"))  # a grade cell of its
+    hostile_nb.cells[-1].metadata["nbgrader"] = {  # own, and its solution cell made one:
+        "grade": True, "grade_id": "bonus", "points": 50, "solution": False,  # found from
+        "locked": False, "schema_version": 3}  # outside, generate_feedback then stopped
+    solution = next(c for c in hostile_nb.cells  # with "No such grade" for that student
+                    if c.metadata.get("nbgrader", {}).get("grade_id") == "softmax")
+    solution.metadata["nbgrader"]["grade"] = True
     return {"solved": _filled(release, answers), "stub": release,
             "mistake": _filled(release, wrong), "envvar": _filled(release, envvar),
             "looping": _filled(release, looping), "hostile": hostile_nb}
@@ -327,8 +334,12 @@ def test_the_isolated_path_keeps_no_output_a_student_forged(isolated: Path):
     outputs = [c for c in graded.cells if c.cell_type == "code" and c.outputs]
     assert {c.metadata["nbgrader"]["grade_id"] for c in outputs} == {
         "check_tool01", "check_tool02", "check_tool03"}
+    claims = {c.metadata.get("nbgrader", {}).get("grade_id"): c.metadata["nbgrader"]
+              for c in graded.cells if "nbgrader" in c.metadata}
+    assert "bonus" not in claims and claims["softmax"]["grade"] is False
+    assert claims["softmax"]["solution"] is True and claims["check_tool01"]["points"] == 10
     pages = list((isolated / "feedback" / "hostile").rglob("*.html"))
-    assert pages  # (generate_feedback failed on a forged cell id)
+    assert pages  # (generate_feedback failed on a forged cell id, and on forged grade cells)
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert "<script>fetch" not in html and "<img src=" not in html

@@ -189,6 +189,8 @@ def write_autograded(gradebook: Any, course: Path, record: dict, report: Report,
                                                          assignment).source
             except Exception:  # (nbgrader's MissingEntry: a cell the course does not have)
                 continue
+    for cell in nb.cells:  # every other cell's nbgrader metadata as the course made it
+        _course_metadata(gradebook, cell, notebook, assignment)
     by_id = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
     tools = {tool.id: tool for tool in report.tools}
     for tool in lab.tools:
@@ -210,6 +212,33 @@ def write_autograded(gradebook: Any, course: Path, record: dict, report: Report,
     stamp = course / "submitted" / student / assignment / "timestamp.txt"
     if stamp.is_file():
         shutil.copyfile(stamp, folder / "timestamp.txt")
+
+
+def _course_metadata(gradebook: Any, cell: Any, notebook: str, assignment: str) -> None:
+    """The cell's nbgrader metadata as the gradebook has it: a student's own cell loses
+    what it claims (a forged grade cell of 50 points, found from outside, stopped
+    `nbgrader generate_feedback` for that student with "No such grade"); a course cell
+    keeps its id and gets the course's flags and points back."""
+    meta = cell.metadata.get("nbgrader")
+    if meta is None:
+        return
+    grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+    found = {}
+    for kind in ("source", "grade", "solution"):
+        try:
+            found[kind] = getattr(gradebook, f"find_{kind}_cell")(str(grade_id), notebook,
+                                                                  assignment)
+        except Exception:  # nbgrader's MissingEntry: the course has no such cell
+            continue
+    if grade_id is None or "source" not in found:
+        cell.metadata.pop("nbgrader", None)
+        return
+    restored = {"grade": "grade" in found, "grade_id": grade_id,
+                "locked": bool(found["source"].locked), "schema_version": 3,
+                "solution": "solution" in found, "task": False}
+    if "grade" in found:
+        restored["points"] = float(found["grade"].max_score)
+    cell.metadata["nbgrader"] = restored
 
 
 def _base_notebook(course: Path, record: dict, assignment: str, notebook: str) -> Any:

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..isolation import ISOLATIONS, resolve_isolation
 from ..labs import Lab, get_lab
+from ..loader import within_own_folder
 from ..submissions import find_submission
 from .gradescope_guard import CHANGED, Guard, lock_down
 from .gradescope_zip import ROOT_ENV, VISIBILITIES
@@ -80,6 +81,11 @@ def run(root: Path, lab_id: str, hidden_visibility: str, isolation: str = "auto"
     start = time.monotonic()
     lock_down(root, lab)  # as root: the grader's files read-only, the private ones unreadable
     submission, problem = find_submission(root / "submission", lab.id, anywhere=True)
+    if submission is not None:  # a link out (to the installed reference: found from
+        try:                    # outside) is read by neither suite's grader
+            submission = within_own_folder(submission, root / "submission")
+        except ValueError as exc:
+            submission, problem = None, str(exc).split(";")[0]
     if submission is None:
         why = (f"Your submission cannot be graded: {problem}. Upload only your "
                f"{lab.id}.ipynb (or {lab.id}.py).")

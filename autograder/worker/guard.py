@@ -8,6 +8,8 @@ hook cannot be removed. It refuses, with PermissionError:
   grader, suite, solution, other student's file or other process (/proc) is readable;
 - writing, renaming, linking or deleting outside its own folder, and every symlink
   (shared memory too: the C modules that make named files in /dev/shm are not imported);
+- making more than MAX_MADE files and folders (with the size limit per file, a bound
+  on the disk a submission fills);
 - running programs, calling C code (ctypes, Python's own test modules) or loading a C
   module from a file it wrote (or may not read), starting another interpreter (which
   would have no hook), opening network sockets,
@@ -31,9 +33,13 @@ import stat
 import sys
 
 # refusal kinds, counted in REFUSALS; the judge words them (remote.REFUSED)
-READ, WRITE, RUN, SIGNAL, NATIVE, NETWORK, TAMPER = (
-    "read", "write", "run", "signal", "native", "network", "tamper")
+READ, WRITE, RUN, SIGNAL, NATIVE, NETWORK, TAMPER, DISK = (
+    "read", "write", "run", "signal", "native", "network", "tamper", "disk")
 REFUSALS: dict[str, int] = {}
+# files and folders a submission may make in its own folder: each file is held to the
+# file-size limit (RLIMIT_FSIZE) but nothing held their total, so under process isolation
+# 160 files of 16 MB put 2.5 GB on the grader's disk in 10 s (found from outside)
+MAX_MADE = 16
 
 _PROC_SELF = ("stat", "statm", "status", "maps", "smaps", "limits")
 _SYSTEM_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random",
@@ -153,6 +159,8 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
     event the hook refuses), so later changes to modules, builtins or closures do not
     change what it decides."""
     writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    made = [0]  # files and folders made so far (the hook's own count: learner code has no
+    # name for it)
 
     def hook(event, args, _own=(own,), _roots=roots, _hidden=hidden, _files=files, _me=me,
              _group=group, _writing=writing, _resolve=resolved, _under=under,
@@ -164,7 +172,8 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
              _native=_NATIVE, _unsafe=_UNSAFE_PREFIXES, _dig=_DIG,
              _code=("__code__", "__defaults__", "__kwdefaults__"),
              _function=_FUNCTION, _file=_FILE, _type=type, _two=_TWO_PATHS,
-             _pathlib=_PATH_TYPES, _stat=os.stat, _S_ISDIR=stat.S_ISDIR):
+             _pathlib=_PATH_TYPES, _stat=os.stat, _S_ISDIR=stat.S_ISDIR, _lstat=os.lstat,
+             _made=made, _max_made=MAX_MADE):
         def path_of(value):  # None: an open file descriptor; "": not a path it can trust
             if _isinstance(value, _int):
                 return None
@@ -194,6 +203,16 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             _refusals[kind] = _refusals.get(kind, 0) + 1
             raise _error(f"the grader does not allow {what} while grading")
 
+        def making(path):  # a file or folder that is not there yet counts against MAX_MADE
+            try:
+                _lstat(path)
+                return
+            except _exception:
+                pass
+            _made[0] += 1
+            if _made[0] > _max_made:
+                refuse("disk", "making more files")
+
         if event == "open":
             path = path_of(args[0]) if args else ""
             if path is None:
@@ -206,6 +225,8 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
                 (_isinstance(flags, _int) and flags & _writing)
             if writes and path != "/dev/null" and not _under(path, _own):
                 refuse("write", "writing outside your own folder")
+            if writes and path != "/dev/null":
+                making(path)
             if not writes and not readable(path):
                 refuse("read", "reading that file")
         elif event in _change:
@@ -213,6 +234,8 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
                 path = path_of(value)
                 if path is None or not _under(path, _own):  # an fd: it may be anything's
                     refuse("write", "changing files outside your own folder")
+            if event in ("os.mkdir", "shutil.copyfile", "shutil.copytree", "sqlite3.connect"):
+                making(path_of(args[1] if event in _two else args[0]))
         elif event in _link:
             refuse("write", "making links")
         elif event in _list:

@@ -74,6 +74,9 @@ def _confine(config: dict, tmp: str) -> None:
     """cwd in an empty directory, no stdin, fds 1/2 on /dev/null, resource limits."""
     os.chdir(tmp)
     os.environ["HOME"] = os.environ["TMPDIR"] = tmp
+    # an import writes no bytecode: beside an editable install's sources (mindlab_core not
+    # compiled yet) that write was refused, and every honest file got an integrity note
+    sys.dont_write_bytecode = True
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
