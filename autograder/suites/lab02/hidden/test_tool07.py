@@ -35,8 +35,8 @@ X5_SIGNED = _more.normal(0, 1, (8, 5))
 F_SIGNED = _more.normal(0, 1, (15, 6))
 X_SQUARE = _more.random((5, 5))
 CHI2_9_FAR = 80.0  # chi-square with 9 degrees of freedom: P(above 80) = 1.6e-13
-SMALL_BATCHES = 2000  # batches of (1, 5) at sparsity 0.5: every count of zeros 0..5 comes
-# (the rarest, 0 and 5, each 62 +- 8 times: p of one missing < 1e-26)
+SMALL_BATCHES = 250  # batches of (1, 3) at sparsity 0.5: every count of zeros 0..3 comes
+# (0 and 3 each with p 1/8: p of one missing < 2 (7/8)^250 + 2 (5/8)^250 < 1e-14)
 
 # ---------------------------------------------------------------- sparse_features
 
@@ -110,14 +110,14 @@ def _expect_independent_entries(learner) -> None:
     """Small batches drawn one after another from one generator: the number of entries
     that are off varies from batch to batch (binomial), as independent entries make it.
     Zeroing exactly round(sparsity * n * f) entries passes every big-batch statistic."""
-    what = "sparse_features(rng, 1, 5, sparsity=0.5)"
-    batches = learner.repeat("sparse_features", SMALL_BATCHES, Rng(710), 1, 5, 0.5)
-    off = [int((expect_array(b, what, shape=(1, 5)) == 0).sum()) for b in batches]
-    counts = np.bincount(off, minlength=6)
+    what = "sparse_features(rng, 1, 3, sparsity=0.5)"
+    batches = learner.repeat("sparse_features", SMALL_BATCHES, Rng(710), 1, 3, 0.5)
+    off = [int((expect_array(b, what, shape=(1, 3)) == 0).sum()) for b in batches]
+    counts = np.bincount(off, minlength=4)
     if (counts == 0).any():
         never = ", ".join(str(k) for k in np.flatnonzero(counts == 0))
         raise Fail(f"{what}, called {SMALL_BATCHES} times with one generator, never gave a "
-                   f"batch with {never} of its 5 entries off: each entry is off with "
+                   f"batch with {never} of its 3 entries off: each entry is off with "
                    "probability sparsity by a draw of its own (rng.random((n, f)) < "
                    "sparsity), so a batch may have any number of zeros, not exactly "
                    "sparsity * n * f of them.")
