@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
 import tokenize
 import warnings
@@ -159,6 +160,50 @@ def _encoding_problem(display: str, data: bytes, exc: Exception) -> str:
 # ---------------------------------------------------------------- notebooks
 
 
+_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[][{}:]')  # a JSON string, or a bracket
+_DROPPED_KEYS = (b'"outputs"', b'"attachments"')
+_CUT_ABOVE = 2**20  # bytes of notebook from which outputs are cut before parsing
+
+
+def _outputs_cut(data: bytes) -> bytes:
+    """The JSON text with every "outputs" and "attachments" value emptied before it is
+    parsed: a 190 MB image in one output held the judge at 630 MB while json.loads built
+    it as a str only to drop it. Strings are skipped whole by the regex (C speed), never
+    copied; what is cut is replaced by [] or {}, so the text stays JSON.
+
+    >>> pad = b" " * _CUT_ABOVE
+    >>> _outputs_cut(b'{"outputs": [{"text": "]"}], "source": "x"}' + pad).strip()
+    b'{"outputs": [], "source": "x"}'
+    >>> _outputs_cut(b'{"source": ["outputs", ["kept"]]}' + pad).strip()  # a string, not a key
+    b'{"source": ["outputs", ["kept"]]}'
+    """
+    if len(data) < _CUT_ABOVE or not any(key in data for key in _DROPPED_KEYS):
+        return data  # (a small notebook: json.loads' hook drops its outputs as cheaply)
+    pieces, start, depth, key, string, cut_from, cut_depth = [], 0, 0, b"", b"", -1, 0
+    for match in _TOKEN.finditer(data):
+        a, b = match.span()
+        char = data[a]
+        if char == 34:  # a string: a key if a ':' follows (short ones only are read)
+            string, key = (data[a:b] if b - a <= 13 else b""), b""
+            continue
+        if char == 58:  # ':'
+            key, string = string, b""
+            continue
+        if char in (91, 123):  # '[' '{'
+            if cut_from < 0 and key in _DROPPED_KEYS:
+                cut_from, cut_depth = a, depth
+            depth += 1
+        elif char in (93, 125):  # ']' '}'
+            depth -= 1
+            if cut_from >= 0 and depth == cut_depth:
+                pieces += [data[start:cut_from], b"[]" if data[cut_from] == 91 else b"{}"]
+                start, cut_from = b, -1
+        key = string = b""
+    if cut_from >= 0:  # unbalanced: json.loads will say the file is broken
+        return data
+    return b"".join([*pieces, data[start:]]) if pieces else data
+
+
 def _json_values(data: bytes) -> int:
     """At most how many values a JSON text holds (its commas and opening brackets)."""
     return data.count(b",") + data.count(b"[") + data.count(b"{")
@@ -175,7 +220,7 @@ def notebook_without_outputs(data: bytes) -> dict | None:
     if len(data) > MAX_FILE_BYTES or _json_values(data) > MAX_JSON_VALUES:
         return None
     try:
-        notebook = _upgraded(json.loads(data, object_pairs_hook=_without_outputs))
+        notebook = _upgraded(json.loads(_outputs_cut(data), object_pairs_hook=_without_outputs))
     except (ValueError, RecursionError):
         return None
     return notebook if isinstance(notebook, dict) and isinstance(notebook.get("cells"),
@@ -192,7 +237,7 @@ def _read_notebook(display: str, data: bytes) -> Submission:
                        "and save it again.")
         return sub
     try:
-        notebook = json.loads(data, object_pairs_hook=_without_outputs)
+        notebook = json.loads(_outputs_cut(data), object_pairs_hook=_without_outputs)
     except (ValueError, RecursionError) as exc:  # JSON or encoding errors, deep nesting
         where = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
         sub.problem = (f"{display} is not a readable notebook (its JSON is broken{where}; the "

@@ -5,6 +5,7 @@ cells of every jupytext form of a .py, old notebooks, and notebooks with large o
 from __future__ import annotations
 
 import json
+import tracemalloc
 from pathlib import Path
 
 import jupytext
@@ -276,6 +277,29 @@ def test_large_saved_outputs_are_not_the_code(tmp_path: Path):
     assert path.stat().st_size > 25 * 2**20
     sub = read_submission(path)
     assert not sub.problem and sub.cells == plain.cells
+
+
+def test_a_big_output_is_never_built_while_the_notebook_is_read():
+    """Found while measuring: a 190 MB picture in one output held the judge at 630 MB
+    (json.loads built the string before dropping it); now the text of outputs and
+    attachments is cut before parsing, and reading costs a fraction of the file."""
+    notebook = json.loads(lab_file("solutions", "lab01", ".ipynb").read_text(encoding="utf-8"))
+    code = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "display_data", "metadata": {},
+                        "data": {"image/png": "A" * (40 * 2**20)}}]
+    markdown = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
+    markdown["attachments"] = {"p.png": {"image/png": "B" * (20 * 2**20)}}
+    data = json.dumps(notebook).encode()
+    plain = read_source("lab01.ipynb", json.dumps(json.loads(
+        lab_file("solutions", "lab01", ".ipynb").read_text(encoding="utf-8"))).encode())
+    tracemalloc.start()
+    try:
+        sub = read_source("lab01.ipynb", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not sub.problem and sub.cells == plain.cells
+    assert peak < 10 * 2**20, f"{peak / 2**20:.0f} MB to read a {len(data) / 2**20:.0f} MB file"
 
 
 def test_absurd_notebooks_are_refused_unread(tmp_path: Path, monkeypatch):
