@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mindlab_grader.checks import Fail, check, expect_array, expect_float
+from mindlab_grader.checks import Fail, check, describe, expect_array, expect_float
 from mindlab_grader.suites.common.calls import expect_value_errors
 from mindlab_grader.suites.lab02.calls import value, values
 
@@ -53,7 +53,7 @@ def test_make_contexts_rejects_bad_input(learner):
 def test_run_with_cache_of_a_tiny_model(learner):
     """run_with_cache on a tiny model gives the embedding [3, 0], then [3, 3]"""
     got = value(learner, "run_with_cache", tiny_model(), np.array([[3]]))
-    if not isinstance(got, list) or len(got) != 2:
+    if not isinstance(got, (list, tuple)) or len(got) != 2:
         raise Fail("run_with_cache should return a list of 2 streams for a 1-block model: "
                    "the embedding, then the stream after the block.")
     first = expect_array(got[0], "run_with_cache(...)[0]", shape=(1, 2))
@@ -61,6 +61,10 @@ def test_run_with_cache_of_a_tiny_model(learner):
     if not (np.allclose(first, [[3, 0]]) and np.allclose(second, [[3, 3]])):
         raise Fail("for token 3 the embedding is E[0][3] = [3, 0]; the block adds "
                    "relu([3, 0] @ W1) @ W2 = [0, 3], giving [3, 3].")
+    if type(got) is not list:
+        raise Fail(f"run_with_cache returned its 2 streams (right ones) as {describe(got)}: "
+                   "return a list, as the contract says (streams = [x], then "
+                   "streams.append(...), or list(...)).")
 
 
 @check(points=1, function="run_with_cache")
@@ -69,7 +73,7 @@ def test_run_with_cache_applies_the_relu(learner):
     model = tiny_model()
     model["W1"] = -model["W1"]  # the hidden unit of token 3 is now -3
     streams = value(learner, "run_with_cache", model, np.array([[3]]))
-    last = expect_array(streams[-1] if isinstance(streams, list) and streams else streams,
+    last = expect_array(streams[-1] if isinstance(streams, (list, tuple)) and streams else streams,
                         "run_with_cache(...)[-1]", shape=(1, 2))
     if not np.allclose(last, [[3, 0]]):
         raise Fail("with W1 = [[-1], [0]] the hidden unit is relu([3, 0] @ W1) = relu(-3) = 0, "

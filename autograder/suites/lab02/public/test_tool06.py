@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from mindlab_grader.checks import Fail, Rng, check, describe, expect_array, expect_float
-from mindlab_grader.suites.common.calls import expect_value_errors
-from mindlab_grader.suites.lab02.calls import expect_draws_from_rng, value, values
+from mindlab_grader.suites.common.calls import expect_value_errors, judged, outcomes
+from mindlab_grader.suites.lab02.calls import changed, expect_draws_from_rng, value, values
 
 
 @check(points=0.5, function="causal_attention")
@@ -32,22 +32,31 @@ def test_causal_attention_divides_by_sqrt_d_head(learner):
                    "becomes ln 3 and q[1] . k[1] = 0 stays 0, so row 1 is [3/4, 1/4].")
 
 
+def _huge_scores(size: float) -> tuple[np.ndarray, np.ndarray]:
+    """q, k of d_head 4 whose scores / sqrt(4) are -size on every key for row 0, 0 for
+    row 1 and size for row 2."""
+    q, k = np.zeros((3, 4)), np.zeros((3, 4))
+    q[[0, 2], 0] = [-2e-3 * size, 2e-3 * size]
+    k[:, 0] = 1e3
+    return q, k
+
+
 @check(points=0.5, function="causal_attention")
 def test_causal_attention_stays_exact_for_huge_scores(learner):
-    """causal_attention stays exact for scores of -1e6 and 1e6, the future exactly 0"""
-    q, k = np.zeros((3, 4)), np.zeros((3, 4))
-    q[[0, 2], 0] = [-2e3, 2e3]
-    k[:, 0] = 1e3  # scores / sqrt(4): row 0 is -1e6, row 1 is 0, 0, row 2 is 1e6 three times
-    got = expect_array(value(learner, "causal_attention", q, k), "causal_attention(q, k)",
-                       shape=(3, 3))
+    """causal_attention stays exact for scores of ±1e6 and ±1e12, the future exactly 0"""
     want = np.array([[1, 0, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3]])
-    if np.allclose(got, want) and (got[np.triu_indices(3, 1)] == 0).all():
-        return
-    if not np.isfinite(got).all():
-        raise Fail("causal_attention gave nan or inf for scores of size 1e6: subtract each "
-                   "row's largest allowed score before exp.")
-    raise Fail("causal_attention gave weight to future keys when a row's own score is -1e6: "
-               "mask the future with -inf (exactly 0 after exp), not a large finite number.")
+    sizes = {"1e6": 1e6, "1e12": 1e12}  # row 0 of the second: -1e12 past a -1e9 mask
+    for size, got in zip(sizes, values(learner, "causal_attention",
+                                       [_huge_scores(s) for s in sizes.values()])):
+        got = expect_array(got, "causal_attention(q, k)", shape=(3, 3))
+        if np.allclose(got, want) and (got[np.triu_indices(3, 1)] == 0).all():
+            continue
+        if not np.isfinite(got).all():
+            raise Fail(f"causal_attention gave nan or inf for scores of size {size}: "
+                       "subtract each row's largest allowed score before exp.")
+        raise Fail(f"causal_attention gave weight to future keys when a row's own score is "
+                   f"-{size}: mask the future with -inf (exactly 0 after exp), not a large "
+                   "finite number (no finite one is below every score).")
 
 
 @check(points=0.5, function="repeated_tokens")
@@ -72,9 +81,15 @@ def test_repeated_tokens_draws_with_the_rng_it_is_given(learner):
     expect_draws_from_rng("repeated_tokens", "tokens", "rng.integers", first, again, other)
 
 
+POSITIONS = 1000  # sequences of repeated_tokens(rng, 10, 3) from one generator
+
+
 @check(points=0.5, function="repeated_tokens")
 def test_repeated_tokens_draws_each_token_from_1_to_n_vocab_minus_1(learner):
-    """repeated_tokens(rng, 5, 4) draws each of 1..4 independently: repeats happen, 4 appears"""
+    """repeated_tokens draws each token uniformly from 1..n_vocab-1, on its own, at every position
+
+    (rng, 5, 4) 40 times: 4 appears and halves repeat a token; (rng, 10, 3) 1000 times:
+    each position of the half averages 5, as a uniform draw from 1..9 does."""
     seqs = [expect_array(s, "repeated_tokens(rng, 5, 4)", shape=(9,))
             for s in learner.repeat("repeated_tokens", 40, Rng(4), 5, 4)]
     halves = [s[1:5] for s in seqs]
@@ -84,6 +99,18 @@ def test_repeated_tokens_draws_each_token_from_1_to_n_vocab_minus_1(learner):
     if all(len(set(h.tolist())) == 4 for h in halves):
         raise Fail("in 40 sequences repeated_tokens(rng, 5, 4) never drew a token twice in a "
                    "half: each token is drawn on its own, with replacement.")
+    # each position of a half on its own is uniform over 1..9 (mean 5): by Hoeffding's
+    # inequality a right draw's mean over 1000 sequences is 1 or more from 5 with a chance
+    # below 2 exp(-2 * 1000 / 8 ** 2) = 5.4e-14 a position (1.6e-13 for the three)
+    what = "repeated_tokens(rng, 10, 3)"
+    runs = learner.repeat("repeated_tokens", POSITIONS, Rng(6), 10, 3)
+    halves = np.array([expect_array(r, what, shape=(7,))[1:4] for r in runs])
+    for position, mean in enumerate(halves.mean(axis=0), 1):
+        if abs(mean - 5) >= 1:
+            raise Fail(f"{what}, called {POSITIONS} times with one generator: token "
+                       f"{position} of the half averages {mean:.2f}, where a uniform draw "
+                       "from 1..9 averages 5. Each position is a draw of its own "
+                       "(rng.integers(1, n_vocab, size=half_len)): do not sort the half.")
 
 
 @check(points=0.5, function="repeated_tokens")
@@ -95,27 +122,64 @@ def test_repeated_tokens_rejects_bad_sizes(learner):
         ((Rng(5), 1, 3), "n_vocab=1 (only BOS: no token to draw)", "")])
 
 
+LOOKS_BACK = np.array([[1.0, 0, 0], [1, 0, 0], [0, 1, 0]])  # every [i, i-1] is 1
+ON_BOS = np.array([[1.0, 0, 0], [1, 0, 0], [1, 0, 0]])  # [1, 0] is 1, [2, 1] is 0
+
+
+def _stripe_pattern() -> np.ndarray:
+    pattern = np.zeros((5, 5))
+    pattern[3, 2] = pattern[4, 3] = 1.0  # half_len 2: queries 3, 4 look at keys 2, 3
+    pattern[[0, 1, 2], [0, 0, 0]] = 1.0
+    return pattern
+
+
+SPREAD = np.tril(np.ones((5, 5))) / np.arange(1, 6)[:, None]  # [3, 2] is 1/4, [4, 3] 1/5
+LEADING_AXES = ("patterns are (..., T, T), with any leading axes: index from the end "
+                "(np.diagonal(patterns, ..., axis1=-2, axis2=-1), .mean(axis=-1)) instead of "
+                "assuming (layers, heads, T, T).")
+
+
+def _score(function: str, out, call: str, hint_axes: bool):
+    """out's score, or Fail: a call that raised names `call` and, where `hint_axes`, says
+    patterns may have any leading axes (a stub's NotImplementedError keeps its own words)."""
+    def on_raise(out) -> str | None:
+        if not hint_axes or out.raised.is_a(NotImplementedError):
+            return None
+        return f"{call} raised {out.raised.type_name}: {LEADING_AXES}"
+    return judged(function, out, on_raise, changed)
+
+
 @check(points=2, function="prev_token_score")
 def test_prev_token_score_of_a_perfect_head(learner):
-    """a head that always looks one step back scores 1"""
-    looks_back = np.array([[1.0, 0, 0], [1, 0, 0], [0, 1, 0]])
-    got = expect_float(value(learner, "prev_token_score", looks_back),
-                       "prev_token_score(one (T, T) pattern)")
+    """a head that always looks one step back scores 1; a stack of two heads gets two scores"""
+    calls = ("prev_token_score(one (T, T) pattern)", "prev_token_score(patterns (2, 3, 3))")
+    one, stack = outcomes(learner, "prev_token_score",
+                          [(LOOKS_BACK,), (np.stack([LOOKS_BACK, ON_BOS]),)])
+    got = expect_float(_score("prev_token_score", one, calls[0], True), calls[0])
     if not np.isclose(got, 1.0):
         raise Fail("prev_token_score of a pattern with 1 at every [i, i-1] should be 1.")
+    got = expect_array(_score("prev_token_score", stack, calls[1], True), calls[1], shape=(2,))
+    if not np.allclose(got, [1.0, 0.5]):
+        raise Fail("prev_token_score of a (2, 3, 3) stack should score each pattern: [1, 0.5] "
+                   "here (the second has [1, 0] = 1 and [2, 1] = 0). " + LEADING_AXES)
 
 
 @check(points=1.5, function="induction_score")
 def test_induction_score_of_a_perfect_head(learner):
-    """a head on the stripe i - half_len + 1 scores 1"""
-    pattern = np.zeros((5, 5))
-    pattern[3, 2] = pattern[4, 3] = 1.0  # half_len 2: queries 3, 4 look at keys 2, 3
-    pattern[[0, 1, 2], [0, 0, 0]] = 1.0
-    got = expect_float(value(learner, "induction_score", pattern, 2),
-                       "induction_score(one (T, T) pattern, 2)")
+    """a head on the stripe i - half_len + 1 scores 1; a stack of two heads gets two scores"""
+    calls = ("induction_score(one (T, T) pattern, 2)", "induction_score(patterns (2, 5, 5), 2)")
+    one, stack = outcomes(learner, "induction_score", [
+        (_stripe_pattern(), 2), (np.stack([_stripe_pattern(), SPREAD]), 2)])
+    # a ValueError for one right (T, T) pattern is more likely a wrong length test: no hint
+    got = expect_float(_score("induction_score", one, calls[0], False), calls[0])
     if not np.isclose(got, 1.0):
         raise Fail("induction_score with half_len 2 reads pattern[3, 2] and pattern[4, 3]: "
                    "both 1 here, so the score is 1.")
+    got = expect_array(_score("induction_score", stack, calls[1], True), calls[1], shape=(2,))
+    if not np.allclose(got, [1.0, 0.225]):
+        raise Fail("induction_score of a (2, 5, 5) stack should score each pattern: [1, 0.225] "
+                   "here (the second spreads each row evenly: (1/4 + 1/5) / 2). "
+                   + LEADING_AXES)
 
 
 @check(points=0.5, function="induction_score")

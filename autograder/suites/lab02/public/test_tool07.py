@@ -29,9 +29,32 @@ def _rng_outcomes(learner):
         learner, "sparse_features", [(Rng(s), 400, 5, 0.5) for s in (3, 3, 4)])))
 
 
+SMALL_BATCHES = 200  # sparse_features(rng, 1, 5, 0.5) from one generator
+# in 200 right batches of 5 entries the number off is binomial(5, 1/2): 1 (or 4) of them
+# off has chance 5/32 a batch, so it never comes with a chance of (27/32)^200 = 1.7e-15
+# (2 or 3: (22/32)^200 = 3e-33), below 1e-14 for the four counts
+# Pearson's chi-square of a 4 x 4 table (9 degrees of freedom) of a right function's
+# values is above 100 with a chance of 1.6e-17 (5e-17 for three pairs of columns): room to
+# spare for the approximation, with about 31 rows expected in each cell of 2000 x 5 draws
+FAR = 100.0
+
+
+def _quartile_dependence(X: np.ndarray, a: int, b: int) -> float:
+    """Pearson's chi-square of the 4 x 4 table of quartiles of columns a and b over the rows
+    where both are on: about 9 (its 9 degrees of freedom) for independent uniform values."""
+    both = (X[:, a] != 0) & (X[:, b] != 0)
+    qa, qb = (np.minimum((X[both, c] * 4).astype(int), 3) for c in (a, b))
+    table = np.bincount(qa * 4 + qb, minlength=16)
+    expected = both.sum() / 16
+    return float(((table - expected) ** 2 / expected).sum())
+
+
 @check(points=0.5, function="sparse_features")
 def test_sparse_features_are_independent_uniform_values(learner):
-    """sparse_features at sparsity 0.5: about half the entries on, each on its own, uniform"""
+    """sparse_features at sparsity 0.5: about half the entries on, each on its own, uniform
+
+    Each on its own: rows of on and off entries, a number of zeros that varies from one
+    small batch to the next, and the values of two columns independent (quartiles)."""
     X = expect_array(_rng_outcomes(learner)[0], "sparse_features(rng, 400, 5, 0.5)",
                      shape=(400, 5))
     on = X[X != 0]
@@ -45,6 +68,24 @@ def test_sparse_features_are_independent_uniform_values(learner):
     if mixed < 0.5:  # each row of 5 holds on and off entries 15 times in 16
         raise Fail("sparse_features turns the features of a row on or off together: each "
                    "entry is on or off on its own (one draw per entry, not per row).")
+    what = "sparse_features(rng, 1, 5, 0.5)"
+    batches = learner.repeat("sparse_features", SMALL_BATCHES, Rng(6), 1, 5, 0.5)
+    off = np.bincount([int((expect_array(b, what, shape=(1, 5)) == 0).sum()) for b in batches],
+                      minlength=6)
+    if not off[1:5].all():
+        never = ", ".join(str(k) for k in range(1, 5) if not off[k])
+        raise Fail(f"{what}, called {SMALL_BATCHES} times with one generator, never had "
+                   f"{never} of its 5 entries off: each entry is off with probability "
+                   "sparsity on its own (rng.random((n, f)) < sparsity), so the number of "
+                   "zeros varies from batch to batch; do not zero a fixed share of them.")
+    X = expect_array(value(learner, "sparse_features", Rng(7), 2000, 5, 0.5),
+                     "sparse_features(rng, 2000, 5, 0.5)", shape=(2000, 5))
+    for a, b in ((0, 1), (0, 4), (2, 3)):
+        if _quartile_dependence(X, a, b) > FAR:
+            raise Fail(f"in sparse_features(rng, 2000, 5, 0.5) the values of features {a} and "
+                       f"{b}, in rows where both are on, depend on each other (knowing one "
+                       "tells where the other lies): each entry draws a value of its own "
+                       "(rng.random((n, f))), not one draw per row shared or shifted.")
 
 
 @check(points=0.5, function="sparse_features")
@@ -74,23 +115,33 @@ def test_toy_forward_identity(learner):
 
 @check(points=1, function="toy_forward")
 def test_toy_forward_adds_b_then_applies_the_relu(learner):
-    """toy_forward of [1, 0] with W = [[1, -1]] and b = [0.5, 0.5] is relu([1.5, -0.5])"""
+    """toy_forward of [1, 0] and [-1, 0] with W = [[1, -1]], b = [0.5, 0.5]: relu(h W + b)"""
     got = expect_array(value(learner, "toy_forward", {"W": np.array([[1.0, -1.0]]),
                                                       "b": np.array([0.5, 0.5])},
-                             np.array([[1.0, 0.0]])), "toy_forward(params, X)", shape=(1, 2))
-    if not np.allclose(got, [[1.5, 0.0]]):
+                             np.array([[1.0, 0.0], [-1.0, 0.0]])), "toy_forward(params, X)",
+                       shape=(2, 2))
+    if not np.allclose(got[0], [1.5, 0.0]):
         raise Fail("h = [1, 0] @ W.T = [1]; h @ W = [1, -1]; + b = [1.5, -0.5]; the ReLU on "
                    "that output gives [1.5, 0].")
+    if not np.allclose(got[1], [0.0, 1.5]):
+        raise Fail("for the row [-1, 0], h = [-1]; h @ W = [-1, 1]; + b = [-0.5, 1.5]; the "
+                   "ReLU gives [0, 1.5]. Use X as it is, negative entries too: no clipping "
+                   "of X, only of the output.")
 
 
 @check(points=1, function="importance_loss")
 def test_importance_loss_small_example(learner):
-    """importance_loss of ones vs zeros with importance [1, 0.5] is 1.5"""
-    got = expect_float(value(learner, "importance_loss", np.ones((2, 2)), np.zeros((2, 2)),
-                             np.array([1.0, 0.5])), "importance_loss(ones, zeros, [1, 0.5])")
-    if not np.isclose(got, 1.5):
-        raise Fail(f"importance_loss gave {got:.4g}: each row costs 1 * 1 + 0.5 * 1 = 1.5, and "
-                   "the mean of two such rows is 1.5.")
+    """importance_loss of ones vs zeros with importance [1, 0.5] is 1.5, of [[0, 2], [0, 2]] 2"""
+    cases = ((np.ones((2, 2)), "ones", 1.5, "each row costs 1 * 1 + 0.5 * 1 = 1.5, and the "
+              "mean of two such rows is 1.5"),
+             (np.array([[0.0, 2.0], [0.0, 2.0]]), "[[0, 2], [0, 2]]", 2.0, "each row costs "
+              "1 * 0 + 0.5 * 4 = 2, and so does their mean: importance[i] weights feature "
+              "(column) i, even when X has as many rows as features"))
+    for (_, what, want, why), got in zip(cases, values(learner, "importance_loss", [
+            (X, np.zeros((2, 2)), np.array([1.0, 0.5])) for X, _, _, _ in cases])):
+        got = expect_float(got, f"importance_loss({what}, zeros, [1, 0.5])")
+        if not np.isclose(got, want):
+            raise Fail(f"importance_loss({what}, zeros, [1, 0.5]) gave {got:.4g}: {why}.")
 
 
 @check(points=1.5, function="feature_dimensionality")
@@ -131,11 +182,14 @@ def test_sae_encode_applies_the_relu(learner):
 
 @check(points=1, function="sae_decode")
 def test_sae_decode_small_example(learner):
-    """sae_decode gives F @ W_dec + b_dec = [[3, 4]]"""
-    got = expect_array(value(learner, "sae_decode", SAE, np.array([[1.0, 2.0]])),
-                       "sae_decode(sae, F)", shape=(1, 2))
-    if not np.allclose(got, [[3.0, 4.0]]):
+    """sae_decode gives F @ W_dec + b_dec: [[3, 4]] for F = [[1, 2]], [[-1, 1]] for [[-1, 0.5]]"""
+    got = expect_array(value(learner, "sae_decode", SAE, np.array([[1.0, 2.0], [-1.0, 0.5]])),
+                       "sae_decode(sae, F)", shape=(2, 2))
+    if not np.allclose(got[0], [3.0, 4.0]):
         raise Fail("[1, 2] @ 2I = [2, 4]; + b_dec [1, 0] = [3, 4].")
+    if not np.allclose(got[1], [-1.0, 1.0]):
+        raise Fail("[-1, 0.5] @ 2I = [-2, 1]; + b_dec [1, 0] = [-1, 1]: decode F as it is, "
+                   "negative entries too (the ReLU belongs to sae_encode).")
 
 
 @check(points=1, function="sae_loss", needs=("sae_encode", "sae_decode"))
