@@ -41,21 +41,34 @@ def _huge_scores(size: float) -> tuple[np.ndarray, np.ndarray]:
     return q, k
 
 
+def _future_far_above() -> tuple[np.ndarray, np.ndarray]:
+    """Scores / sqrt(4) of 0 for key 0 and 1e12 for keys 1 and 2, in rows 0 and 2 (row 1:
+    all 0): row 0's future is 1e12 above its only key, past a mask that adds -1e9."""
+    q, k = np.zeros((3, 4)), np.zeros((3, 4))
+    q[[0, 2], 0] = 2e9
+    k[1:, 0] = 1e3
+    return q, k
+
+
 @check(points=0.5, function="causal_attention")
 def test_causal_attention_stays_exact_for_huge_scores(learner):
     """causal_attention stays exact for scores of ±1e6 and ±1e12, the future exactly 0"""
-    want = np.array([[1, 0, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3]])
-    sizes = {"1e6": 1e6, "1e12": 1e12}  # row 0 of the second: -1e12 past a -1e9 mask
-    for size, got in zip(sizes, values(learner, "causal_attention",
-                                       [_huge_scores(s) for s in sizes.values()])):
+    third = np.array([[1, 0, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3]])
+    cases = {"-1e6": (_huge_scores(1e6), third), "-1e12": (_huge_scores(1e12), third),
+             "0 and the future's 1e12": (_future_far_above(),
+                                         np.array([[1, 0, 0], [0.5, 0.5, 0], [0, 0.5, 0.5]]))}
+    # -1e12: below a mask that replaces the future with -1e9; the future 1e12 above the
+    # key: past a mask that adds -1e9 (found from outside, both scored full marks)
+    for (size, (_, want)), got in zip(cases.items(), values(
+            learner, "causal_attention", [qk for qk, _ in cases.values()])):
         got = expect_array(got, "causal_attention(q, k)", shape=(3, 3))
         if np.allclose(got, want) and (got[np.triu_indices(3, 1)] == 0).all():
             continue
         if not np.isfinite(got).all():
-            raise Fail(f"causal_attention gave nan or inf for scores of size {size}: "
+            raise Fail(f"causal_attention gave nan or inf when a row's own score is {size}: "
                        "subtract each row's largest allowed score before exp.")
         raise Fail(f"causal_attention gave weight to future keys when a row's own score is "
-                   f"-{size}: mask the future with -inf (exactly 0 after exp), not a large "
+                   f"{size}: mask the future with -inf (exactly 0 after exp), not a large "
                    "finite number (no finite one is below every score).")
 
 
