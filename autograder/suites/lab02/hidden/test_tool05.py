@@ -89,7 +89,8 @@ def test_make_contexts_rejects_bad_input(learner):
         (([], 0), "k = 0 and no words", "Check k itself, before reading any word."),
         ((["ab"], -1), "k = -1", ""),
         ((["aB"], 2), "the word 'aB'",
-         "mindlab_core.tokens.encode checks every character for you."),
+         "mindlab_core.tokens.encode raises it for 'B' for you (but lets '.' through: "
+         "check for that one yourself)."),
         ((["a.b"], 2), "the word 'a.b'",
          "'.' marks where a word starts and ends, so it is never inside one, and "
          "encode lets it through: check that every character is a..z.")])
