@@ -75,6 +75,11 @@ def read_submission(path: Path | str, follow_links: bool = True) -> Submission:
         raise ValueError(f"{path.name}: a submission is a .py file or a .ipynb notebook")
     name, suffix = path.name, path.suffix
     if not follow_links:
+        linked = linked_folder(path)
+        if linked:
+            raise ValueError(f"{linked} on the way to {name} is a symbolic link another user "
+                             "made; the grader grades only a submission's own files: give "
+                             "the path of the folder itself")
         path = within_own_folder(path, path.parent)
     limit = MAX_FILE_BYTES if suffix == ".ipynb" else MAX_BYTES
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -90,6 +95,28 @@ def read_submission(path: Path | str, follow_links: bool = True) -> Submission:
     if size > limit:
         return Submission(name, suffix[1:], problem=_too_large(name, size))
     return read_source(name, data)
+
+
+def linked_folder(path: Path) -> str:
+    """The first folder on the way to `path` that is a link made by another user than root
+    and the grader (a student: `~mallory/lab01 -> the solutions`, found from outside, had
+    the judge read the solutions as mallory's work), or ''. Links the system or the grader
+    made (macOS's /tmp, an instructor's own shortcut) are followed.
+
+    >>> linked_folder(Path("/")), linked_folder(Path(__file__))
+    ('', '')
+    """
+    if not hasattr(os, "getuid"):  # (Windows: making links needs privileges there)
+        return ""
+    mine = {0, os.getuid()}
+    for folder in Path(os.path.abspath(path)).parents:
+        try:
+            info = os.lstat(folder)
+        except OSError:
+            return ""
+        if stat.S_ISLNK(info.st_mode) and info.st_uid not in mine:
+            return str(folder)
+    return ""
 
 
 def within_own_folder(path: Path, folder: Path) -> Path:
@@ -268,11 +295,14 @@ def _without_outputs(pairs: list[tuple[str, object]]) -> dict:
     {}
     >>> _without_outputs([("cell_type", "code"), ("outputs", [{}]), ("source", "x")])
     {'cell_type': 'code', 'outputs': [], 'source': 'x'}
+    >>> _without_outputs([("cell_type", "code"), ("output_type", "stream"), ("source", "x")])
+    {'cell_type': 'code', 'source': 'x'}
     """
-    if any(key == "output_type" for key, _ in pairs):
-        return {}
+    keys = {key for key, _ in pairs}
+    if "output_type" in keys and "cell_type" not in keys:  # an output (a cell saying it is
+        return {}  # one too is still a cell: it kept none of its keys, found from outside)
     return {key: [] if key == "outputs" else value for key, value in pairs
-            if key != "attachments"}
+            if key not in ("attachments", "output_type")}
 
 
 def _upgraded(notebook: object) -> object:

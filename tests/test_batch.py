@@ -156,6 +156,20 @@ def test_gradescope_export_layout(tmp_path: Path):
     assert all(e.path is not None for e in entries)
 
 
+def test_a_name_a_student_chose_never_takes_anothers_sid(tmp_path: Path):
+    """Found from outside: a submitter with no SID or e-mail named "1001" (Ada's SID) made
+    both one error row, and Ada lost her grade; a name is kept apart by its folder."""
+    meta = {"submission_1": {":submitters": [{":name": "Ada L", ":sid": "1001"}]},
+            "submission_2": {":submitters": [{":name": "1001"}]}}
+    (tmp_path / "submission_metadata.yml").write_text(yaml.safe_dump(meta))
+    for n in ("1", "2"):
+        (tmp_path / f"submission_{n}").mkdir()
+        (tmp_path / f"submission_{n}" / "lab01.py").write_text("")
+    _, entries = discover(tmp_path)
+    assert [e.student for e in entries] == ["1001", "1001~submission_2"]
+    assert all(e.path is not None for e in entries)
+
+
 def test_bad_folder_or_layout_is_a_clear_error(tmp_path: Path):
     with pytest.raises(LayoutError, match="not a folder"):
         discover(tmp_path / "missing")

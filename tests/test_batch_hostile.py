@@ -193,6 +193,26 @@ def test_a_nbgrader_student_folder_linked_from_outside_is_an_error_row(tmp_path:
     assert rows["ada"]["status"] == "graded" and rows["mal"]["status"] == "error"
 
 
+def test_a_nbgrader_student_folder_linked_inside_the_course_is_an_error_row(tmp_path: Path):
+    """Found from outside: `submitted/eve -> ../source` stayed inside the course, so eve was
+    graded on the master notebook (30/30, into nbgrader's gradebook too); a link to another
+    student's folder did the same with that student's work."""
+    course = tmp_path / "course"
+    (course / "source" / "lab01").mkdir(parents=True)
+    (course / "source" / "lab01" / "lab01.ipynb").write_text("{}")
+    sub = course / "submitted"
+    (sub / "ada" / "lab01").mkdir(parents=True)
+    (sub / "ada" / "lab01" / "lab01.ipynb").write_text("{}")
+    (sub / "eve").symlink_to(Path("..") / "source")
+    (sub / "mal").symlink_to("ada")
+    _, entries = discover(course)
+    by = {e.student: e for e in entries}
+    assert by["ada"].path is not None
+    for name, target in (("eve", "../source"), ("mal", "ada")):
+        assert by[name].path is None
+        assert f"is a link to {target}, outside its own submission" in by[name].reason
+
+
 def test_a_socket_a_looping_link_and_a_huge_file_are_error_rows(klass: Path, tmp_path: Path):
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(klass / "sock.py"))

@@ -277,3 +277,18 @@ def test_an_honest_file_gets_no_integrity_note_where_bytecode_is_not_written_yet
     stub = Path(__file__).resolve().parent.parent / "exercises" / "lab02.py"
     data = json.loads(run("grade", str(stub), "--lab", "lab02", "--json", *QUICK).output)
     assert data["status"] == "graded" and data["integrity"] == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="making a link another user owns needs root")
+def test_a_folder_link_another_user_made_on_the_way_grades_nothing(run, tmp_path):
+    """Found from outside: `~mallory/lab01 -> solutions/` (a link mallory made in her own
+    folder) had `mindlab grade ~mallory/lab01/lab01.py` score the solutions 30/30."""
+    solutions = Path(__file__).resolve().parent.parent / "solutions"
+    home = tmp_path / "home" / "mallory"
+    home.mkdir(parents=True)
+    (home / "lab01").symlink_to(solutions)
+    os.lchown(home / "lab01", 65534, 65534)  # made by nobody, not by the grader
+    data = json.loads(run("grade", str(home / "lab01" / "lab01.py"), "--json", *QUICK).output)
+    assert data["status"] == "error" and data["score"] == 0
+    assert "is a symbolic link another user made" in data["notes"][0]

@@ -93,9 +93,11 @@ def pristine(site: Path):
 
 
 def _grade(installed: tuple[Path, Path], root: Path, files: dict[str, bytes],
-           options: list[str] | None = None, links: dict[str, Path] | None = None) -> dict:
+           options: list[str] | None = None, links: dict[str, Path] | None = None,
+           start_in: str = "") -> dict:
     """Put `files` (and `links` to other files) in root/submission, run run_autograder (or,
-    with `options`, the module it calls, given those options), return results.json."""
+    with `options`, the module it calls, given those options) from root / start_in,
+    return results.json."""
     venv, source = installed
     (root / "submission").mkdir(parents=True)
     for name, data in files.items():
@@ -106,8 +108,8 @@ def _grade(installed: tuple[Path, Path], root: Path, files: dict[str, bytes],
                    MINDLAB_PYTHON=str(venv / "bin" / "python"))
     command = ["bash", str(source / "run_autograder")] if options is None else \
         [str(venv / "bin" / "python"), "-m", "mindlab_grader.handout.gradescope_run", *options]
-    run = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
-                         timeout=300)
+    run = subprocess.run(command, cwd=root / start_in, env=env, capture_output=True,
+                         text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, RESULTS_SCHEMA)
@@ -181,6 +183,25 @@ def test_a_link_to_the_installed_reference_is_no_submission(installed, site, tmp
     results = _grade(installed, tmp_path, {}, links={"lab01.py": reference})
     assert results["score"] == 0 and results["tests"] == []
     assert "link to a file outside its own folder" in results["output"]
+
+
+FORGED_NUMPY = b"""import json, os
+root = os.environ.get("MINDLAB_AUTOGRADER_ROOT", "/autograder")
+os.makedirs(root + "/results", exist_ok=True)
+with open(root + "/results/results.json", "w") as f:
+    json.dump({"score": 30.0, "output": "forged by numpy.py", "tests": []}, f)
+os._exit(0)
+"""
+
+
+def test_a_numpy_py_in_the_submission_never_runs_in_the_judge(installed, tmp_path: Path):
+    """Found from outside: started in the submission folder, `python -m` put that folder
+    first on the import path, and the student's numpy.py ran as root in the judge, writing
+    results.json itself (30/30 for a stub)."""
+    stub = lab_file("exercises", "lab01", ".py").read_bytes()
+    results = _grade(installed, tmp_path, {"lab01.py": stub, "numpy.py": FORGED_NUMPY},
+                     start_in="submission")
+    assert results["score"] == 0 and "forged" not in results["output"]
 
 
 def test_run_autograder_uses_the_mindlab_setup_installed(installed, tmp_path: Path):

@@ -302,6 +302,20 @@ def test_a_big_output_is_never_built_while_the_notebook_is_read():
     assert peak < 10 * 2**20, f"{peak / 2**20:.0f} MB to read a {len(data) / 2**20:.0f} MB file"
 
 
+def test_a_cell_that_says_it_is_an_output_is_still_a_cell():
+    """Found from outside: a cell with an extra "output_type" key was dropped whole while
+    the notebook was read (as outputs are), so its code was never graded though Jupyter
+    runs it, and a markdown one stopped `mindlab nbgrader-gradebook` for the whole class."""
+    notebook = json.loads(lab_file("solutions", "lab01", ".ipynb").read_text(encoding="utf-8"))
+    plain = read_source("lab01.ipynb", json.dumps(notebook).encode())
+    for cell in notebook["cells"]:
+        cell["output_type"] = "stream"
+    sub = read_source("lab01.ipynb", json.dumps(notebook).encode())
+    assert not sub.problem and sub.cells == plain.cells
+    kept = loader.notebook_without_outputs(json.dumps(notebook).encode())
+    assert all("metadata" in c and "output_type" not in c for c in kept["cells"])
+
+
 def test_absurd_notebooks_are_refused_unread(tmp_path: Path, monkeypatch):
     huge = tmp_path / "lab01.ipynb"
     with huge.open("wb") as file:

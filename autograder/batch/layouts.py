@@ -132,7 +132,10 @@ def nbgrader_entries(folder: Path, lab: str, assignment: str | None) -> list[Ent
     entries = []
     for student in students:
         where = student / assignment
-        if not where.is_dir():
+        if student.is_symlink():  # a student folder linked to source/ or to another's
+            entries.append(Entry(student.name, None, student,  # (found from outside: the
+                                 entry_problem(student, folder)))  # master notebook, 30/30)
+        elif not where.is_dir():
             entries.append(Entry(student.name, None, student,
                                  f"no folder {assignment}/ in submitted/{student.name}/: "
                                  "this student did not submit this assignment"))
@@ -189,9 +192,12 @@ def gradescope_student(folder_name: str, record: object) -> str:
     ids = []
     for s in submitters if isinstance(submitters, list) else []:
         if isinstance(s, dict):
-            ident = s.get(":sid") or s.get(":email") or s.get(":name")
+            ident = s.get(":sid") or s.get(":email")
             if ident:
                 ids.append(safe_name(str(ident))[:200])
+            elif s.get(":name"):  # a name the student chose: never another's SID (a name
+                # "1001" made Ada's 1001 an error row, found from outside), so with its folder
+                ids.append(f"{safe_name(str(s[':name']))[:150]}~{safe_name(folder_name)[:48]}")
     return "+".join(ids) or folder_name
 
 

@@ -99,9 +99,14 @@ def write_gradebook(course: Path, records: list[dict], lab: str = "lab01",
     done = Written()
     with open_gradebook(db or Path(course) / "gradebook.db") as gradebook:
         notebook = mindlab_notebook(gradebook, assignment, the_lab)
-        for record in records:
-            line = write_student(gradebook, Path(course), record, the_lab, assignment,
-                                 notebook, create)
+        for record in records:  # one student's failure never keeps the others out
+            try:
+                line = write_student(gradebook, Path(course), record, the_lab, assignment,
+                                     notebook, create)
+            except Exception as exc:  # a bug of ours on one notebook (found from outside:
+                gradebook.db.rollback()  # a cell with "output_type" stopped the class)
+                line = (f"{record.get('student')}: not written: the grader failed on it "
+                        f"({type(exc).__name__}); the others were written")
             if line is None:
                 done.students.append(record["student"])
             else:
@@ -146,7 +151,11 @@ def write_student(gradebook: Any, course: Path, record: dict, lab: Lab, assignme
         comment.auto_comment = "\n".join([function_feedback(report, function), *notes])
         notes = []  # said once, on the first function
     gradebook.db.commit()
-    write_autograded(gradebook, course, record, report, lab, assignment, notebook)
+    try:
+        write_autograded(gradebook, course, record, report, lab, assignment, notebook)
+    except Exception:  # the student's notebook cannot be copied: the release's cells then
+        write_autograded(gradebook, course, {**record, "submission": None}, report, lab,
+                         assignment, notebook)
     return None
 
 

@@ -53,6 +53,10 @@ python3 -m pip install --no-cache-dir ./{source}
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission: grade /autograder/submission into
 # /autograder/results/results.json ({root} and {python} override the root and python3).
+# From this folder: `python -m` puts the folder it starts in first on the import path, so
+# a numpy.py in the submission folder ran as root in the judge (found from outside).
+if [ -n "${{{root}:-}}" ]; then export {root}="$(cd "${{{root}}}" && pwd)"; fi
+cd "$(dirname "$0")"
 exec "${{{python}:-python3}}" -m mindlab_grader.handout.gradescope_run --lab {lab} \\
   --hidden-visibility {vis}{limits}
 """

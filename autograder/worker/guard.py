@@ -159,6 +159,8 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
     event the hook refuses), so later changes to modules, builtins or closures do not
     change what it decides."""
     writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+    unnamed = getattr(os, "O_TMPFILE", 0)  # a file in no folder: "." exists, it is made all
+    # the same (found from outside: 125 of them, 1.9 GB, past a count of new paths only)
     made = [0]  # files and folders made so far (the hook's own count: learner code has no
     # name for it)
 
@@ -173,7 +175,7 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
              _code=("__code__", "__defaults__", "__kwdefaults__"),
              _function=_FUNCTION, _file=_FILE, _type=type, _two=_TWO_PATHS,
              _pathlib=_PATH_TYPES, _stat=os.stat, _S_ISDIR=stat.S_ISDIR, _lstat=os.lstat,
-             _made=made, _max_made=MAX_MADE):
+             _made=made, _max_made=MAX_MADE, _unnamed=unnamed):
         def path_of(value):  # None: an open file descriptor; "": not a path it can trust
             if _isinstance(value, _int):
                 return None
@@ -203,12 +205,13 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             _refusals[kind] = _refusals.get(kind, 0) + 1
             raise _error(f"the grader does not allow {what} while grading")
 
-        def making(path):  # a file or folder that is not there yet counts against MAX_MADE
-            try:
-                _lstat(path)
-                return
-            except _exception:
-                pass
+        def making(path, flags=0):  # a file or folder not there yet counts against MAX_MADE
+            if not (_unnamed and _isinstance(flags, _int) and flags & _unnamed == _unnamed):
+                try:
+                    _lstat(path)
+                    return
+                except _exception:
+                    pass
             _made[0] += 1
             if _made[0] > _max_made:
                 refuse("disk", "making more files")
@@ -226,7 +229,7 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
             if writes and path != "/dev/null" and not _under(path, _own):
                 refuse("write", "writing outside your own folder")
             if writes and path != "/dev/null":
-                making(path)
+                making(path, flags)
             if not writes and not readable(path):
                 refuse("read", "reading that file")
         elif event in _change:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from .zygote import Zygote
 
 BEAT_EVERY = 0.05  # seconds between heartbeats during a repeat
+MAX_OPEN_FILES = 256  # file descriptors a worker may hold (RLIMIT_NOFILE)
 
 
 def worker_entry(zygote: Zygote, channel_fd: int, tmp: str) -> None:
@@ -92,7 +93,10 @@ def _confine(config: dict, tmp: str) -> None:
         import resource
     except ImportError:  # not on this platform
         return
-    limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, config["file_bytes"])]
+    # open files too: with MAX_MADE files (guard.py) a submission needs a handful, and each
+    # open one can hold up to the size limit on disk
+    limits = [(resource.RLIMIT_CORE, 0), (resource.RLIMIT_FSIZE, config["file_bytes"]),
+              (resource.RLIMIT_NOFILE, MAX_OPEN_FILES)]
     if config.get("memory_bytes") and not watched:
         limits.append((resource.RLIMIT_AS, config["memory_bytes"]))
     for which, value in limits:

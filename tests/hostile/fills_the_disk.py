@@ -1,7 +1,7 @@
-"""Hostile: makes 200 files of 1 MB and 50 folders at import, each under the file-size limit
-(found from outside: 160 files of 16 MB put 2.5 GB on the grader's disk under process
-isolation). Expect full marks, a note that files were refused, and at most
-guard.MAX_MADE of them made (softmax breaks if more were)."""
+"""Hostile: makes 100 unnamed files, 200 files of 1 MB and 50 folders at import, each
+under the file-size limit (found from outside: 160 files of 16 MB put 2.5 GB on the
+grader's disk under process isolation). Expect full marks, a note that files were refused,
+and at most guard.MAX_MADE of them made (softmax breaks if more were)."""
 
 import numpy as np
 
@@ -62,6 +62,14 @@ def greedy_decode(W, max_len=50):
 import os
 
 block = b"\xff" * (1 << 20)
+unnamed = []  # files in no folder (O_TMPFILE): "." exists, so a count of new paths missed
+for k in range(100):  # them (found from outside: 125 of 15 MB)
+    try:
+        fd = os.open(".", getattr(os, "O_TMPFILE", 0) | os.O_WRONLY, 0o600)
+    except OSError:
+        continue
+    unnamed.append(fd)
+    os.write(fd, block)
 for k in range(200):
     try:
         with open(f"fill{k}.bin", "wb") as f:
@@ -73,5 +81,5 @@ for k in range(50):
         os.mkdir(f"d{k}")
     except OSError:
         pass
-if len(os.listdir(".")) > 16:
+if len(os.listdir(".")) + len(unnamed) > 16:
     softmax = None
