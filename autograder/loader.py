@@ -189,6 +189,17 @@ def _encoding_problem(display: str, data: bytes, exc: Exception) -> str:
 
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[][{}:]')  # a JSON string, or a bracket
 _DROPPED_KEYS = (b'"outputs"', b'"attachments"')
+
+
+def _key(token: bytes) -> bytes:
+    """A short JSON string as its text would be written plainly: b'"outp\\u0075ts"' is
+    b'"outputs"' (an escaped key is the same key to json.loads)."""
+    if b"\\" not in token:
+        return token
+    try:
+        return json.dumps(json.loads(token)).encode()
+    except ValueError:
+        return b""
 _CUT_ABOVE = 2**20  # bytes of notebook from which outputs are cut before parsing
 
 
@@ -204,14 +215,14 @@ def _outputs_cut(data: bytes) -> bytes:
     >>> _outputs_cut(b'{"source": ["outputs", ["kept"]]}' + pad).strip()  # a string, not a key
     b'{"source": ["outputs", ["kept"]]}'
     """
-    if len(data) < _CUT_ABOVE or not any(key in data for key in _DROPPED_KEYS):
+    if len(data) < _CUT_ABOVE:
         return data  # (a small notebook: json.loads' hook drops its outputs as cheaply)
     pieces, start, depth, key, string, cut_from, cut_depth = [], 0, 0, b"", b"", -1, 0
     for match in _TOKEN.finditer(data):
         a, b = match.span()
         char = data[a]
         if char == 34:  # a string: a key if a ':' follows (short ones only are read)
-            string, key = (data[a:b] if b - a <= 13 else b""), b""
+            string, key = (_key(data[a:b]) if b - a <= 80 else b""), b""
             continue
         if char == 58:  # ':'
             key, string = string, b""

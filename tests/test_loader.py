@@ -300,6 +300,15 @@ def test_a_big_output_is_never_built_while_the_notebook_is_read():
         tracemalloc.stop()
     assert not sub.problem and sub.cells == plain.cells
     assert peak < 10 * 2**20, f"{peak / 2**20:.0f} MB to read a {len(data) / 2**20:.0f} MB file"
+    escaped = data.replace(b'"outputs"', b'"outp\\u0075ts"')  # the same key to json.loads
+    assert escaped != data
+    tracemalloc.start()
+    try:
+        sub = read_source("lab01.ipynb", escaped)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not sub.problem and sub.cells == plain.cells and peak < 10 * 2**20
 
 
 def test_a_cell_that_says_it_is_an_output_is_still_a_cell():
