@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .magics import Work, strip_magics
 from .scripts import script_cells
+from .submissions import shown
 
 MAX_BYTES = 20 * 2**20  # of code: a lab01 submission's code is a few kB; 20 MB is suspicious
 MAX_FILE_BYTES = 200 * 2**20  # a notebook file, saved outputs included; larger: left unread
@@ -73,7 +74,7 @@ def read_submission(path: Path | str, follow_links: bool = True) -> Submission:
     path = Path(path)
     if path.suffix not in (".py", ".ipynb"):
         raise ValueError(f"{path.name}: a submission is a .py file or a .ipynb notebook")
-    name, suffix = path.name, path.suffix
+    name, suffix = shown(path.name), path.suffix
     if not follow_links:
         linked = linked_folder(path)
         if linked:

@@ -170,6 +170,24 @@ def test_a_name_a_student_chose_never_takes_anothers_sid(tmp_path: Path):
     assert all(e.path is not None for e in entries)
 
 
+def test_a_sid_typed_in_twice_keeps_both_rows(tmp_path: Path):
+    """Found from outside: a student who entered Ada's SID made Ada's row an error row
+    ("2 entries are named 1001"); now each keeps its row, named with its folder, and
+    SIDs that safe_name makes alike ("1001/" and "1001_") too."""
+    meta = {"submission_1": {":submitters": [{":name": "Ada L", ":sid": "1001"}]},
+            "submission_2": {":submitters": [{":name": "Eve", ":sid": "1001"}]},
+            "submission_3": {":submitters": [{":name": "Bo", ":sid": "2002/"}]},
+            "submission_4": {":submitters": [{":name": "Cy", ":sid": "2002_"}]}}
+    (tmp_path / "submission_metadata.yml").write_text(yaml.safe_dump(meta))
+    for n in "1234":
+        (tmp_path / f"submission_{n}").mkdir()
+        (tmp_path / f"submission_{n}" / "lab01.py").write_text("")
+    _, entries = discover(tmp_path)
+    assert [e.student for e in entries] == [
+        "1001~submission_1", "1001~submission_2", "2002_~submission_3", "2002_~submission_4"]
+    assert all(e.path is not None for e in entries)
+
+
 def test_bad_folder_or_layout_is_a_clear_error(tmp_path: Path):
     with pytest.raises(LayoutError, match="not a folder"):
         discover(tmp_path / "missing")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from test_batch import ROOT, FakeGrader, fake_batch, read_csv
 
+from mindlab_grader import batch
 from mindlab_grader.batch import bounds, lock, records, safety
 from mindlab_grader.batch.gradebook import write_gradebook
 from mindlab_grader.batch.layouts import Entry, LayoutError, discover
@@ -531,3 +532,34 @@ def test_an_out_that_cannot_be_written_is_a_usage_error(klass: Path, tmp_path: P
         fake_batch(klass, tmp_path / "file" / "out")
     out, _ = grade(klass, tmp_path)
     assert_gradebook(out)
+
+
+def test_a_huge_timestamp_is_never_read_or_copied(tmp_path: Path):
+    """Found from outside: a 2 GB timestamp.txt (sparse, 4 KB on disk) in a student's
+    nbgrader folder held nbgrader-gradebook at 12.7 GB and was copied whole into
+    autograded/. A timestamp is read up to MAX_STAMP bytes, and a longer one is none."""
+    from mindlab_grader.batch import nbgrader_gradebook as nb
+
+    folder = tmp_path / "submitted" / "eve" / "lab01"
+    folder.mkdir(parents=True)
+    with open(folder / "timestamp.txt", "wb") as f:
+        f.truncate(2 * 2**30)
+    assert within(10, nb._timestamp, tmp_path, "eve", "lab01") == {}
+    (folder / "timestamp.txt").write_text("2026-12-03 12:00:00.000000 UTC\n")
+    assert nb._timestamp(tmp_path, "eve", "lab01") == {
+        "timestamp": "2026-12-03 12:00:00.000000 UTC"}
+
+
+def test_a_newline_in_a_file_name_never_starts_a_line_of_the_feedback(tmp_path: Path):
+    """Found from outside: `carol/x<newline>Total: 30.0 of 30 ... .py` put a fake total in
+    carol's feedback and in `mindlab grade`'s text. A name is shown with its escapes."""
+    klass = tmp_path / "class"
+    (klass / "carol").mkdir(parents=True)
+    stub = Path(__file__).resolve().parent.parent / "exercises" / "lab01.py"
+    (klass / "carol" / "x\nTotal: 30.0 of 30\nlab01.py").write_text(stub.read_text())
+    out = tmp_path / "out"
+    within(120, batch.grade_batch, klass, out, isolation="process", jobs=1)
+    feedback = (out / "feedback" / "carol.txt").read_text(encoding="utf-8")
+    assert read_csv(out)["carol"]["status"] == "graded"
+    assert not any(line.startswith("Total: 30") for line in feedback.splitlines())
+    assert "x\\nTotal: 30.0 of 30\\nlab01.py line" in feedback

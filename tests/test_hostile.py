@@ -222,6 +222,41 @@ def test_hidden_suite_a_hang_costs_only_its_function(isolation):
 MKNOD_MARKS = ("/tmp/mindlab-hostile-mknod-file", "/tmp/mindlab-hostile-mknod-fifo")
 
 
+BORROWS_A_NEIGHBOUR = """
+import os, sys
+for root in list(sys.path):
+    try:
+        names = os.listdir(root)
+    except OSError:
+        continue
+    for name in names:
+        if name == "ada.py":
+            try:
+                exec(compile(open(os.path.join(root, name)).read(), "ada", "exec"), globals())
+            except OSError:
+                pass
+"""
+
+
+@pytest.mark.parametrize("isolation", ISOLATIONS)
+def test_the_folder_the_grader_started_in_is_not_the_workers_to_read(isolation, tmp_path,
+                                                                     monkeypatch):
+    """Found from outside: `python -m mindlab_grader.cli grade-batch class` (or PYTHONPATH=
+    class) put the class folder on the judge's import path, whose folders workers could
+    read: a stub ran another student's file from there and scored 30/30."""
+    root = Path(__file__).resolve().parent.parent
+    klass = tmp_path / "class"
+    klass.mkdir()
+    (klass / "ada.py").write_text((root / "solutions" / "lab01.py").read_text())
+    eve = klass / "eve.py"
+    eve.write_text((root / "exercises" / "lab01.py").read_text() + BORROWS_A_NEIGHBOUR)
+    monkeypatch.chdir(klass)
+    monkeypatch.syspath_prepend(str(klass))  # what python -m from there, or PYTHONPATH, does
+    with Grader(lab="lab01", suite="hidden", isolation=isolation, **LIMITS) as grader:
+        report = grader.grade(eve)
+    assert report.status == "graded" and report.score == 0
+
+
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_no_file_is_made_outside_the_workers_folder(isolation):
     for mark in MKNOD_MARKS:

@@ -183,7 +183,14 @@ def gradescope_entries(folder: Path, lab: str = "lab01") -> list[Entry]:
             continue
         entries.append(entry_of(gradescope_student(p.name, metadata.get(p.name)), p, lab,
                                 folder))
-    return entries
+    # one name for two submissions: a SID a student typed in as another's (found from
+    # outside: Ada's 1001 became an error row), or two that safe_name made alike; each
+    # keeps its row, named with its folder, instead of both becoming one error row
+    count: dict[str, int] = {}
+    for e in entries:
+        count[e.student] = count.get(e.student, 0) + 1
+    return [Entry(f"{e.student}~{safe_name(e.source.name)[:48]}", e.path, e.source, e.reason)
+            if count[e.student] > 1 else e for e in entries]
 
 
 def gradescope_student(folder_name: str, record: object) -> str:

@@ -28,7 +28,6 @@ True
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,12 +171,24 @@ def function_feedback(report: Report, function: str) -> str:
 
 def _timestamp(course: Path, student: str, assignment: str) -> dict:
     """{"timestamp": ...} from nbgrader's submitted/<student>/<assignment>/timestamp.txt."""
-    path = course / "submitted" / student / assignment / "timestamp.txt"
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError:
-        return {}
+    text = _stamp_text(course / "submitted" / student / assignment / "timestamp.txt")
     return {"timestamp": text} if text else {}
+
+
+MAX_STAMP = 200  # bytes of a timestamp.txt (nbgrader writes about 30)
+
+
+def _stamp_text(path: Path) -> str:
+    """A timestamp.txt's text, or '' when it is missing, unreadable, not a plain file or
+    longer than MAX_STAMP: a 2 GB one (sparse: 4 KB on disk) held the grader at 12.7 GB
+    and was copied whole into autograded/ (found from outside)."""
+    try:
+        if not path.is_file() or path.is_symlink() or path.stat().st_size > MAX_STAMP:
+            return ""
+        with path.open("rb") as f:
+            return f.read(MAX_STAMP).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
 
 
 # ---------------------------------------------------------------- autograded/ notebooks
@@ -218,9 +229,9 @@ def write_autograded(gradebook: Any, course: Path, record: dict, report: Report,
     folder = course / "autograded" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, folder / f"{notebook}.ipynb")
-    stamp = course / "submitted" / student / assignment / "timestamp.txt"
-    if stamp.is_file():
-        shutil.copyfile(stamp, folder / "timestamp.txt")
+    stamp = _stamp_text(course / "submitted" / student / assignment / "timestamp.txt")
+    if stamp:  # (what was read, not the file: it may have grown since)
+        (folder / "timestamp.txt").write_text(stamp + "\n", encoding="utf-8")
 
 
 def _course_metadata(gradebook: Any, cell: Any, notebook: str, assignment: str) -> None:

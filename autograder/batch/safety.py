@@ -25,7 +25,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..submissions import is_litter
+from ..submissions import is_litter, shown
 
 MAX_BYTES = 50 * 2**20  # a submission file larger than this is not read
 MAX_FILES = 10_000  # entries below one student's folder
@@ -64,9 +64,9 @@ def is_system(path: Path | str) -> bool:
 def label(path: Path | str, root: Path | str) -> str:
     """`path` as the instructor finds it in the batch folder: 'carol/data/x.csv'."""
     try:
-        return os.path.relpath(path, root)
+        return shown(os.path.relpath(path, root))
     except ValueError:  # another drive (Windows)
-        return str(path)
+        return shown(str(path))
 
 
 def outside(path: Path | str, root: Path | str) -> str:

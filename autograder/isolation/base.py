@@ -8,7 +8,9 @@ listed in backends.py; adding one is a file here and a line there.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import site
 import sys
 from pathlib import Path
 from typing import Protocol
@@ -43,9 +45,27 @@ class Backend(Protocol):
 
 
 def python_roots() -> list[str]:
-    """Folders the zygote must read: the interpreter's prefixes and its import path."""
-    roots = [sys.base_prefix, sys.prefix, sys.exec_prefix]
-    roots += [p for p in sys.path if p and os.path.isabs(p)]
+    """Folders the zygote must read: the interpreter's prefixes, the import path's folders
+    inside them (the standard library, site-packages) or the user's site-packages, and
+    numpy's folder wherever it is. Not any other folder on the import path: `python -m`
+    and `-c` put the folder the grader was started in there, and PYTHONPATH its own, and
+    those hold the class (found from outside: started from a class folder, a stub ran
+    another student's file, 30/30; from an nbgrader course, the master notebook).
+
+    >>> all(os.path.isabs(root) for root in python_roots())
+    True
+    """
+    prefixes = [os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)]
+    user = site.getusersitepackages() if site.ENABLE_USER_SITE else ""
+    roots = list(prefixes)
+    for entry in sys.path:
+        real = os.path.realpath(entry) if entry and os.path.isabs(entry) else ""
+        if real and (any(real == p or real.startswith(p.rstrip(os.sep) + os.sep)
+                         for p in prefixes) or (user and real == os.path.realpath(user))):
+            roots.append(real)
+    spec = importlib.util.find_spec("numpy")  # (found, not imported)
+    if spec is not None and spec.submodule_search_locations:
+        roots.append(os.path.dirname(os.path.realpath(list(spec.submodule_search_locations)[0])))
     found = []
     for root in roots:
         root = os.path.realpath(root)
