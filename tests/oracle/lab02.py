@@ -411,9 +411,10 @@ def causal_attention_is_the_causal_softmax(f: Callable) -> None:
 
 @prop("causal_attention")
 def causal_attention_masks_the_future_rows_sum_to_1(f: Callable) -> None:
-    """Entries j > i exactly 0, rows sum to 1 (1e-12), row 0 all on key 0; scores of size 1e8."""
+    """Entries j > i exactly 0, rows sum to 1 (1e-12), row 0 all on key 0; scores of size 1e8
+    and 1e12 (past a finite mask of -1e9: "stable for scores of any size")."""
     rng = gen(12)
-    for scale in (1.0, 1e2, 1e4):
+    for scale in (1.0, 1e2, 1e4, 1e6):
         q, k = rng.normal(0, scale, (6, 3)), rng.normal(0, scale, (6, 3))
         what = f"causal_attention(q, k of size {scale:g})"
         p = _pattern(call(f, q, k, what=what), what, 6)
@@ -546,7 +547,7 @@ def induction_score_reads_the_stripe_of_the_repeated_half(f: Callable) -> None:
     def body(case: tuple[int, int, int, int]) -> None:
         seed, half, L, H = case
         T = 2 * half + 1
-        for lead in ((), (L, H)):
+        for lead in ((), (H,), (L, H)):
             P = _patterns(seed, T, lead)
             what = f"induction_score(patterns {P.shape}, {half})"
             got = _score(call(f, P, half, what=what), what, lead)
@@ -697,6 +698,30 @@ def sparse_features_zeros_follow_sparsity(f: Callable) -> None:
 
 
 @prop("sparse_features")
+def sparse_features_entries_are_independent_draws(f: Callable) -> None:
+    """Small batches from one generator: the zeros of a (1, 3) batch at 0.5 are binomial
+    (400 batches, chi-square p >= 1e-6); two columns' on-values are independent (4 x 4
+    quartile table over 2000 rows, p >= 1e-6)."""
+    rng = gen(46)
+    what = "sparse_features(rng, 1, 3, 0.5), 400 times from one rng"
+    off = [int((array_of(call(f, rng, 1, 3, 0.5, what=what), what, (1, 3)) == 0).sum())
+           for _ in range(400)]
+    p = pearson(np.bincount(off, minlength=4).tolist(), [1 / 8, 3 / 8, 3 / 8, 1 / 8])
+    if p < ALPHA:
+        raise Violation(f"{what}: the number of zeros in a batch is not binomial (p = "
+                        f"{p:.1e} < {ALPHA:g}): entries are not independent")
+    X = array_of(call(f, gen(47), 2000, 3, 0.2, what="sparse_features"), "sparse_features",
+                 (2000, 3))
+    both = (X[:, 0] > 0) & (X[:, 1] > 0)
+    quartile = np.minimum((X[both][:, :2] * 4).astype(int), 3)
+    table = np.bincount(quartile[:, 0] * 4 + quartile[:, 1], minlength=16)
+    p = pearson(table.tolist(), [1 / 16] * 16)
+    if p < ALPHA:
+        raise Violation(f"sparse_features(rng, 2000, 3, 0.2): the values of two columns "
+                        f"depend on each other (p = {p:.1e} < {ALPHA:g})")
+
+
+@prop("sparse_features")
 def sparse_features_on_values_are_uniform(f: Callable) -> None:
     """Non-zero entries are uniform in [0, 1): chi-square over 20 bins of 4000 values, p >= 1e-6."""
     X = array_of(call(f, gen(29), 1000, 8, 0.5, what="sparse_features"), "sparse_features",
@@ -746,7 +771,7 @@ def toy_forward_is_relu_of_x_wt_w_plus_b(f: Callable) -> None:
     def body(case: tuple[int, int, int, int]) -> None:
         seed, n, n_feat, m = case
         params = toy_params(seed, m, n_feat)
-        X = gen(seed + 1).random((n, n_feat))
+        X = gen(seed + 1).normal(size=(n, n_feat))  # the formula holds for any X
         what = f"toy_forward(W {params['W'].shape}, X {X.shape})"
         got = array_of(call(f, params, X, what=what), what, (n, n_feat))
         near(got, ref().toy_forward(params, X), what, 100.0)
@@ -756,7 +781,7 @@ def toy_forward_is_relu_of_x_wt_w_plus_b(f: Callable) -> None:
 @prop("toy_forward")
 def toy_forward_leaves_inputs_unchanged(f: Callable) -> None:
     """params and X are unchanged."""
-    unchanged_for(f, lambda: (toy_params(33, 2, 5), gen(34).random((4, 5))),
+    unchanged_for(f, lambda: (toy_params(33, 2, 5), gen(34).normal(size=(4, 5))),
                   "toy_forward(params, X)")
 
 
@@ -884,9 +909,10 @@ def sae_decode_is_f_w_dec_plus_b_dec(f: Callable) -> None:
     """(n, m) F @ W_dec + b_dec (1e-9)."""
     def body(case: tuple[int, int, int, int]) -> None:
         seed, n, m, k = case
-        s, F = sae(seed, m, k), gen(seed + 1).random((n, k))
+        s, F = sae(seed, m, k), gen(seed + 1).normal(size=(n, k))  # any F, negative too
         what = f"sae_decode(sae m={m} k={k}, F {F.shape})"
-        near(array_of(call(f, s, F, what=what), what, (n, m)), ref().sae_decode(s, F), what, 10.0)
+        expected = ref().sae_decode(s, F)  # (before the call: it may write into F)
+        near(array_of(call(f, s, F.copy(), what=what), what, (n, m)), expected, what, 10.0)
     for_all(sae_cases(), body, [(0, 5, 3, 8), (1, 1, 1, 1)])
 
 
@@ -901,7 +927,7 @@ def sae_decode_of_no_latents_is_b_dec(f: Callable) -> None:
 @prop("sae_decode")
 def sae_decode_leaves_inputs_unchanged(f: Callable) -> None:
     """sae and F are unchanged."""
-    unchanged_for(f, lambda: (sae(46, 3, 4), gen(47).random((5, 4))), "sae_decode(sae, F)")
+    unchanged_for(f, lambda: (sae(46, 3, 4), gen(47).normal(size=(5, 4))), "sae_decode(sae, F)")
 
 
 @prop("sae_loss")
