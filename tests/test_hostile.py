@@ -257,6 +257,32 @@ def test_the_folder_the_grader_started_in_is_not_the_workers_to_read(isolation, 
     assert report.status == "graded" and report.score == 0
 
 
+def test_workers_read_the_systems_libraries_not_its_shared_folders():
+    """Found from outside: /usr, /opt, /bin and /sbin were readable whole, so a class kept
+    under /opt/course or /usr/local/share was readable to every worker (30/30 for a stub
+    that ran a classmate's file). Only the interpreter's folders and the libraries stay."""
+    from mindlab_grader.isolation.base import python_roots
+    from mindlab_grader.isolation.launch import guard_paths
+
+    readable = guard_paths()["readable"]
+    for shared in ("/usr", "/usr/local", "/usr/share", "/opt", "/srv", "/bin", "/sbin", "/"):
+        assert shared not in readable and shared not in python_roots(), shared
+
+
+def test_another_installed_copy_keeps_its_answers_hidden(tmp_path):
+    """Found from outside: a second install of mindlab in a folder workers may read (the
+    interpreter's site-packages) kept its solutions and references readable."""
+    from mindlab_grader.isolation.launch import GRADER_DIR, other_copies
+
+    site = tmp_path / "site-packages"
+    for part in ("mindlab_labs/solutions", "mindlab_grader/suites", "mindlab_core/lab01"):
+        (site / part).mkdir(parents=True)
+    (site / "mindlab_core" / "lab01" / "reference.py").write_text("")
+    hidden = other_copies([str(site)], GRADER_DIR)
+    assert {str(site / "mindlab_labs"), str(site / "mindlab_grader"),
+            str(site / "mindlab_core" / "lab01" / "reference.py")} <= set(hidden)
+
+
 @pytest.mark.parametrize("isolation", ISOLATIONS)
 def test_no_file_is_made_outside_the_workers_folder(isolation):
     for mark in MKNOD_MARKS:

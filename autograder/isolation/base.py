@@ -44,6 +44,9 @@ class Backend(Protocol):
         ...
 
 
+SHARED_PREFIXES = ("/", "/usr", "/usr/local", "/opt", "/srv")  # not the interpreter's alone
+
+
 def python_roots() -> list[str]:
     """Folders the zygote must read: the interpreter's prefixes, the import path's folders
     inside them (the standard library, site-packages) or the user's site-packages, and
@@ -57,11 +60,17 @@ def python_roots() -> list[str]:
     """
     prefixes = [os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)]
     user = site.getusersitepackages() if site.ENABLE_USER_SITE else ""
-    roots = list(prefixes)
+    # a system interpreter's prefix (/usr) is only its lib folders: /usr/local/share or the
+    # like may hold a class
+    roots = [os.path.join(p, lib) for p in prefixes if p in SHARED_PREFIXES
+             for lib in ("lib", "lib64", "lib32")] + [p for p in prefixes
+                                                       if p not in SHARED_PREFIXES]
+    inside = list(roots)  # (a shared prefix's lib folders only, not /usr/local/share)
     for entry in sys.path:
         real = os.path.realpath(entry) if entry and os.path.isabs(entry) else ""
         if real and (any(real == p or real.startswith(p.rstrip(os.sep) + os.sep)
-                         for p in prefixes) or (user and real == os.path.realpath(user))):
+                         for p in inside) or (user and real == os.path.realpath(user))
+                     or os.path.basename(real) in ("site-packages", "dist-packages")):
             roots.append(real)
     spec = importlib.util.find_spec("numpy")  # (found, not imported)
     if spec is not None and spec.submodule_search_locations:

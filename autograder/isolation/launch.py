@@ -152,7 +152,10 @@ def launch_zygote(lab: Lab, isolation: str, memory_mb: int | None, file_mb: int)
     return Launch(proc, ours, tmp, stderr)
 
 
-SYSTEM_ROOTS = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/opt")
+# the system's shared libraries and time zones: not /usr, /opt or /srv whole, where a class
+# may be kept (found from outside: a class under /opt or /usr/local/share was readable)
+SYSTEM_ROOTS = ("/usr/lib", "/usr/lib32", "/usr/lib64", "/usr/share/zoneinfo", "/lib", "/lib32",
+                "/lib64")
 # what of the project learner code never reads beside the grader (GRADER_DIR): the
 # suites, the answers
 PRIVATE = ("mindlab_labs", "solutions", "exercises", "labs", "tests",
@@ -188,7 +191,22 @@ def guard_paths() -> dict[str, list[str]]:
         if ref:
             hidden.append(ref)
             hidden += [str(p) for p in Path(ref).parent.glob(f"__pycache__/{Path(ref).stem}.*")]
+    hidden += other_copies(readable, tools)
     return {"readable": readable, "hidden": hidden}
+
+
+def other_copies(readable: list[str], tools: Path) -> list[str]:
+    """What another installed copy of mindlab holds of the answers, in any folder learner
+    code may read (found from outside: a second install's mindlab_labs/solutions was
+    readable beside the running one): its grader, labs and references."""
+    found = []
+    for root in map(Path, readable):
+        for name in ("mindlab_grader", "mindlab_labs"):
+            if (root / name).is_dir() and (root / name).resolve() != tools.resolve():
+                found.append(str(root / name))
+        found += [str(p) for p in sorted(root.glob("mindlab_core/*/reference.py"))]
+        found += [str(p) for p in sorted(root.glob("mindlab_core/*/__pycache__/reference.*"))]
+    return found
 
 
 _PRESTARTED: dict[tuple, Launch] = {}
