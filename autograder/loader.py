@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .magics import Work, strip_magics
 from .scripts import script_cells
-from .submissions import shown
+from .submissions import inside, shown
 
 MAX_BYTES = 20 * 2**20  # of code: a lab01 submission's code is a few kB; 20 MB is suspicious
 MAX_FILE_BYTES = 200 * 2**20  # a notebook file, saved outputs included; larger: left unread
@@ -129,12 +129,11 @@ def within_own_folder(path: Path, folder: Path) -> Path:
     >>> within_own_folder(d / "a.py", d) == (d / "a.py").resolve()
     True
     """
-    real, own = Path(os.path.realpath(path)), Path(os.path.realpath(folder))
-    if real != own and own not in real.parents:
+    if not inside(path, folder):
         raise ValueError(f"{path.name} is a link to a file outside its own folder; the grader "
                          "grades only a submission's own files: submit the file itself, not "
                          "a link to it")
-    return real
+    return Path(os.path.realpath(path))
 
 
 def read_source(display: str, data: bytes) -> Submission:
@@ -201,6 +200,8 @@ def _key(token: bytes) -> bytes:
         return json.dumps(json.loads(token)).encode()
     except ValueError:
         return b""
+
+
 _CUT_ABOVE = 2**20  # bytes of notebook from which outputs are cut before parsing
 
 

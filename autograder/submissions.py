@@ -19,10 +19,17 @@ True
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 SUFFIXES = (".py", ".ipynb")  # what a submission file is (SPEC §3)
 _LITTER = {"__pycache__", "__MACOSX", ".ipynb_checkpoints", "Thumbs.db", "desktop.ini"}
+
+
+def inside(path: Path | str, root: Path | str) -> bool:
+    """Whether `path`, links resolved, lies in `root` (itself resolved)."""
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def shown(name: str) -> str:

@@ -25,7 +25,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..submissions import is_litter, shown
+from ..submissions import inside, is_litter, shown
 
 MAX_BYTES = 50 * 2**20  # a submission file larger than this is not read
 MAX_FILES = 10_000  # entries below one student's folder
@@ -47,12 +47,6 @@ def kind(mode: int) -> str:
         if test(mode):
             return words
     return "a special file"
-
-
-def inside(path: Path | str, root: Path | str) -> bool:
-    """Whether `path`, links resolved, lies in `root` (itself resolved)."""
-    real, top = os.path.realpath(path), os.path.realpath(root)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def is_system(path: Path | str) -> bool:
