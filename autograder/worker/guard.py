@@ -238,7 +238,7 @@ def _hook(own: str, roots: tuple[str, ...], hidden: tuple[str, ...], files: tupl
                 if path is None or not _under(path, _own):  # an fd: it may be anything's
                     refuse("write", "changing files outside your own folder")
             if event in ("os.mkdir", "shutil.copyfile", "shutil.copytree", "sqlite3.connect"):
-                making(path_of(args[1] if event in _two else args[0]))
+                making(path)  # (the loop's last: the destination of a two-path event)
         elif event in _link:
             refuse("write", "making links")
         elif event in _list:
